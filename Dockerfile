@@ -1,0 +1,33 @@
+# The nianbao image: the project's code, DAGs and dbt project on Airflow 3, for every Airflow service in
+# docker-compose.yml (api-server, scheduler, dag-processor, triggerer, Celery workers).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    AIRFLOW_HOME=/opt/airflow \
+    NIANBAO_HOME=/opt/airflow/nianbao
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl libpq5 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 50000 --home-dir /opt/airflow airflow
+
+WORKDIR /opt/nianbao
+COPY pyproject.toml README.md ./
+COPY nianbao nianbao
+COPY parsers parsers
+COPY crawlers crawlers
+COPY warehouse warehouse
+COPY expectations expectations
+COPY reportgen reportgen
+COPY sample_portal sample_portal
+COPY dags dags
+COPY dbt dbt
+
+# The Celery provider gives the CeleryExecutor and `airflow celery worker`; psycopg2 is Airflow's
+# metadata-database driver (and dbt-postgres's).
+RUN pip install --no-cache-dir uv \
+ && uv pip install --system --no-cache -e . "apache-airflow-providers-celery" "psycopg2-binary" \
+ && NIANBAO_DB_HOST=localhost dbt parse --project-dir dbt --profiles-dir dbt \
+ && chown -R airflow /opt/nianbao
+
+USER airflow

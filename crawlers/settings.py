@@ -1,0 +1,78 @@
+"""Scrapy settings for the nianbao crawler: polite by default.
+
+Government portals are public infrastructure run on small budgets; we identify ourselves, obey
+robots.txt, keep at most two requests in flight per site and let AutoThrottle slow us down further
+when a site answers slowly. Tests and benchmarks relax the delays (``--no-throttle``), never the
+rules (robots.txt, allowed domains, size limit).
+"""
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+# An honest User-Agent with a contact URL, so a webmaster can find out who we are.
+USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; open data on government disclosure reports)"
+
+# --- politeness ---------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16  # across portals in one process (one portal per process in practice)
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one site, randomised 0.5–1.5×
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# --- robustness ---------------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3  # after the first attempt
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Exponential backoff between retries (crawlers.middlewares.BackoffRetryMiddleware):
+# delay = RETRY_BACKOFF_BASE * 2 ** (attempt - 1), capped at RETRY_BACKOFF_MAX.
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
+REDIRECT_MAX_TIMES = 10  # a redirect loop ends here and is recorded as a fault
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # reports are small; anything bigger is not one
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is a fault, never a stored document
+COOKIES_ENABLED = False  # nothing we fetch needs a session
+TELNETCONSOLE_ENABLED = False
+
+# Our own requests use dont_filter (redirect loops must reach the errback); the spider keeps its own
+# set of seen canonical URLs instead of the default duplicate filter.
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+# Breadth-first: list pages before the details they lead to keeps memory flat on big portals.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Off: replaced by the backoff variant at the same position.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # Adds If-None-Match / If-Modified-Since from what earlier crawls saw (before the cache-less
+    # downloader; after robots.txt so forbidden URLs are never asked about).
+    "crawlers.middlewares.ConditionalRequestMiddleware": 560,
+    # Fix the charset of HTML before the spider reads it (runs on the way back, after decompression).
+    "crawlers.middlewares.CharsetMiddleware": 580,
+}
+
+ITEM_PIPELINES = {
+    # Enabled per run by crawlers.crawl: RawStorePipeline (warehouse) and/or OutputDirPipeline.
+    "crawlers.pipelines.StatsPipeline": 900,
+}
+
+EXTENSIONS = {
+    "crawlers.extensions.ProgressReporter": 500,
+}
+NIANBAO_PROGRESS_INTERVAL = 1.0  # seconds between JSON progress lines on stderr
+
+# How far discovery wanders from the start URL through navigation links, and how many list pages a
+# single column may have.
+NIANBAO_MAX_NAV_DEPTH = 4
+NIANBAO_MAX_LIST_PAGES = 500
+
+LOG_LEVEL = "WARNING"
+FEED_EXPORT_ENCODING = "utf-8"

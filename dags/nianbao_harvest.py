@@ -1,0 +1,156 @@
+"""nianbao_harvest: crawl → parse → load → dbt build → Great Expectations, for the chosen portals and years.
+
+Scheduled twice over: yearly on 1 April (governments at county level and above must publish by 31 March)
+and monthly on the 15th (late and revised reports keep appearing for months). Every run is incremental:
+the crawler sends conditional requests, the loader skips documents already parsed by this parser version,
+dbt builds its fact marts incrementally.
+
+This file only wires steps together (Airflow best practice: no heavy work at import). The work lives in
+`nianbao.steps`, which the `nianbao` CLI calls too. dbt runs as an astronomer-cosmos task group rendered
+from `dbt/target/manifest.json` (made by `nianbao dbt-parse` / `make setup`), never from `dbt ls` at parse time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, MultipleCronTriggerTimetable, Param, chain, dag, get_current_context, task
+
+from nianbao.paths import DBT_MANIFEST, DBT_PROJECT_DIR
+
+# Data-aware scheduling: downstream DAGs (exports, dashboards refreshes) can be scheduled on these.
+RAW_DOCUMENTS = Asset(name="nianbao_raw_documents", uri="nianbao://warehouse/raw/document")
+STAGED_REPORTS = Asset(name="nianbao_staged_reports", uri="nianbao://warehouse/staging/report")
+VALIDATED_MARTS = Asset(name="nianbao_validated_marts", uri="nianbao://warehouse/marts")
+
+YEARLY_AFTER_DEADLINE = "0 2 1 4 *"  # 1 April, 02:00: the day after the 31 March publication deadline
+MONTHLY_LATE_REPORTS = "0 2 15 * *"  # the 15th of every month: late and revised reports
+
+
+def _dbt_task_group():
+    """The dbt project as one Airflow task per model (cosmos), or one task when no manifest was made yet."""
+    if not DBT_MANIFEST.exists():
+        # Without a manifest cosmos would have to run `dbt ls` at every parse; build the project in one task
+        # instead, and say how to get the per-model view.
+        @task(task_id="dbt_build", doc_md="Run `nianbao dbt-parse` to see one task per dbt model here.")
+        def dbt_build_all() -> dict:
+            from nianbao import steps
+
+            return steps.dbt_build(full_refresh=get_current_context()["params"]["full_refresh"])
+
+        return dbt_build_all()
+
+    from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+
+    from nianbao.steps import dbt_executable, export_warehouse_env
+
+    return DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(
+            dbt_project_path=DBT_PROJECT_DIR,
+            manifest_path=DBT_MANIFEST,
+            install_dbt_deps=False,
+        ),
+        profile_config=ProfileConfig(
+            profile_name="nianbao",
+            target_name="warehouse",
+            profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(dbt_executable_path=dbt_executable()),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            # one `dbt build` per model: its run and its tests in one task, half the invocations
+            test_behavior=TestBehavior.BUILD,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            dbt_executable_path=dbt_executable(),
+        ),
+        operator_args={
+            "install_deps": False,
+            # the worker learns where the warehouse is right before dbt runs (embedded or external)
+            "on_execute_callback": export_warehouse_env,
+            "full_refresh": "{{ params.full_refresh }}",
+        },
+    )
+
+
+@dag(
+    dag_id="nianbao_harvest",
+    description="Harvest government information disclosure annual reports into the warehouse",
+    schedule=MultipleCronTriggerTimetable(YEARLY_AFTER_DEADLINE, MONTHLY_LATE_REPORTS, timezone="Asia/Shanghai"),
+    start_date=datetime(2025, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"owner": "nianbao", "retries": 1, "retry_delay": timedelta(minutes=2)},
+    params={
+        "portals": Param(
+            [], type="array", description="Profile names (crawlers/profiles/*.yaml); empty = every shipped portal"
+        ),
+        "years": Param([], type="array", description="Report years to keep; empty = every year found"),
+        "throttle": Param(True, type="boolean", description="AutoThrottle and delays (turn off only for local portals)"),
+        "full_refresh": Param(False, type="boolean", description="Rebuild the incremental dbt marts from scratch"),
+    },
+    tags=["nianbao"],
+    doc_md=__doc__,
+)
+def nianbao_harvest():
+    @task
+    def prepare_warehouse() -> None:
+        """Start or reuse the warehouse, migrate it (alembic), ensure the read-only BI role."""
+        from nianbao import steps
+
+        steps.prepare_warehouse()
+
+    @task
+    def choose_portals() -> list[str]:
+        from crawlers.profiles import list_profiles
+
+        chosen = get_current_context()["params"]["portals"]
+        return list(chosen) if chosen else [p for p in list_profiles() if p != "sample"]
+
+    # One subprocess per portal (Scrapy's reactor cannot restart in a process), portals in parallel.
+    @task(max_active_tis_per_dagrun=4, outlets=[RAW_DOCUMENTS])
+    def crawl_portal(portal: str) -> dict:
+        from nianbao import steps
+
+        params = get_current_context()["params"]
+        return steps.crawl(portal, years=params["years"] or None, throttle=params["throttle"])
+
+    # A portal that could not be crawled must not stop the others' reports from being parsed.
+    @task(trigger_rule="all_done", outlets=[STAGED_REPORTS])
+    def parse_and_load() -> dict:
+        from nianbao import steps
+
+        params = get_current_context()["params"]
+        return steps.parse_and_load(years=params["years"] or None)
+
+    @task(outlets=[VALIDATED_MARTS])
+    def validate() -> dict:
+        """Great Expectations: integrity failures fail this task; balance-rule breaches are findings."""
+        from nianbao import steps
+
+        return steps.validate()
+
+    @task
+    def dbt_docs() -> str:
+        """dbt's documentation site (static files) for the marts, regenerated after every build."""
+        from nianbao import steps
+
+        return str(steps.dbt_docs())
+
+    @task(trigger_rule="all_done")
+    def summarize() -> dict:
+        from nianbao import steps
+
+        summary = steps.warehouse_summary()
+        print("warehouse summary:", summary)
+        return summary
+
+    portals = choose_portals()
+    crawled = crawl_portal.expand(portal=portals)
+    loaded = parse_and_load()
+    chain(prepare_warehouse(), portals)
+    chain(crawled, loaded, _dbt_task_group(), [validate(), dbt_docs()], summarize())
+
+
+nianbao_harvest()

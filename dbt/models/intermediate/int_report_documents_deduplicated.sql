@@ -1,0 +1,124 @@
+{{ config(
+    materialized='table',
+    indexes=[
+      {'columns': ['report_key']},
+      {'columns': ['report_id'], 'unique': True},
+      {'columns': ['report_parsed_at']},
+    ]
+) }}
+-- One REPORT is one (organ, report_year). The same report often arrives as several documents (an HTML
+-- page and its .docx/.pdf attachment, mirror sites, re-publications), so every current document gets
+-- the report_key of its (organ, year) and one of them is chosen as the report's primary document:
+--   1. the one with the most numbers actually read (not derived, not null) — the most complete reading;
+--   2. then HTML before Word before PDF (HTML tables parse most reliably);
+--   3. then the latest parsed.
+-- The other documents stay listed here (is_primary = false) so nothing is lost.
+-- A table (not a view): every fact mart joins it, and it is small (one row per document).
+
+with documents as (
+
+    select * from {{ ref('stg_reports') }}
+
+),
+
+aliases as (
+
+    select alias_name, organ_name from {{ ref('organ_aliases') }}
+
+),
+
+facts_read as (
+
+    select report_id, count(*) as facts_read
+    from {{ ref('stg_facts') }}
+    where value is not null and not is_derived
+    group by report_id
+
+),
+
+conformed as (
+
+    select
+        documents.report_id,
+        documents.document_sha256,
+        documents.parser_version,
+        documents.parsed_at,
+        documents.source_url,
+        documents.portal,
+        documents.organ_name_printed,
+        -- a renamed organ / short form / traditional spelling is filed under its canonical name
+        coalesce(aliases.organ_name, documents.organ_name) as organ_name,
+        documents.report_year,
+        documents.era,
+        documents.script,
+        documents.published_on,
+        documents.media_type,
+        documents.title,
+        coalesce(facts_read.facts_read, 0) as facts_read,
+        case
+            when documents.media_type ilike '%html%'
+                or documents.source_url ~* '\.s?html?($|\?)' then 0
+            when documents.media_type ilike '%word%' or documents.media_type ilike '%msword%'
+                or documents.source_url ~* '\.(docx?|wps)($|\?)' then 1
+            when documents.media_type ilike '%pdf%' or documents.source_url ~* '\.pdf($|\?)' then 2
+            else 3
+        end as media_rank
+    from documents
+    left join aliases on aliases.alias_name = documents.organ_name
+    left join facts_read on facts_read.report_id = documents.report_id
+
+),
+
+keyed as (
+
+    select
+        *,
+        -- without an organ or a year a document cannot be matched to others: it is its own report
+        md5(
+            coalesce(organ_name, 'document:' || report_id::text)
+            || '|' || coalesce(report_year::text, 'document:' || report_id::text)
+        ) as report_key,
+        case when organ_name is not null then md5(organ_name) end as organ_key
+    from conformed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by report_key
+            order by facts_read desc, media_rank, parsed_at desc, report_id
+        ) as document_rank,
+        count(*) over (partition by report_key) as document_count,
+        -- the newest parse of any document of the report: incremental marts rebuild a report when it moves
+        max(parsed_at) over (partition by report_key) as report_parsed_at
+    from keyed
+
+)
+
+select
+    report_key,
+    organ_key,
+    organ_name,
+    report_year,
+    report_id,
+    document_rank,
+    document_rank = 1 as is_primary,
+    document_count,
+    document_sha256,
+    parser_version,
+    parsed_at,
+    report_parsed_at,
+    source_url,
+    portal,
+    organ_name_printed,
+    era,
+    script,
+    published_on,
+    media_type,
+    media_rank,
+    title,
+    facts_read
+from ranked

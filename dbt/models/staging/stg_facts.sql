@@ -1,0 +1,25 @@
+-- Every number of every current report. narrative figures use row_code = the narrative key and
+-- col_code = 'value' (docs/interfaces.md).
+with source as (
+
+    select * from {{ source('staging', 'fact') }}
+
+),
+
+current_reports as (
+
+    select report_id from {{ source('staging', 'report') }}
+    where is_current
+
+)
+
+select
+    source.report_id,
+    source.table_name,
+    source.row_code,
+    source.col_code,
+    source.value::numeric           as value,
+    coalesce(source.is_derived, false) as is_derived,
+    source.provenance
+from source
+where source.report_id in (select report_id from current_reports)

@@ -1,0 +1,8 @@
+"""Where the project's files are, so every step finds them the same way from any working directory."""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt"
+DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+DAGS_DIR = REPO_ROOT / "dags"

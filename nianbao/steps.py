@@ -1,0 +1,285 @@
+"""The pipeline's steps, as plain functions.
+
+The CLI (`nianbao.cli`) and the Airflow DAG (`dags/nianbao_harvest.py`) call these and nothing else, so the
+two cannot drift apart. Each step is idempotent: run it twice, get the same warehouse. Each takes the
+warehouse URL explicitly, so it can be rerun alone for one portal, one year or one document.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from nianbao.paths import DBT_PROJECT_DIR
+
+log = logging.getLogger(__name__)
+
+# How many parsed reports go into one staging transaction.
+LOAD_BATCH_SIZE = 200
+
+
+# --------------------------------------------------------------------------------------------- warehouse
+
+
+def warehouse_url() -> str:
+    """The warehouse: `$NIANBAO_DATABASE_URL`, or the embedded PostgreSQL (started or reused)."""
+    from warehouse.connection import database_url
+
+    return database_url()
+
+
+def prepare_warehouse(url: str | None = None) -> str:
+    """Start (or reuse) the warehouse, migrate it to the latest schema and make sure the BI role exists."""
+    from warehouse.migrate import upgrade
+    from warehouse.roles import ensure_bi_reader
+
+    url = url or warehouse_url()
+    upgrade(url)
+    ensure_bi_reader(url)
+    return url
+
+
+def warehouse_env(url: str | None = None) -> dict[str, str]:
+    """The environment variables dbt's `profiles.yml` reads, for this warehouse."""
+    from warehouse.connection import libpq_params
+
+    params = libpq_params(url or warehouse_url())
+    env = {
+        "NIANBAO_DB_HOST": str(params.get("host") or "localhost"),
+        "NIANBAO_DB_PORT": str(params.get("port") or 5432),
+        "NIANBAO_DB_USER": str(params.get("user") or "postgres"),
+        "NIANBAO_DB_NAME": str(params.get("dbname") or "nianbao"),
+    }
+    if params.get("password"):
+        env["NIANBAO_DB_PASSWORD"] = str(params["password"])
+    return env
+
+
+def export_warehouse_env(*_args, **_kwargs) -> None:
+    """Put the warehouse's connection settings into this process's environment.
+
+    Used as an Airflow `on_execute_callback` on the dbt tasks: it runs in the worker process right before
+    dbt does, so dbt finds the warehouse whether it is embedded or external, without credentials in the DAG.
+    """
+    os.environ.update(warehouse_env())
+
+
+# --------------------------------------------------------------------------------------------- crawl
+
+
+@dataclass
+class CrawlSummary:
+    portal: str
+    pages: int = 0
+    documents: int = 0
+    not_modified: int = 0
+    errors: int = 0
+    bytes: int = 0
+    error_urls: list[str] = field(default_factory=list)
+
+
+def crawl(
+    portal: str,
+    *,
+    url: str | None = None,
+    years: Iterable[int] | None = None,
+    output_dir: Path | None = None,
+    throttle: bool = True,
+    on_progress: Callable[[dict], None] | None = None,
+    use_warehouse: bool = True,
+) -> dict:
+    """Crawl one portal (a shipped profile name or a YAML path) in a subprocess; returns its stats."""
+    from crawlers import run_crawl
+
+    stats = run_crawl(
+        portal,
+        database_url=(url or warehouse_url()) if use_warehouse else None,
+        output_dir=output_dir,
+        years=sorted(years) if years else None,
+        throttle=throttle,
+        on_progress=on_progress,
+    )
+    return stats if isinstance(stats, dict) else asdict(stats)
+
+
+# --------------------------------------------------------------------------------------------- parse + load
+
+
+def parse_and_load(
+    *,
+    url: str | None = None,
+    portals: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    on_document: Callable[[str, dict], None] | None = None,
+) -> dict:
+    """Parse every raw report document not yet parsed by this parser version, and load it into staging.
+
+    A document the parser cannot read still yields a Report (with an error problem naming the document),
+    so one bad file never stops the batch; a batch is one transaction, so a killed load loses nothing that a
+    rerun does not complete.
+    """
+    import parsers
+    from warehouse.staging import load_reports, pending_documents
+
+    url = url or warehouse_url()
+    wanted_portals = set(portals or [])
+    wanted_years = set(years or [])
+    parsed = failed = 0
+    facts = 0
+    batch: list[tuple[str, dict]] = []
+
+    def flush() -> None:
+        nonlocal facts
+        if batch:
+            stats = load_reports(batch, parsers.PARSER_VERSION, url=url)
+            facts += _stat(stats, "facts")
+            batch.clear()
+
+    for doc in pending_documents(parsers.PARSER_VERSION, url=url):
+        if wanted_portals and _attr(doc, "portal") not in wanted_portals:
+            continue
+        year_guess = _attr(doc, "year_guess")
+        if wanted_years and year_guess is not None and year_guess not in wanted_years:
+            continue
+        name = _attr(doc, "url") or _attr(doc, "sha256")
+        report = parsers.parse_bytes(
+            _attr(doc, "content"), filename=name, media_type=_attr(doc, "media_type")
+        )
+        report["source"]["path"] = name
+        if any(p.get("severity") == "error" and p.get("code") in _UNREADABLE for p in report["problems"]):
+            failed += 1
+            log.warning("could not read %s: %s", name, "; ".join(p["message"] for p in report["problems"]))
+        parsed += 1
+        if on_document:
+            on_document(name, report)
+        batch.append((_attr(doc, "sha256"), report))
+        if len(batch) >= LOAD_BATCH_SIZE:
+            flush()
+    flush()
+    return {"parsed": parsed, "unreadable": failed, "facts_loaded": facts, "parser_version": parsers.PARSER_VERSION}
+
+
+_UNREADABLE = {"unreadable_document", "unsupported_format", "needs_ocr", "too_large"}
+
+
+def _attr(obj, name):
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def _stat(stats, name) -> int:
+    value = _attr(stats, name)
+    return int(value or 0)
+
+
+# --------------------------------------------------------------------------------------------- dbt
+
+
+def dbt_executable() -> str:
+    """dbt from the same environment as this Python (the project's venv)."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt(*args: str, url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a dbt command against the warehouse (its own process: dbt keeps global state)."""
+    env = {**os.environ, **warehouse_env(url)}
+    cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    log.info("running %s", " ".join(cmd))
+    result = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, text=True, capture_output=True)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+    return result
+
+
+def dbt_parse() -> Path:
+    """Write `dbt/target/manifest.json`, which the DAG renders its dbt tasks from (no `dbt ls` at parse time)."""
+    from nianbao.paths import DBT_MANIFEST
+
+    env = {**os.environ}
+    for key, default in (("NIANBAO_DB_HOST", "localhost"), ("NIANBAO_DB_NAME", "nianbao")):
+        env.setdefault(key, default)
+    cmd = [dbt_executable(), "parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    result = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, text=True, capture_output=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt parse failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+    return DBT_MANIFEST
+
+
+def dbt_build(*, url: str | None = None, full_refresh: bool = False) -> dict:
+    args = ["build", "--threads", "2"] + (["--full-refresh"] if full_refresh else [])
+    result = dbt(*args, url=url)
+    return {"ok": result.returncode == 0, "log_tail": result.stdout[-2000:]}
+
+
+def dbt_docs(*, url: str | None = None) -> Path:
+    """Generate dbt's docs site (static files in dbt/target; `dbt docs serve` shows them)."""
+    dbt("docs", "generate", url=url)
+    return DBT_PROJECT_DIR / "target" / "index.html"
+
+
+# --------------------------------------------------------------------------------------------- validate
+
+
+def validate(*, url: str | None = None) -> dict:
+    """Run the Great Expectations suites. Integrity failures raise; balance-rule breaches are findings."""
+    from expectations import validate as run_validations
+
+    summary = run_validations(url or warehouse_url())
+    return summary if isinstance(summary, dict) else _as_dict(summary)
+
+
+def _as_dict(obj) -> dict:
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump()
+    if hasattr(obj, "__dataclass_fields__"):
+        return asdict(obj)
+    return dict(vars(obj))
+
+
+# --------------------------------------------------------------------------------------------- summary
+
+
+def warehouse_summary(url: str | None = None) -> dict:
+    """What is in the warehouse now: the figures `make run` prints."""
+    from warehouse.connection import connect
+
+    url = url or warehouse_url()
+    out: dict = {}
+    with connect(url) as conn:
+        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731 - tiny local helper
+        out["documents_fetched"] = one("select count(*) from raw.document")
+        out["fetch_errors"] = one("select count(*) from raw.fetch where error is not null")
+        out["reports_parsed"] = one("select count(*) from staging.report where is_current")
+        out["facts_loaded"] = one(
+            "select count(*) from staging.fact f join staging.report r using (report_id) where r.is_current"
+        )
+        out["rules_passed"] = one(
+            "select count(*) from staging.check_result c join staging.report r using (report_id)"
+            " where r.is_current and c.ok"
+        )
+        out["rules_failed"] = one(
+            "select count(*) from staging.check_result c join staging.report r using (report_id)"
+            " where r.is_current and c.ok = false"
+        )
+        tables = conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()
+        out["marts"] = {
+            name: one(f'select count(*) from marts."{name}"') for (name,) in tables
+        }
+        has_runs = one(
+            "select count(*) from information_schema.tables"
+            " where table_schema = 'audit' and table_name = 'validation_run'"
+        )
+        if has_runs:
+            row = conn.execute(
+                "select count(*), count(*) filter (where not success) from audit.validation_run"
+                " where run_at = (select max(run_at) from audit.validation_run)"
+            ).fetchone()
+            out["last_validation"] = {"suites": row[0], "failed_suites": row[1]}
+    return out

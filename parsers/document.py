@@ -1,0 +1,72 @@
+"""A document as the readers see it: normalised text plus the token stream, built from extracted pieces.
+
+Extractors (extract/*.py) return a list of pieces in reading order: a `str` for running text, a `Grid` for a
+table. `build_document` lays them out as one text (tables as tab-separated lines, so prose regexes and
+metadata see the cells too), normalises it without moving any character, and tokenises text pieces by
+shape and grid cells one by one with their cell coordinates as locators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .normalize import normalize_document
+from .tokens import Token, tokenize_cell, tokenize_text
+
+
+@dataclass
+class Grid:
+    """A table: cells in reading order, each (row, col, text) with 1-based grid coordinates."""
+
+    cells: list[tuple[int, int, str]]
+    label: str = "table"  # locator prefix, e.g. "table 3" or "docx table 2"
+
+
+@dataclass
+class Document:
+    text: str  # normalised, simplified
+    original: str  # the laid-out text before normalisation (same length as `text`)
+    tokens: list[Token]
+    traditional: bool
+    meta: dict = field(default_factory=dict)  # e.g. {"title": ..., "publication_date": ...} from page metadata
+    problems: list[dict] = field(default_factory=list)
+
+
+def build_document(pieces: list[str | Grid], meta: dict | None = None) -> Document:
+    parts: list[str] = []
+    spans: list[tuple[int, int, object]] = []  # (start, end, piece or (grid, cell)) in the laid-out text
+    pos = 0
+    for piece in pieces:
+        if isinstance(piece, Grid):
+            last_row = None
+            for row, col, text in piece.cells:
+                if last_row is not None and row != last_row:
+                    parts.append("\n")
+                    pos += 1
+                elif last_row is not None:
+                    parts.append("\t")
+                    pos += 1
+                flat = text.replace("\n", " ").replace("\t", " ").replace("|", " ")
+                spans.append((pos, pos + len(flat), (piece, row, col)))
+                parts.append(flat)
+                pos += len(flat)
+                last_row = row
+            parts.append("\n")
+            pos += 1
+        else:
+            spans.append((pos, pos + len(piece), None))
+            parts.append(piece)
+            pos += len(piece)
+            if not piece.endswith("\n"):
+                parts.append("\n")
+                pos += 1
+    original = "".join(parts)
+    text, traditional = normalize_document(original)
+    tokens: list[Token] = []
+    for start, end, what in spans:
+        if what is None:
+            tokens.extend(tokenize_text(text[start:end], start))
+        else:
+            grid, row, col = what
+            tokens.extend(tokenize_cell(text[start:end], f"{grid.label}, row {row}, col {col}"))
+    return Document(text=text, original=original, tokens=tokens, traditional=traditional, meta=meta or {})

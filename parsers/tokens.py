@@ -1,0 +1,115 @@
+"""The token stream: every document, whatever its shape, becomes a flat list of tokens.
+
+A token is a label fragment (text), a number (num) or an empty cell (blank), with a locator saying where it
+came from. Table readers walk this stream looking for row labels and taking the values that follow, which
+is why one reader serves HTML grids, docx tables, one-cell-per-line text, `|` rows, space-separated rows
+and PDF layout lines alike.
+
+Splitting rules for a piece of text:
+- `|` in a line: the line is a row of cells separated by `|` (an empty cell is a blank token);
+- a tab in a line: cells separated by tabs (a leading tab is indentation; a line holding only a tab is one
+  empty cell, as in text exported from HTML with one cell per line);
+- otherwise words separated by whitespace: consecutive words that are not numbers join into one label
+  (so labels broken by spaces, 商业 企业, are whole again), except where a new numbered label starts;
+- a label with digits glued to its end (…申请数量640020470) gives a text token and a `glued` number run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUM_RE = re.compile(r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|条|个|项|次|%)?")
+_GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)）\"])(\d{2,})$")
+_STARTS_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))")
+
+
+@dataclass(slots=True)
+class Token:
+    kind: str  # "text" | "num" | "blank"
+    text: str
+    where: str
+    glued: bool = False  # a digit run glued to a label: several cells run together
+
+
+def _words(segment: str, base: int):
+    for m in re.finditer(r"\S+", segment):
+        yield m.group(0), base + m.start(), base + m.end()
+
+
+def tokenize_segment(segment: str, base: int | None, where: str | None = None) -> list[Token]:
+    """Tokens of one cell or line segment. `base` is its offset in the document text (None for grid cells)."""
+    out: list[Token] = []
+    pending: list[tuple[str, int, int]] = []
+
+    def loc(a: int, b: int) -> str:
+        return where if where is not None else f"text chars {a}-{b}"
+
+    def flush():
+        if pending:
+            out.append(Token("text", "".join(w for w, _, _ in pending), loc(pending[0][1], pending[-1][2])))
+            pending.clear()
+
+    for word, a, b in _words(segment, base or 0):
+        if NUM_RE.fullmatch(word):
+            flush()
+            out.append(Token("num", word, loc(a, b)))
+            continue
+        glued = _GLUED_RE.match(word)
+        if glued:
+            head = glued.group(1)
+            if pending and _STARTS_NUMBERED.match(head):
+                flush()
+            pending.append((head, a, a + len(head)))
+            flush()
+            out.append(Token("num", glued.group(2), loc(a + len(head), b), glued=True))
+            continue
+        if pending and _STARTS_NUMBERED.match(word):
+            flush()
+        pending.append((word, a, b))
+    flush()
+    return out
+
+
+def tokenize_cell(text: str, where: str) -> list[Token]:
+    """Tokens of one grid cell (HTML, docx): an empty cell is one blank token."""
+    toks = tokenize_segment(text, None, where)
+    return toks or [Token("blank", "", where)]
+
+
+def tokenize_text(text: str, base: int = 0) -> list[Token]:
+    """Tokens of plain text (any of the text shapes), offsets relative to the document text."""
+    out: list[Token] = []
+    pos = 0
+    for line in text.split("\n"):
+        start = base + pos
+        pos += len(line) + 1
+        if not line.strip(" \r\t") and "\t" not in line and "|" not in line:
+            continue
+        if "|" in line:
+            cells = line.split("|")
+            if cells and not cells[0].strip():
+                first_empty = True
+            else:
+                first_empty = False
+            offset = start
+            for i, cell in enumerate(cells):
+                cell_start = offset
+                offset += len(cell) + 1
+                if (i == 0 and first_empty) or (i == len(cells) - 1 and not cell.strip()):
+                    continue
+                toks = tokenize_segment(cell, cell_start)
+                out.extend(toks or [Token("blank", "", f"text chars {cell_start}-{cell_start + len(cell)}")])
+        elif "\t" in line:
+            cells = line.split("\t")
+            offset = start
+            for i, cell in enumerate(cells):
+                cell_start = offset
+                offset += len(cell) + 1
+                if i == 0 and not cell.strip():
+                    continue  # indentation before the first cell
+                toks = tokenize_segment(cell, cell_start)
+                out.extend(toks or [Token("blank", "", f"text chars {cell_start}-{cell_start + len(cell)}")])
+        else:
+            out.extend(tokenize_segment(line, start))
+    return out

@@ -1,0 +1,247 @@
+"""The conformed vocabulary: every code the parser emits, with its Chinese and English labels.
+
+This module is THE one place where labels live. dbt seeds and GX suites are generated from it, so it is
+plain data: lists of frozen dataclasses, no logic beyond small lookup helpers at the bottom.
+
+Codes follow ../shared/contract/report-json.md; eras are "pre2019", "2019", "2021".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERAS = ("pre2019", "2019", "2021")
+MODERN = ("2019", "2021")
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    code: str
+    zh: str
+    en: str
+    group: str  # intake / granted / partially_granted / denied / unavailable / rejected / other / total / carry
+    sort: int
+    eras: tuple[str, ...] = MODERN
+    is_group_total: bool = False  # stated only where a report gives the group alone
+
+
+APPLICATION_ROWS: list[ApplicationRow] = [
+    ApplicationRow("new_received", "一、本年新收政府信息公开申请数量", "New applications received this year", "intake", 10, ERAS),
+    ApplicationRow("carried_over", "二、上年结转政府信息公开申请数量", "Carried over from last year", "intake", 20),
+    ApplicationRow("granted", "（一）予以公开", "Granted", "granted", 30, ERAS),
+    ApplicationRow("partially_granted", "（二）部分公开", "Partially granted", "partially_granted", 40, ERAS),
+    ApplicationRow("denied_state_secret", "（三）1.属于国家秘密", "Denied: state secret", "denied", 51),
+    ApplicationRow("denied_law_prohibited", "（三）2.其他法律行政法规禁止公开", "Denied: prohibited by other laws", "denied", 52),
+    ApplicationRow("denied_security_stability", "（三）3.危及“三安全一稳定”", "Denied: endangers security and stability", "denied", 53),
+    ApplicationRow("denied_third_party", "（三）4.保护第三方合法权益", "Denied: third-party rights", "denied", 54),
+    ApplicationRow("denied_internal_affairs", "（三）5.属于三类内部事务信息", "Denied: internal affairs", "denied", 55),
+    ApplicationRow("denied_process_info", "（三）6.属于四类过程性信息", "Denied: process information", "denied", 56),
+    ApplicationRow("denied_enforcement_file", "（三）7.属于行政执法案卷", "Denied: enforcement case file", "denied", 57),
+    ApplicationRow("denied_admin_query", "（三）8.属于行政查询事项", "Denied: administrative query matter", "denied", 58),
+    ApplicationRow("unavailable_not_held", "（四）1.本机关不掌握相关政府信息", "Unavailable: not held", "unavailable", 61),
+    ApplicationRow("unavailable_needs_creation", "（四）2.没有现成信息需要另行制作", "Unavailable: would need creating", "unavailable", 62),
+    ApplicationRow("unavailable_unclear", "（四）3.补正后申请内容仍不明确", "Unavailable: still unclear after correction", "unavailable", 63),
+    ApplicationRow("rejected_petition", "（五）1.信访举报投诉类申请", "Not processed: petition or complaint", "rejected", 71),
+    ApplicationRow("rejected_duplicate", "（五）2.重复申请", "Not processed: duplicate", "rejected", 72),
+    ApplicationRow("rejected_publication", "（五）3.要求提供公开出版物", "Not processed: asks for publications", "rejected", 73),
+    ApplicationRow("rejected_excessive", "（五）4.无正当理由大量反复申请", "Not processed: excessive repeated requests", "rejected", 74),
+    ApplicationRow("rejected_confirmation", "（五）5.要求行政机关确认或重新出具已获取信息", "Not processed: asks to confirm or reissue", "rejected", 75),
+    ApplicationRow("other", "（六）其他处理", "Other handling", "other", 80, ERAS),
+    ApplicationRow("other_no_correction", "（六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "Other: applicant did not correct in time", "other", 81, ("2021",)),
+    ApplicationRow("other_unpaid_fee", "（六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "Other: fee not paid in time", "other", 82, ("2021",)),
+    ApplicationRow("other_misc", "（六）3.其他", "Other: miscellaneous", "other", 83, ("2021",)),
+    ApplicationRow("total_processed", "（七）总计", "Total processed", "total", 90, ERAS),
+    ApplicationRow("carried_forward", "四、结转下年度继续办理", "Carried forward to next year", "carry", 100),
+    ApplicationRow("denied", "（三）不予公开", "Denied (group total)", "denied", 50, ERAS, True),
+    ApplicationRow("unavailable", "（四）无法提供", "Unavailable (group total)", "unavailable", 60, ERAS, True),
+    ApplicationRow("rejected", "（五）不予处理", "Not processed (group total)", "rejected", 70, ERAS, True),
+]
+
+
+@dataclass(frozen=True)
+class ApplicantColumn:
+    code: str
+    zh: str
+    en: str
+    parent_zh: str | None
+    parent_en: str | None
+    sort: int
+
+
+APPLICANT_COLUMNS: list[ApplicantColumn] = [
+    ApplicantColumn("natural_person", "自然人", "Natural person", None, None, 1),
+    ApplicantColumn("commercial", "商业企业", "Commercial enterprise", "法人或其他组织", "Legal person or other organisation", 2),
+    ApplicantColumn("research", "科研机构", "Research institution", "法人或其他组织", "Legal person or other organisation", 3),
+    ApplicantColumn("social_org", "社会公益组织", "Public-interest organisation", "法人或其他组织", "Legal person or other organisation", 4),
+    ApplicantColumn("legal_service", "法律服务机构", "Legal service institution", "法人或其他组织", "Legal person or other organisation", 5),
+    ApplicantColumn("other_org", "其他", "Other organisation", "法人或其他组织", "Legal person or other organisation", 6),
+    ApplicantColumn("total", "总计", "Total", None, None, 7),
+]
+
+
+@dataclass(frozen=True)
+class Coded:
+    code: str
+    zh: str
+    en: str
+    sort: int
+
+
+REVIEW_GROUPS: list[Coded] = [
+    Coded("review", "行政复议", "Administrative review", 1),
+    Coded("litigation_direct", "行政诉讼·未经复议直接起诉", "Litigation without prior review", 2),
+    Coded("litigation_after_review", "行政诉讼·复议后起诉", "Litigation after review", 3),
+]
+
+REVIEW_MEASURES: list[Coded] = [
+    Coded("upheld", "结果维持", "Upheld", 1),
+    Coded("corrected", "结果纠正", "Corrected", 2),
+    Coded("other", "其他结果", "Other outcome", 3),
+    Coded("pending", "尚未审结", "Pending", 4),
+    Coded("total", "总计", "Total", 5),
+]
+
+
+@dataclass(frozen=True)
+class ProactiveItem:
+    code: str
+    zh: str
+    en: str
+    block: str  # 第二十条第（X）项
+    sort: int
+    eras: tuple[str, ...] = MODERN
+
+
+PROACTIVE_ITEMS: list[ProactiveItem] = [
+    ProactiveItem("rules", "规章", "Rules (regulations)", "（一）", 1),
+    ProactiveItem("normative_documents", "规范性文件", "Normative documents", "（一）", 2),
+    ProactiveItem("licensing", "行政许可", "Administrative licensing", "（五）", 3),
+    ProactiveItem("other_admin_services", "其他对外管理服务事项", "Other external administrative services", "（五）", 4, ("2019",)),
+    ProactiveItem("penalties", "行政处罚", "Administrative penalties", "（六）", 5),
+    ProactiveItem("coercive_measures", "行政强制", "Administrative coercive measures", "（六）", 6),
+    ProactiveItem("fees", "行政事业性收费", "Administrative fees", "（八）", 7),
+    ProactiveItem("procurement", "政府集中采购", "Government centralised procurement", "（九）", 8, ("2019",)),
+]
+
+
+@dataclass(frozen=True)
+class ProactiveMeasure:
+    code: str
+    zh: str
+    en: str
+    era: str
+    blocks: tuple[str, ...]
+    unit: str | None = None  # "10k_yuan" for money, "signed" for changes
+
+
+PROACTIVE_MEASURES: list[ProactiveMeasure] = [
+    ProactiveMeasure("new_made", "本年新制作数量", "Newly made this year", "2019", ("（一）",)),
+    ProactiveMeasure("new_published", "本年新公开数量", "Newly published this year", "2019", ("（一）",)),
+    ProactiveMeasure("published_total", "对外公开总数量", "Total published", "2019", ("（一）",)),
+    ProactiveMeasure("issued", "本年制发件数", "Issued this year", "2021", ("（一）",)),
+    ProactiveMeasure("repealed", "本年废止件数", "Repealed this year", "2021", ("（一）",)),
+    ProactiveMeasure("in_force", "现行有效件数", "In force", "2021", ("（一）",)),
+    ProactiveMeasure("prev_year_items", "上一年项目数量", "Items last year", "2019", ("（五）", "（六）", "（八）")),
+    ProactiveMeasure("change", "本年增/减", "Change this year", "2019", ("（五）", "（六）", "（八）"), "signed"),
+    ProactiveMeasure("decisions", "处理决定数量", "Decisions", "2019", ("（五）", "（六）")),
+    ProactiveMeasure("decisions", "本年处理决定数量", "Decisions this year", "2021", ("（五）", "（六）")),
+    ProactiveMeasure("fee_amount_10k_yuan", "本年收费金额（单位：万元）", "Fees collected (10k yuan)", "2021", ("（八）",), "10k_yuan"),
+    ProactiveMeasure("procurement_items", "采购项目数量", "Procurement items", "2019", ("（九）",)),
+    ProactiveMeasure("procurement_amount_10k_yuan", "采购总金额", "Procurement amount (10k yuan)", "2019", ("（九）",), "10k_yuan"),
+]
+
+
+NARRATIVE_KEYS: list[Coded] = [
+    Coded("applications_received", "收到（新收）申请数", "Applications received", 1),
+    Coded("applications_processed", "办结（答复）申请数", "Applications processed", 2),
+    Coded("applications_carried_over", "上年结转申请数", "Applications carried over", 3),
+    Coded("applications_carried_forward", "结转下年申请数", "Applications carried forward", 4),
+    Coded("granted", "予以公开", "Granted", 5),
+    Coded("partially_granted", "部分公开", "Partially granted", 6),
+    Coded("granted_incl_partial", "公开（含部分公开）", "Granted incl. partially", 7),
+    Coded("denied", "不予公开", "Denied", 8),
+    Coded("unavailable", "无法提供", "Unavailable", 9),
+    Coded("rejected", "不予处理", "Not processed", 10),
+    Coded("other", "其他处理", "Other handling", 11),
+    Coded("review_total", "行政复议", "Administrative reviews", 12),
+    Coded("litigation_total", "行政诉讼", "Lawsuits", 13),
+    Coded("proactive_items_published", "主动公开信息数", "Items proactively published", 14),
+    Coded("fees_collected_yuan", "收取信息处理费（元）", "Fees collected (yuan)", 15),
+]
+
+
+@dataclass(frozen=True)
+class CheckFamily:
+    family: str  # the fixed first two parts of the rule name
+    severity: str  # "error" | "warning"
+    zh: str
+    en: str
+
+
+CHECK_FAMILIES: list[CheckFamily] = [
+    CheckFamily("applications.balance", "error", "第一项加第二项之和应等于第三项（七）总计加第四项", "Row 一 + row 二 must equal （七）总计 + row 四, per column"),
+    CheckFamily("applications.row_sum", "error", "总计应等于各申请人类别之和", "总计 must equal the sum of the applicant columns"),
+    CheckFamily("applications.outcomes_sum", "error", "（七）总计应等于各办理结果之和", "（七）总计 must equal the sum of the outcome rows"),
+    CheckFamily("applications.other_sum", "error", "（六）其他处理应等于其三个子项之和（2021格式）", "（六） must equal the sum of its three sub-rows (2021 format)"),
+    CheckFamily("review_litigation.review_sum", "error", "行政复议总计应等于四项结果之和", "Review total must equal the sum of its four outcomes"),
+    CheckFamily("review_litigation.litigation_direct_sum", "error", "未经复议直接起诉总计应等于四项结果之和", "Direct litigation total must equal the sum of its four outcomes"),
+    CheckFamily("review_litigation.litigation_after_review_sum", "error", "复议后起诉总计应等于四项结果之和", "Litigation-after-review total must equal the sum of its four outcomes"),
+    CheckFamily("narrative", "warning", "正文所述数字应与表格一致", "A figure stated in the prose must agree with the table"),
+    CheckFamily("cross_year", "warning", "本年上年结转应等于上年结转下年度（由数据仓库计算）", "This year's carried-over must equal last year's carried-forward (warehouse)"),
+]
+
+PROBLEM_CODES: dict[str, tuple[str, str]] = {
+    "derived_value": ("warning", "A value was derived (e.g. a blank 总计 filled from its row), not read"),
+    "ambiguous_split": ("warning", "A run-together digit string has more than one consistent split"),
+    "unreadable_value": ("warning", "A cell could not be read as a number"),
+    "needs_ocr": ("error", "The PDF has no text layer"),
+    "unsupported_format": ("error", "The format cannot be read here"),
+    "unreadable_document": ("error", "The document could not be read"),
+    "too_large": ("error", "The document exceeds the size limits"),
+    "encoding_guessed": ("warning", "The text encoding was guessed"),
+    "bare_amount_unit": ("warning", "A money amount had no unit; taken as 万元"),
+    "organ_not_found": ("warning", "The issuing organ was not found"),
+    "year_not_found": ("warning", "The year covered was not found"),
+    "table_missing": ("warning", "A table of the format was not found"),
+}
+
+
+def application_row(code: str) -> ApplicationRow:
+    return _ROWS_BY_CODE[code]
+
+
+def check_severity(rule: str) -> str:
+    """Severity of a rule name, by its family (longest matching prefix)."""
+    best = None
+    for fam in CHECK_FAMILIES:
+        if rule == fam.family or rule.startswith(fam.family + "."):
+            if best is None or len(fam.family) > len(best.family):
+                best = fam
+    if best is None and rule.startswith("review_litigation."):
+        return "error"
+    return best.severity if best else "warning"
+
+
+def as_records() -> dict[str, list[dict]]:
+    """Everything above as lists of dicts (for dbt seeds and GX)."""
+    return {
+        "application_rows": [asdict(r) for r in APPLICATION_ROWS],
+        "applicant_columns": [asdict(c) for c in APPLICANT_COLUMNS],
+        "review_groups": [asdict(c) for c in REVIEW_GROUPS],
+        "review_measures": [asdict(c) for c in REVIEW_MEASURES],
+        "proactive_items": [asdict(c) for c in PROACTIVE_ITEMS],
+        "proactive_measures": [asdict(c) for c in PROACTIVE_MEASURES],
+        "narrative_keys": [asdict(c) for c in NARRATIVE_KEYS],
+        "check_families": [asdict(c) for c in CHECK_FAMILIES],
+        "problem_codes": [{"code": k, "severity": v[0], "en": v[1]} for k, v in PROBLEM_CODES.items()],
+    }
+
+
+_ROWS_BY_CODE = {r.code: r for r in APPLICATION_ROWS}
+APPLICATION_ROW_CODES = [r.code for r in APPLICATION_ROWS]
+APPLICANT_COLUMN_CODES = [c.code for c in APPLICANT_COLUMNS]
+REVIEW_GROUP_CODES = [g.code for g in REVIEW_GROUPS]
+REVIEW_MEASURE_CODES = [m.code for m in REVIEW_MEASURES]
+PROACTIVE_ITEM_CODES = [i.code for i in PROACTIVE_ITEMS]
+PROACTIVE_MEASURE_CODES = sorted({m.code for m in PROACTIVE_MEASURES})
+NARRATIVE_KEY_CODES = [k.code for k in NARRATIVE_KEYS]

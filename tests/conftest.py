@@ -1,0 +1,21 @@
+"""Test-session set-up shared by every folder's tests.
+
+Airflow reads its configuration at first import, so its home, metadata database and DAG folder are pointed at
+a temporary directory here, before any test module imports airflow. The project's data directory
+(NIANBAO_HOME) is temporary too: tests never touch a developer's `.nianbao/`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="nianbao-tests-"))
+os.environ.setdefault("NIANBAO_HOME", str(_SESSION_DIR / "home"))
+os.environ.setdefault("AIRFLOW_HOME", str(_SESSION_DIR / "airflow"))
+os.environ.pop("NIANBAO_DATABASE_URL", None)  # the default under test is the embedded warehouse
+
+from nianbao import airflow_local  # noqa: E402  (must follow the environment above)
+
+airflow_local.configure()

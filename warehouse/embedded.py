@@ -1,0 +1,146 @@
+"""The embedded PostgreSQL server (pgserver) under ``home()/pg``.
+
+One server per data directory, shared by every process that uses it: ``start()`` starts it the first time and
+afterwards only reads ``postmaster.pid`` to find it again, so a warm start costs a few milliseconds. The server is
+deliberately *not* stopped when Python exits (pgserver ``cleanup_mode=None``): ``make run`` leaves it up for the
+next command and ``nianbao db stop`` (``stop()``) shuts it down.
+
+It listens on a Unix socket only (no TCP port), in the data directory. URLs look like
+``postgresql://postgres@/nianbao?host=<socket dir>``; see ``warehouse.connection`` for other shapes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from warehouse.settings import home
+
+DATABASE_NAME = "nianbao"
+SUPERUSER = "postgres"  # pgserver runs initdb with this superuser and trust authentication on the socket
+# Written after the database has been created, so a warm start can skip checking for it.
+_READY_MARKER = ".nianbao_database_created"
+
+
+def data_dir() -> Path:
+    """The PostgreSQL data directory (PGDATA) of the embedded server."""
+    return home() / "pg"
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    running: bool
+    data_dir: Path
+    pid: int | None = None
+    socket_dir: Path | None = None
+    url: str | None = None
+
+
+def url_for(socket_dir: Path, database: str = DATABASE_NAME) -> str:
+    """libpq URL of a database on a socket-only server."""
+    return f"postgresql://{SUPERUSER}@/{database}?host={quote(str(socket_dir), safe='/')}"
+
+
+def _read_postmaster_pid(pgdata: Path) -> tuple[int, Path | None, str] | None:
+    """(pid, socket dir, status) from ``postmaster.pid``, or None when there is no such file."""
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+    except (FileNotFoundError, PermissionError):
+        return None
+    if len(lines) < 8:  # the file is being written right now
+        return None
+    socket_dir = Path(lines[4].strip()) if lines[4].strip() else None
+    return int(lines[0]), socket_dir, lines[7].strip()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user (the `pgserver` system user when we run as root)
+        return True
+    return True
+
+
+def _running_socket_dir(pgdata: Path) -> Path | None:
+    """Socket dir of a running, ready server on ``pgdata``; None if not running."""
+    info = _read_postmaster_pid(pgdata)
+    if info is None:
+        return None
+    pid, socket_dir, state = info
+    if state != "ready" or socket_dir is None or not _pid_alive(pid):
+        return None
+    if not (socket_dir / ".s.PGSQL.5432").exists():
+        return None
+    return socket_dir
+
+
+def status() -> ServerStatus:
+    pgdata = data_dir()
+    socket_dir = _running_socket_dir(pgdata)
+    if socket_dir is None:
+        return ServerStatus(running=False, data_dir=pgdata)
+    info = _read_postmaster_pid(pgdata)
+    return ServerStatus(
+        running=True, data_dir=pgdata, pid=info[0] if info else None, socket_dir=socket_dir, url=url_for(socket_dir)
+    )
+
+
+def start() -> str:
+    """Start (or find) the embedded server and return the URL of database ``nianbao`` on it."""
+    pgdata = data_dir()
+    socket_dir = _running_socket_dir(pgdata)
+    if socket_dir is not None and (pgdata / _READY_MARKER).exists():
+        return url_for(socket_dir)  # warm path: no import of pgserver, no connection
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers); pgserver then uses /tmp, which is fine.
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+    socket_dir = server.get_postmaster_info().socket_dir
+    _ensure_database(url_for(socket_dir, database=SUPERUSER))
+    (pgdata / _READY_MARKER).touch()
+    return url_for(socket_dir)
+
+
+def _ensure_database(admin_url: str) -> None:
+    import psycopg
+    from psycopg import errors, sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
+        if exists:
+            return
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+        except errors.DuplicateDatabase:  # another process created it between our check and our CREATE
+            pass
+
+
+def stop() -> bool:
+    """Stop the embedded server (fast shutdown: open sessions are rolled back). True if it was running."""
+    pgdata = data_dir()
+    if _running_socket_dir(pgdata) is None:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pgserver._commands import POSTGRES_BIN_PATH
+
+    # The server's files belong to the `pgserver` system user when pgserver was started as root.
+    run_as = "pgserver" if os.geteuid() == 0 else None
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
+        check=True,
+        capture_output=True,
+        user=run_as,
+        timeout=60,
+    )
+    return True

@@ -1,0 +1,232 @@
+"""The raw store: what the crawlers fetched, kept as fetched.
+
+- ``raw.document`` holds each distinct body once, keyed by its sha256.
+- ``raw.fetch`` holds one row per request outcome (200, 304, 404, timeout...), pointing at the body it got.
+
+A 304 Not Modified carries no body; its row points at the body of the fetch it confirmed, so "what did this URL
+serve last" is always one lookup. ``canonical_url`` (see ``warehouse.urls``) lets mirrors and mobile copies of a
+page count as one document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable, Iterator, NamedTuple
+
+from psycopg.types.json import Jsonb
+
+from warehouse.connection import connect
+from warehouse.urls import canonical_url
+
+# Content is read in groups of this many documents, so iterating holds neither a transaction nor all bytes.
+_CONTENT_BATCH = 20
+
+
+@dataclass
+class FetchRecord:
+    """One request outcome, as the crawler saw it."""
+
+    portal: str
+    url: str
+    final_url: str | None = None
+    fetched_at: datetime | None = None  # default: now
+    http_status: int | None = None  # None: no response at all (DNS failure, timeout...)
+    headers: dict = field(default_factory=dict)
+    body: bytes | None = None
+    media_type: str | None = None  # default: from the Content-Type header
+    referer_url: str | None = None
+    link_text: str | None = None
+    title: str | None = None
+    year_guess: int | None = None
+    is_report: bool = False
+    error: str | None = None
+
+
+class RawDocument(NamedTuple):
+    """A stored report document, with the fetch that best represents it (the canonical address if seen there)."""
+
+    sha256: str
+    media_type: str | None
+    url: str
+    portal: str
+    title: str | None
+    content: bytes
+
+
+def _clean_headers(headers: dict) -> dict:
+    """Header names lower-cased, values as text (Scrapy gives bytes and lists of bytes)."""
+
+    def text(value) -> str:
+        return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
+
+    cleaned = {}
+    for name, value in (headers or {}).items():
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(text(v) for v in value)
+        cleaned[text(name).lower()] = text(value)
+    return cleaned
+
+
+class RawStore:
+    """Reads and writes ``raw``. Holds one connection; use as a context manager or call ``close()``."""
+
+    def __init__(self, url: str | None = None):
+        self._url = url
+        self._conn = None
+
+    @property
+    def conn(self):
+        if self._conn is None or self._conn.closed:
+            self._conn = connect(self._url, autocommit=True)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> "RawStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def record_fetch(self, rec: FetchRecord) -> int:
+        """Store the body (once per sha256) and one fetch row; return the fetch_id."""
+        headers = _clean_headers(rec.headers)
+        etag = headers.get("etag")
+        last_modified = headers.get("last-modified")
+        media_type = rec.media_type or (headers.get("content-type", "").split(";")[0].strip() or None)
+        sha256 = None
+        if rec.body is not None:
+            sha256 = hashlib.sha256(rec.body).hexdigest()
+        elif rec.http_status == 304:
+            # Not Modified: the body is the one we already hold for this URL.
+            previous = self.validators(rec.url)
+            if previous:
+                sha256 = previous["sha256"]
+                etag = etag or previous["etag"]
+                last_modified = last_modified or previous["last_modified"]
+        year_guess = rec.year_guess if rec.year_guess is not None and 1990 <= rec.year_guess <= 2100 else None
+
+        with self.conn.transaction():
+            if rec.body is not None:
+                # Check first so a body we already hold is not sent to the server again.
+                known = self.conn.execute("SELECT 1 FROM raw.document WHERE sha256 = %s", (sha256,)).fetchone()
+                if not known:
+                    self.conn.execute(
+                        "INSERT INTO raw.document (sha256, media_type, size_bytes, content) VALUES (%s, %s, %s, %s)"
+                        " ON CONFLICT (sha256) DO NOTHING",
+                        (sha256, media_type, len(rec.body), rec.body),
+                    )
+            row = self.conn.execute(
+                """
+                INSERT INTO raw.fetch (portal, url, final_url, canonical_url, fetched_at, http_status, etag,
+                                       last_modified, headers, sha256, referer_url, link_text, title, year_guess,
+                                       is_report, error)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                RETURNING fetch_id
+                """,
+                (
+                    rec.portal, rec.url, rec.final_url, canonical_url(rec.final_url or rec.url),
+                    rec.fetched_at or datetime.now(timezone.utc), rec.http_status, etag, last_modified,
+                    Jsonb(headers), sha256, rec.referer_url, rec.link_text, rec.title, year_guess,
+                    rec.is_report, rec.error,
+                ),
+            ).fetchone()
+        return row[0]
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def validators(self, url: str) -> dict | None:
+        """{etag, last_modified, sha256} of the last good fetch of ``url`` (or, failing that, of any address with
+        the same canonical URL), for a conditional request; None if never fetched successfully."""
+        row = self.conn.execute(
+            """
+            SELECT etag, last_modified, sha256 FROM raw.fetch
+            WHERE (url = %(url)s OR final_url = %(url)s OR canonical_url = %(canonical)s)
+              AND sha256 IS NOT NULL
+              AND (http_status BETWEEN 200 AND 299 OR http_status = 304)
+            ORDER BY (url = %(url)s OR final_url = %(url)s) DESC, fetched_at DESC, fetch_id DESC
+            LIMIT 1
+            """,
+            {"url": url, "canonical": canonical_url(url)},
+        ).fetchone()
+        if row is None:
+            return None
+        return {"etag": row[0], "last_modified": row[1], "sha256": row[2]}
+
+    def documents(
+        self,
+        portal: str | None = None,
+        years: Iterable[int] | None = None,
+        reports_only: bool = True,
+        *,
+        not_parsed_by: str | None = None,
+    ) -> Iterator[RawDocument]:
+        """Every distinct stored body (so the latest version of each document, plus its earlier versions when it
+        changed; mirrors, being the same bytes, come once), ordered by portal, address and first sighting.
+
+        ``years`` filters on the crawler's ``year_guess``; ``not_parsed_by`` keeps only documents that have no
+        staging report from that parser version (see ``warehouse.staging.pending_documents``).
+        """
+        conditions = ["f.sha256 IS NOT NULL"]
+        params: dict = {}
+        if reports_only:
+            conditions.append("f.is_report")
+        if portal is not None:
+            conditions.append("f.portal = %(portal)s")
+            params["portal"] = portal
+        if years is not None:
+            conditions.append("f.year_guess = ANY(%(years)s)")
+            params["years"] = [int(y) for y in years]
+        if not_parsed_by is not None:
+            conditions.append(
+                "NOT EXISTS (SELECT 1 FROM staging.report r"
+                " WHERE r.document_sha256 = f.sha256 AND r.parser_version = %(parser_version)s)"
+            )
+            params["parser_version"] = not_parsed_by
+        # One representative fetch per body: prefer the canonical address itself, then the most recent.
+        listing = self.conn.execute(
+            f"""
+            SELECT sha256, url, portal, title FROM (
+                SELECT DISTINCT ON (f.sha256) f.sha256, coalesce(f.final_url, f.url) AS url, f.portal, f.title,
+                       f.canonical_url, min(f.fetched_at) OVER (PARTITION BY f.sha256) AS first_seen
+                FROM raw.fetch f
+                WHERE {" AND ".join(conditions)}
+                ORDER BY f.sha256, (coalesce(f.final_url, f.url) = f.canonical_url) DESC, f.fetched_at DESC
+            ) representative
+            ORDER BY portal, canonical_url, first_seen, sha256
+            """,
+            params,
+        ).fetchall()
+        for start in range(0, len(listing), _CONTENT_BATCH):
+            batch = listing[start:start + _CONTENT_BATCH]
+            contents = dict(
+                (sha, (media_type, bytes(content)))
+                for sha, media_type, content in self.conn.execute(
+                    "SELECT sha256, media_type, content FROM raw.document WHERE sha256 = ANY(%s)",
+                    ([row[0] for row in batch],),
+                )
+            )
+            for sha, url, portal_name, title in batch:
+                media_type, content = contents[sha]
+                yield RawDocument(sha, media_type, url, portal_name, title, content)
+
+    def fetch_errors(self, portal: str | None = None) -> list[dict]:
+        """Fetches that failed (no response, or HTTP 4xx/5xx), newest first."""
+        rows = self.conn.execute(
+            """
+            SELECT fetch_id, portal, url, fetched_at, http_status, error FROM raw.fetch
+            WHERE (error IS NOT NULL OR http_status IS NULL OR http_status >= 400)
+              AND (%(portal)s::text IS NULL OR portal = %(portal)s)
+            ORDER BY fetched_at DESC, fetch_id DESC
+            """,
+            {"portal": portal},
+        ).fetchall()
+        keys = ("fetch_id", "portal", "url", "fetched_at", "http_status", "error")
+        return [dict(zip(keys, row)) for row in rows]

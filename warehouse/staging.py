@@ -1,0 +1,273 @@
+"""Load parsed Reports into ``staging`` as long-form facts, with COPY.
+
+A Report (``../shared/contract/report-json.md`` plus the keys of ``docs/interfaces.md``) becomes:
+
+- one ``staging.report`` row (the whole Report kept as ``report_json``),
+- one ``staging.fact`` row per table cell and narrative figure (``applications`` ROW x COL,
+  ``review_litigation`` GROUP x MEASURE, ``proactive`` ITEM x MEASURE, ``narrative`` KEY x 'value'),
+  with the cell's provenance and whether the parser derived it,
+- one ``staging.check_result`` row per check and one ``staging.problem`` row per problem.
+
+Guarantees:
+
+- one transaction per batch: a loader killed mid-way leaves no partial report, and the next run completes it;
+- idempotent: a (document, parser version) already in staging is skipped;
+- a newer parser version supersedes older rows of the same document: they stay, with ``is_current = false``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from itertools import islice
+from typing import Iterable, Iterator
+
+from psycopg.types.json import Jsonb
+
+from warehouse.connection import connect
+from warehouse.raw_store import RawDocument, RawStore
+
+TABLES = ("applications", "review_litigation", "proactive")  # the Report's nested {ROW: {COL: VALUE}} tables
+ERAS = {"pre2019", "2019", "2021", "unknown"}
+SCRIPTS = {"simplified", "traditional"}
+# Loaders serialize on this lock so two of them cannot both make a different version "current".
+_LOAD_LOCK_KEY = 727_101_2020
+
+REPORT_COLUMNS = (
+    "report_id", "document_sha256", "parser_version", "is_current", "source_url", "portal", "organ",
+    "report_year", "era", "script", "published_on", "title", "report_json",
+)
+FACT_COLUMNS = ("report_id", "table_name", "row_code", "col_code", "value", "is_derived", "provenance", "printed_text")
+CHECK_COLUMNS = ("report_id", "rule", "ok", "severity", "detail", "field", "expected", "actual")
+PROBLEM_COLUMNS = ("report_id", "severity", "code", "message", "field")
+
+
+@dataclass
+class LoadStats:
+    reports_loaded: int = 0
+    reports_skipped: int = 0  # already in staging for this parser version
+    reports_superseded: int = 0  # older versions marked is_current = false
+    facts: int = 0
+    checks: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: "LoadStats") -> None:
+        for name in ("reports_loaded", "reports_skipped", "reports_superseded", "facts", "checks", "problems"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# -- turning one Report into rows (pure functions, no database) -------------------------------------------------
+
+
+def _number(value) -> tuple[Decimal | None, bool]:
+    """(numeric value, ok). None stays None; anything that is not a finite number gives (None, False)."""
+    if value is None:
+        return None, True
+    if isinstance(value, bool):
+        return None, False
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, False
+    try:
+        number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        return None, False
+    return (number, True) if number.is_finite() else (None, False)
+
+
+def _severity(value) -> str | None:
+    return value if value in ("error", "warning") else None
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _year(value) -> int | None:
+    number, ok = _number(value)
+    if number is None or number != number.to_integral_value() or not 1900 <= number <= 2200:
+        return None
+    return int(number)
+
+
+def fact_rows(report: dict) -> tuple[list[tuple], list[tuple]]:
+    """The report's facts as (table_name, row_code, col_code, value, is_derived, provenance, printed_text), and
+    loader problems (severity, code, message, field) for values that are not numbers."""
+    provenance = report.get("provenance") or {}
+    printed = report.get("proactive_text") or {}
+    derived = {
+        p.get("field") for p in report.get("problems") or [] if p.get("code") == "derived_value" and p.get("field")
+    }
+    facts: list[tuple] = []
+    bad: list[tuple] = []
+
+    def add(table: str, row: str, col: str, raw_value, field: str, text: str | None = None) -> None:
+        value, ok = _number(raw_value)
+        if not ok:
+            bad.append(("warning", "unreadable_value", f"loader: {field} is not a number: {raw_value!r}", field))
+        # A narrative figure's field is "narrative.<key>"; accept "narrative.<key>.value" in problems as well.
+        is_derived = field in derived or f"{field}.value" in derived
+        facts.append((table, row, col, value, is_derived, provenance.get(field), text))
+
+    for table in TABLES:
+        for row, cells in (report.get(table) or {}).items():
+            for col, raw_value in (cells or {}).items():
+                field = f"{table}.{row}.{col}"
+                add(table, row, col, raw_value, field, printed.get(f"{row}.{col}") if table == "proactive" else None)
+    for key, raw_value in (report.get("narrative") or {}).items():
+        add("narrative", key, "value", raw_value, f"narrative.{key}")
+    return facts, bad
+
+
+def check_rows(report: dict) -> list[tuple]:
+    rows = []
+    for check in report.get("checks") or []:
+        ok = check.get("ok")
+        rows.append((
+            str(check.get("rule")), ok if isinstance(ok, bool) else None, _severity(check.get("severity")),
+            None if check.get("detail") is None else str(check.get("detail")), check.get("field"),
+            _number(check.get("expected"))[0], _number(check.get("actual"))[0],
+        ))
+    return rows
+
+
+def problem_rows(report: dict) -> list[tuple]:
+    return [
+        (_severity(p.get("severity")), str(p.get("code") or "unknown"), p.get("message"), p.get("field"))
+        for p in report.get("problems") or []
+    ]
+
+
+# -- parser versions ------------------------------------------------------------------------------------------
+
+
+def is_newer(version: str, than: str) -> bool:
+    """Whether parser version ``version`` is newer than ``than`` (PEP 440 if both parse, else numeric parts)."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version) > Version(than)
+    except InvalidVersion:
+        def key(v: str) -> tuple:
+            return tuple(int(n) for n in re.findall(r"\d+", v)), v
+
+        return key(version) > key(than)
+
+
+# -- loading --------------------------------------------------------------------------------------------------
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def load_reports(
+    items: Iterable[tuple[str, dict]], parser_version: str, url: str | None = None, *, batch_size: int = 500
+) -> LoadStats:
+    """Load ``(document_sha256, report_dict)`` items; one transaction per ``batch_size`` reports."""
+    started = time.perf_counter()
+    stats = LoadStats()
+    with connect(url, autocommit=True) as conn:
+        for batch in _batches(items, batch_size):
+            with conn.transaction():
+                stats.add(_load_batch(conn, batch, parser_version))
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> LoadStats:
+    stats = LoadStats()
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOAD_LOCK_KEY,))
+
+    reports: dict[str, dict] = {}
+    for sha256, report in batch:
+        reports.setdefault(sha256.lower(), report)  # a document twice in one batch loads once
+    shas = list(reports)
+    already = {
+        row[0] for row in conn.execute(
+            "SELECT document_sha256 FROM staging.report WHERE parser_version = %s AND document_sha256 = ANY(%s)",
+            (parser_version, shas),
+        )
+    }
+    stats.reports_skipped = len(batch) - len(shas) + len(already)
+    shas = [sha for sha in shas if sha not in already]
+    if not shas:
+        return stats
+
+    current = dict(conn.execute(
+        "SELECT document_sha256, parser_version FROM staging.report WHERE is_current AND document_sha256 = ANY(%s)",
+        (shas,),
+    ).fetchall())
+    superseded = [sha for sha in shas if sha in current and is_newer(parser_version, current[sha])]
+    becomes_current = {sha for sha in shas if sha not in current} | set(superseded)
+    if superseded:
+        conn.execute(
+            "UPDATE staging.report SET is_current = false WHERE is_current AND document_sha256 = ANY(%s)",
+            (superseded,),
+        )
+    stats.reports_superseded = len(superseded)
+
+    sources = {
+        sha: (portal, source_url) for sha, portal, source_url in conn.execute(
+            # Where each document was found: prefer its canonical address, then the latest report fetch.
+            """
+            SELECT DISTINCT ON (sha256) sha256, portal, coalesce(final_url, url)
+            FROM raw.fetch WHERE sha256 = ANY(%s)
+            ORDER BY sha256, is_report DESC, (coalesce(final_url, url) = canonical_url) DESC, fetched_at DESC
+            """,
+            (shas,),
+        )
+    }
+    report_ids = [row[0] for row in conn.execute(
+        "SELECT nextval(pg_get_serial_sequence('staging.report', 'report_id')) FROM generate_series(1, %s)",
+        (len(shas),),
+    )]
+
+    cursor = conn.cursor()
+    with cursor.copy(f"COPY staging.report ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
+        for report_id, sha in zip(report_ids, shas):
+            report = reports[sha]
+            portal, source_url = sources.get(sha, (None, None))
+            copy.write_row((
+                report_id, sha, parser_version, sha in becomes_current, source_url, portal, report.get("organ"),
+                _year(report.get("year")), report.get("era") if report.get("era") in ERAS else None,
+                report.get("script") if report.get("script") in SCRIPTS else None,
+                _date(report.get("publication_date")), report.get("title"), Jsonb(report),
+            ))
+    problems_by_report = {}
+    with cursor.copy(f"COPY staging.fact ({', '.join(FACT_COLUMNS)}) FROM STDIN") as copy:
+        for report_id, sha in zip(report_ids, shas):
+            facts, bad_values = fact_rows(reports[sha])
+            problems_by_report[report_id] = problem_rows(reports[sha]) + bad_values
+            for fact in facts:
+                copy.write_row((report_id, *fact))
+            stats.facts += len(facts)
+    with cursor.copy(f"COPY staging.check_result ({', '.join(CHECK_COLUMNS)}) FROM STDIN") as copy:
+        for report_id, sha in zip(report_ids, shas):
+            for check in check_rows(reports[sha]):
+                copy.write_row((report_id, *check))
+                stats.checks += 1
+    with cursor.copy(f"COPY staging.problem ({', '.join(PROBLEM_COLUMNS)}) FROM STDIN") as copy:
+        for report_id, problems in problems_by_report.items():
+            for problem in problems:
+                copy.write_row((report_id, *problem))
+                stats.problems += 1
+    stats.reports_loaded = len(shas)
+    return stats
+
+
+def pending_documents(
+    parser_version: str, url: str | None = None, *, portal: str | None = None, years: Iterable[int] | None = None
+) -> Iterator[RawDocument]:
+    """Raw report documents that have no staging report from ``parser_version`` yet."""
+    with RawStore(url) as store:
+        yield from store.documents(portal=portal, years=years, not_parsed_by=parser_version)
