@@ -138,7 +138,7 @@ def nianbao_harvest():
 
         return str(steps.dbt_docs())
 
-    @task(trigger_rule="all_done")
+    @task
     def summarize() -> dict:
         from nianbao import steps
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -52,6 +54,24 @@ def render_docx(report: dict, prose: list[str] | None = None) -> bytes:
         else:
             paragraph = document.add_paragraph()
             paragraph.add_run(block.text).bold = block.kind == "heading"
+    # Fixed metadata and zip timestamps: the same report gives the same bytes on every build.
+    stamp = dt.datetime(2000, 1, 1)
+    document.core_properties.created = stamp
+    document.core_properties.modified = stamp
+    document.core_properties.last_modified_by = ""
+    document.core_properties.author = report.get("organ") or ""
+    document.core_properties.title = report.get("title") or ""
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _with_fixed_timestamps(buffer.getvalue())
+
+
+def _with_fixed_timestamps(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()

@@ -48,7 +48,7 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
 class _Writer:
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
-        self.canvas = canvas.Canvas(self.buffer, pagesize=A4, pageCompression=1)
+        self.canvas = canvas.Canvas(self.buffer, pagesize=A4, pageCompression=1, invariant=1)  # invariant: same bytes every build
         self.page = 1
         self.y = PAGE_HEIGHT - MARGIN_TOP
 

@@ -105,6 +105,9 @@ def start() -> str:
         import pgserver
 
         server = pgserver.get_server(pgdata, cleanup_mode=None)
+        if _running_socket_dir(pgdata) is None:
+            # pgserver caches one handle per data dir per process; after stop() that handle is stale.
+            server.ensure_postgres_running()
     socket_dir = server.get_postmaster_info().socket_dir
     _ensure_database(url_for(socket_dir, database=SUPERUSER))
     (pgdata / _READY_MARKER).touch()

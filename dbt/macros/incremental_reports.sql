@@ -46,19 +46,3 @@
         select 1  {#- nothing to delete on a full build -#}
     {%- endif -%}
 {%- endmacro %}
-
-
-{#- The config every incremental fact mart shares. -#}
-{% macro fact_mart_config(unique_key, include_next_year=false) -%}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=unique_key,
-        on_schema_change='append_new_columns',
-        pre_hook="{{ delete_reports_to_rebuild(" ~ include_next_year ~ ") }}",
-        indexes=[
-            {'columns': ['report_key']},
-            {'columns': ['report_parsed_at']},
-        ],
-    ) }}
-{%- endmacro %}

@@ -1,0 +1,1 @@
+"""Spiders: one generic spider (``annual_reports``) serves every portal through its profile."""

@@ -1,0 +1,388 @@
+"""One generic spider for every portal, driven by its profile.
+
+The walk, from each start URL:
+
+1. **navigation pages** (``parse_page``): follow links into the disclosure area (政务公开,
+   政府信息公开…) and to the annual-report column (政府信息公开年报, 年度报告…), at most
+   ``NIANBAO_MAX_NAV_DEPTH`` steps from the start. A page that lists reports (or was reached as the
+   column) is a *list page*: its pagination is followed too (index_1.html, ?page=, 下一页, and pages
+   only a script announces).
+2. **report links** on any page: a link whose text is a report title leads to a *detail page*
+   (``parse_detail``) — or straight to the report when it points at a file (.pdf, .docx…).
+3. **detail pages**: the page itself is a report document when it carries the report's text; its
+   attachments are report documents too (``parse_document``).
+
+Every outcome becomes a ``FetchItem`` (see ``crawlers.items``), faults included (``on_error``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.web._newclient import ResponseFailed
+
+from crawlers.discovery import (
+    LinkKind,
+    canonical_url,
+    classify_link,
+    is_annual_report_title,
+    is_attachment_url,
+    media_type,
+    normalize_text,
+    same_site,
+    script_pages,
+    year_guess,
+)
+from crawlers.items import FetchItemLoader
+from crawlers.profiles import load_profile
+from crawlers.state import CrawlState
+
+# Response headers worth keeping with a fetch (the rest is noise: cookies, server banners…).
+_KEPT_HEADERS = ("content-type", "content-length", "etag", "last-modified", "date", "content-disposition",
+                 "content-encoding", "location")
+# Words that show a detail page carries the report's text itself, not only a link to a file.
+_REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def _headers(response: Response) -> dict[str, str]:
+    out = {}
+    for name in _KEPT_HEADERS:
+        value = response.headers.get(name)
+        if value is not None:
+            out[name] = value.decode("latin-1")
+    return out
+
+
+def describe_failure(failure) -> tuple[str, int | None]:
+    """A short, stable description of why a request failed, and its HTTP status if it had one."""
+    exc = failure.value
+    if failure.check(HttpError):
+        status = exc.response.status
+        return f"HTTP {status}", status
+    if failure.check(IgnoreRequest):
+        text = str(exc) or "ignored"
+        if "robots.txt" in text:
+            return "forbidden by robots.txt", None
+        if "redirect" in text.lower():
+            return f"redirect loop or too many redirects ({text})", None
+        return text, None
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout", None
+    if failure.check(DNSLookupError):
+        return "DNS lookup failed", None
+    if failure.check(ConnectionRefusedError):
+        return "connection refused", None
+    if failure.check(ResponseFailed):
+        reasons = getattr(exc, "reasons", [])
+        detail = "; ".join(str(getattr(r, "value", r)) for r in reasons) or str(exc)
+        if "DataLoss" in detail or "dataloss" in detail.lower() or "PotentialDataLoss" in detail:
+            return "truncated body (connection closed before Content-Length bytes)", None
+        return f"response failed: {detail}", None
+    name = type(exc).__name__
+    text = str(exc)
+    if "maxsize" in text.lower() or "larger than download max size" in text.lower() or "max size" in text.lower():
+        return f"too large: {text}", None
+    if "Cancelled" in name and ("size" in text.lower()):
+        return f"too large: {text}", None
+    return f"{name}: {text}" if text else name, None
+
+
+class AnnualReportSpider(scrapy.Spider):
+    name = "annual_reports"
+
+    def __init__(self, profile: str, years: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = load_profile(profile)
+        self.portal = self.profile.name
+        self.allowed_domains = list(self.profile.allowed_domains)
+        self.years = {int(y) for y in str(years).split(",") if y.strip()} if years else None
+        self.hints = self.profile.hints
+        self.seen: set[str] = set()  # canonical URLs already requested (our own duplicate filter)
+        self.errors: dict[str, str] = {}  # url → fault, filled by StatsPipeline
+        self.start_urls = list(self.profile.start_urls)
+        self.start_failures: dict[str, str] = {}
+        self.start_successes = 0
+        self.list_pages = 0
+        self.state: CrawlState | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_nav_depth = settings.getint("NIANBAO_MAX_NAV_DEPTH", 4)
+        spider.max_list_pages = settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
+        state_dir = settings.get("NIANBAO_STATE_DIR")
+        lookup = None
+        if settings.get("NIANBAO_DATABASE_URL"):
+            from warehouse.raw_store import RawStore  # only with a warehouse
+
+            store = RawStore(settings.get("NIANBAO_DATABASE_URL"))
+            spider._validator_store = store
+            lookup = store.validators
+        spider.state = CrawlState(spider.portal, Path(state_dir) if state_dir else None, document_lookup=lookup)
+        if settings.get("NIANBAO_OUTPUT_DIR"):
+            spider.state.load_manifest(Path(settings.get("NIANBAO_OUTPUT_DIR")) / "manifest.jsonl")
+        return spider
+
+    def closed(self, reason: str) -> None:
+        if self.state is not None:
+            self.state.save()
+        store = getattr(self, "_validator_store", None)
+        if store is not None:
+            store.close()
+
+    # --- requests -------------------------------------------------------------------------------
+    async def start(self):
+        for url in self.start_urls:
+            self.seen.add(canonical_url(url))
+            yield self._request(url, role="page", callback=self.parse_page, depth=0, is_start=True,
+                                is_list=False, priority=10)
+
+    def _request(self, url: str, *, role: str, callback, referer: str | None = None,
+                 link_text: str | None = None, title: str | None = None, depth: int = 0,
+                 is_start: bool = False, is_list: bool = False, priority: int = 0) -> Request:
+        meta = {"nb": {"role": role, "referer": referer, "link_text": link_text, "title": title,
+                       "depth": depth, "is_start": is_start, "is_list": is_list}}
+        headers = {"Referer": referer} if referer else None
+        # dont_filter: redirects must keep going until Scrapy's redirect limit turns a loop into a
+        # recorded fault; duplicates are stopped earlier by self.seen.
+        return Request(url, callback=callback, errback=self.on_error, meta=meta, headers=headers,
+                       dont_filter=True, priority=priority)
+
+    def _follow(self, url: str, **kwargs) -> Request | None:
+        """A request for ``url`` unless it is off-site, not http(s), or already requested."""
+        if not url.startswith(("http://", "https://")) or not same_site(url, self.allowed_domains):
+            return None
+        key = canonical_url(url)
+        if key in self.seen:
+            return None
+        self.seen.add(key)
+        return self._request(url, **kwargs)
+
+    # --- items ----------------------------------------------------------------------------------
+    def _item(self, kind: str, url: str, response: Response | None = None, **values):
+        nb = values.pop("nb", {})
+        loader = FetchItemLoader()
+        loader.add_value("kind", kind)
+        loader.add_value("portal", self.portal)
+        loader.add_value("url", url)
+        loader.add_value("canonical_url", canonical_url(response.url if response is not None else url))
+        loader.add_value("fetched_at", _now())
+        loader.add_value("referer_url", nb.get("referer"))
+        loader.add_value("link_text", nb.get("link_text"))
+        loader.add_value("title", nb.get("title"))
+        if response is not None:
+            headers = _headers(response)
+            loader.add_value("final_url", response.url)
+            loader.add_value("http_status", response.status)
+            loader.add_value("headers", headers)
+            loader.add_value("etag", headers.get("etag"))
+            loader.add_value("last_modified", headers.get("last-modified"))
+        for key, value in values.items():
+            loader.replace_value(key, value)
+        return loader.load_item()
+
+    def _document_item(self, response: Response, nb: dict, title: str | None):
+        body = response.body
+        sha = hashlib.sha256(body).hexdigest()
+        url = response.request.url if response.request is not None else response.url
+        previous = self.state.known_sha256(url) if self.state else None
+        return self._item(
+            "document", url, response, nb=nb, title=title, body=body, sha256=sha,
+            media_type=media_type(response.url, response.headers.get("Content-Type", b"").decode("latin-1"), body),
+            size_bytes=len(body), is_report=True, year_guess=year_guess(title) if title else None,
+            is_new=previous != sha,
+        )
+
+    # --- navigation and list pages --------------------------------------------------------------
+    def parse_page(self, response: Response):
+        nb = response.meta["nb"]
+        if nb.get("is_start"):
+            self.start_successes += 1
+        if response.status == 304:
+            cached = self.state.pages.get(response.request.url, {}) if self.state else {}
+            links = [tuple(x) for x in cached.get("links", [])]
+            yield self._item("page", response.request.url, response, nb=nb, is_report=False)
+            yield from self._take_links(response.request.url, links, nb)
+            return
+        if not isinstance(response, TextResponse):
+            # A start or column link that turns out to be a file: a document if it is a report.
+            if is_annual_report_title(nb.get("link_text"), self.hints.title_pattern):
+                yield self._document_item(response, nb, nb.get("link_text"))
+            return
+        links = self._extract_links(response)
+        links += [(u, "") for u in script_pages(response.text, response.url, self.max_list_pages)]
+        if self.state is not None:
+            self.state.remember_page(response.request.url, etag=response.headers.get("ETag", b"").decode("latin-1") or None,
+                                     last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None,
+                                     links=links)
+        yield self._item("page", response.request.url, response, nb=nb, is_report=False,
+                         title=nb.get("title") or self._page_title(response))
+        yield from self._take_links(response.url, links, nb)
+
+    def _extract_links(self, response: TextResponse) -> list[tuple[str, str]]:
+        links: list[tuple[str, str]] = []
+        for a in response.css("a[href]"):
+            href = (a.attrib.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+                continue
+            text = " ".join(" ".join(a.css("::text").getall()).split())
+            # List pages cut long titles ("2020年政府信息公开工作…") and keep the full one in @title.
+            attr_title = " ".join((a.attrib.get("title") or "").split())
+            if attr_title and (not text or text.endswith(("…", "...", "..")) or len(attr_title) > len(text)):
+                text = attr_title
+            links.append((response.urljoin(href), text))
+        return links
+
+    @staticmethod
+    def _page_title(response: TextResponse) -> str | None:
+        for sel in ("h1::text", ".title::text", "title::text"):
+            text = " ".join(" ".join(response.css(sel).getall()).split())
+            if text:
+                return text
+        return None
+
+    def _take_links(self, page_url: str, links: list[tuple[str, str]], nb: dict):
+        kinds = [(url, text, classify_link(text, url, attachment_types=self.hints.attachment_types,
+                                           title_pattern=self.hints.title_pattern,
+                                           list_page_pattern=self.hints.list_page_pattern,
+                                           pagination_pattern=self.hints.pagination_pattern))
+                 for url, text in links]
+        has_reports = any(k is LinkKind.REPORT for _, _, k in kinds)
+        is_list = nb.get("is_list") or has_reports
+        depth = nb.get("depth", 0)
+        for url, text, kind in kinds:
+            if kind is LinkKind.REPORT:
+                year = year_guess(text)
+                if self.years and year is not None and year not in self.years:
+                    self.crawler.stats.inc_value("nianbao/skipped_year")
+                    continue
+                if is_attachment_url(url, self.hints.attachment_types):
+                    req = self._follow(url, role="document", callback=self.parse_document, referer=page_url,
+                                       link_text=text, title=text, priority=5)
+                else:
+                    req = self._follow(url, role="detail", callback=self.parse_detail, referer=page_url,
+                                       link_text=text, title=text, priority=5)
+            elif kind is LinkKind.COLUMN and depth < self.max_nav_depth:
+                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
+                                   link_text=text, depth=depth + 1, is_list=True, priority=8)
+            elif kind is LinkKind.AREA and depth < self.max_nav_depth:
+                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
+                                   link_text=text, depth=depth + 1, priority=6)
+            elif kind is LinkKind.PAGINATION and is_list and self.list_pages < self.max_list_pages:
+                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
+                                   link_text=text, depth=depth, is_list=True, priority=7)
+                if req is not None:
+                    self.list_pages += 1
+            else:
+                req = None
+            if req is not None:
+                yield req
+
+    # --- detail pages and documents -------------------------------------------------------------
+    def parse_detail(self, response: Response):
+        nb = response.meta["nb"]
+        url = response.request.url
+        if response.status == 304:
+            cached = self.state.pages.get(url, {}) if self.state else {}
+            if cached.get("is_report"):
+                yield self._item("not_modified", url, response, nb=nb, is_report=True,
+                                 sha256=cached.get("sha256"), title=nb.get("title") or cached.get("title"))
+            else:
+                yield self._item("page", url, response, nb=nb, is_report=False)
+            yield from self._take_attachments(url, [tuple(x) for x in cached.get("links", [])], nb,
+                                              nb.get("title") or cached.get("title"))
+            return
+        if not isinstance(response, TextResponse):  # the "detail page" is the report file itself
+            yield self._document_item(response, nb, nb.get("title"))
+            return
+        title = nb.get("title") or self._page_title(response)
+        if title and not nb.get("title") and self.years:
+            year = year_guess(title)
+            if year is not None and year not in self.years:
+                return
+        attachments = [(u, t) for u, t in self._extract_links(response)
+                       if is_attachment_url(u, self.hints.attachment_types)]
+        text = " ".join(response.css("body *:not(script):not(style)::text").getall())
+        carries_text = bool(_REPORT_BODY.search(normalize_text(text))) and len(normalize_text(text)) > 300
+        is_report = carries_text or not attachments
+        sha = None
+        if is_report:
+            item = self._document_item(response, nb, title)
+            sha = item["sha256"]
+            yield item
+        else:
+            yield self._item("page", url, response, nb=nb, is_report=False, title=title)
+        if self.state is not None:
+            self.state.remember_page(url, etag=response.headers.get("ETag", b"").decode("latin-1") or None,
+                                     last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None,
+                                     links=attachments, title=title, is_report=is_report, sha256=sha)
+        yield from self._take_attachments(url, attachments, nb, title)
+
+    def _take_attachments(self, page_url: str, attachments: list[tuple[str, str]], nb: dict, title: str | None):
+        for url, text in attachments:
+            # An attachment named as a report keeps its own title; "附件1.docx" inherits the page's.
+            own = text if is_annual_report_title(text, self.hints.title_pattern) else None
+            req = self._follow(url, role="document", callback=self.parse_document, referer=page_url,
+                               link_text=text, title=own or title, priority=4)
+            if req is not None:
+                yield req
+
+    def parse_document(self, response: Response):
+        nb = response.meta["nb"]
+        url = response.request.url
+        if response.status == 304:
+            known = self.state.document_validators(url) if self.state else None
+            yield self._item("not_modified", url, response, nb=nb, is_report=True,
+                             sha256=(known or {}).get("sha256"))
+            return
+        yield self._document_item(response, nb, nb.get("title"))
+
+    # --- faults ---------------------------------------------------------------------------------
+    def on_error(self, failure):
+        request = failure.request
+        nb = request.meta.get("nb", {})
+        error, status = describe_failure(failure)
+        if nb.get("is_start"):
+            self.start_failures[request.url] = error
+        response = failure.value.response if failure.check(HttpError) else None
+        yield self._item("fault", request.url, response, nb=nb, error=error, http_status=status,
+                         is_report=nb.get("role") in ("detail", "document"))
+
+
+def stats_summary(spider: AnnualReportSpider, stats: dict) -> dict:
+    """The JSON printed at the end of ``python -m crawlers.crawl``."""
+    get = stats.get
+    return {
+        "portal": spider.portal,
+        "pages": get("nianbao/pages", 0),
+        "documents_fetched": get("nianbao/documents", 0),
+        "documents_new": get("nianbao/documents_new", 0),
+        "not_modified": get("nianbao/not_modified", 0),
+        "skipped_year": get("nianbao/skipped_year", 0),
+        "errors": dict(spider.errors),
+        "bytes": get("downloader/response_bytes", 0),
+        "document_bytes": get("nianbao/document_bytes", 0),
+        "requests": get("downloader/request_count", 0),
+        "finish_reason": get("finish_reason"),
+    }
+
+
+__all__ = ["AnnualReportSpider", "describe_failure", "stats_summary"]

@@ -1,0 +1,52 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['report_key', 'item_code', 'measure_code'],
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_reports_to_rebuild() }}",
+    indexes=[{'columns': ['report_key']}, {'columns': ['report_parsed_at']}],
+) }}
+-- Proactive disclosure (table 二): items × measures as printed, money in 万元 with the printed text kept.
+-- Grain: report × item × measure. Which measures exist depends on the era (dim_disclosure_item).
+-- depends_on: {{ ref('stg_reports') }}
+
+with documents as (
+
+    select report_key, report_id, organ_key, report_year, era, report_parsed_at
+    from {{ ref('int_report_documents_deduplicated') }}
+    where is_primary
+    {% if is_incremental() -%}
+    and report_key in ({{ reports_to_rebuild() }})
+    {%- endif %}
+
+),
+
+facts as (
+
+    select report_id, row_code, col_code, value
+    from {{ ref('stg_facts') }}
+    where table_name = 'proactive'
+
+),
+
+printed_text as (
+
+    select report_id, proactive_text from {{ ref('stg_reports') }}
+
+)
+
+select
+    documents.report_key,
+    documents.organ_key,
+    documents.report_year,
+    facts.row_code              as item_code,
+    facts.col_code              as measure_code,
+    facts.value,
+    -- e.g. "372718.4969万元": the cell as printed, for money cells (unit conversions stay checkable)
+    printed_text.proactive_text ->> (facts.row_code || '.' || facts.col_code) as printed_text,
+    documents.era,
+    documents.report_id::text   as report_id,
+    documents.report_parsed_at
+from documents
+inner join facts on facts.report_id = documents.report_id
+left join printed_text on printed_text.report_id = documents.report_id

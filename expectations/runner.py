@@ -1,0 +1,401 @@
+"""Run the catalog's rules with Great Expectations, store the runs, build the data docs.
+
+The flow of ``validate()``:
+
+1. normalize the URL for GX (psycopg2 driver, socket dir in ``?host=``);
+2. look at which tables exist: staging must (else IntegrityError), the marts may not yet (suite skipped);
+3. a file-backed GX context under ``$NIANBAO_HOME/gx`` is (re)configured in code: one Postgres data source, one
+   table asset + whole-table batch per suite, one ``ExpectationSuite`` of ``UnexpectedRowsExpectation`` per
+   suite (from ``catalog``), one checkpoint running them all and updating the static data docs in
+   ``$NIANBAO_HOME/gx/data_docs``. Nothing in that folder is hand-edited; it is rewritten by every run;
+4. each suite's result goes to ``audit.validation_run`` (one row per suite);
+5. if an integrity rule failed, ``IntegrityError`` is raised *after* storing and documenting, so the failed run
+   is kept and readable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from expectations import catalog
+from expectations.catalog import Rule
+from expectations.results import (
+    EXAMPLES_KEPT,
+    IntegrityError,
+    RuleResult,
+    SuiteResult,
+    ValidationSummary,
+    format_summary,
+    json_safe,
+)
+
+log = logging.getLogger(__name__)
+
+ALL_SUITES: tuple[str, ...] = tuple(catalog.SUITES)
+# Short names accepted by ``suites=``.
+SUITE_ALIASES: dict[str, tuple[str, ...]] = {
+    "all": ALL_SUITES,
+    "staging": (catalog.STAGING_INTEGRITY, catalog.STAGING_BALANCE),
+    "marts": (catalog.MARTS_INTEGRITY, catalog.MARTS_BALANCE),
+    "integrity": (catalog.STAGING_INTEGRITY, catalog.MARTS_INTEGRITY),
+    "balance": (catalog.STAGING_BALANCE, catalog.MARTS_BALANCE),
+}
+
+DATASOURCE = "nianbao_warehouse"
+CHECKPOINT = "nianbao"
+DOCS_SITE = "nianbao"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# where things are
+
+
+def nianbao_home() -> Path:
+    try:
+        from warehouse.settings import home  # noqa: PLC0415
+    except ImportError:  # the warehouse package is optional for these paths
+        configured = os.environ.get("NIANBAO_HOME")
+        return Path(configured).expanduser().resolve() if configured else Path(__file__).resolve().parents[1] / ".nianbao"
+    return home()
+
+
+def gx_root(home: Path | None = None) -> Path:
+    """The GX project folder: ``$NIANBAO_HOME/gx``."""
+    return (home or nianbao_home()) / "gx"
+
+
+def data_docs_dir(home: Path | None = None) -> Path:
+    """Static HTML data docs; ``index.html`` is what ``make run`` points to."""
+    return gx_root(home) / "data_docs"
+
+
+def gx_url(database_url: str | None = None) -> str:
+    """Any libpq or SQLAlchemy URL of the warehouse as the ``postgresql+psycopg2://`` URL GX needs.
+
+    GX's Postgres data source validates the URL and needs a host part; the embedded server's socket directory
+    goes in ``?host=`` (see ``warehouse.connection.sqlalchemy_url``)."""
+    from warehouse.connection import database_url as default_url  # noqa: PLC0415
+    from warehouse.connection import sqlalchemy_url  # noqa: PLC0415
+
+    url = database_url or default_url()
+    scheme, sep, rest = url.partition("://")
+    if sep and "+" in scheme:  # a SQLAlchemy URL: drop the driver, libpq reads the rest
+        url = "postgresql://" + rest
+    elif sep and scheme == "postgres":
+        url = "postgresql://" + rest
+    return sqlalchemy_url(url, driver="psycopg2")
+
+
+def resolve_suites(suites: str | Iterable[str] | None) -> tuple[str, ...]:
+    if suites is None:
+        return ALL_SUITES
+    if isinstance(suites, str):
+        suites = [suites]
+    chosen: list[str] = []
+    for name in suites:
+        for suite in SUITE_ALIASES.get(name, (name,)):
+            if suite not in catalog.SUITES:
+                raise ValueError(f"unknown suite {name!r}; known: {sorted(catalog.SUITES) + sorted(SUITE_ALIASES)}")
+            if suite not in chosen:
+                chosen.append(suite)
+    return tuple(chosen)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the run
+
+
+def validate(
+    database_url: str | None = None,
+    *,
+    suites: str | Iterable[str] | None = None,
+    home: Path | str | None = None,
+    raise_on_integrity: bool = True,
+    build_docs: bool = True,
+) -> ValidationSummary:
+    """Validate the warehouse; returns the summary, raises ``IntegrityError`` when an integrity suite fails.
+
+    ``suites``: names from ``catalog.SUITES`` or the aliases ``all`` (default), ``staging``, ``marts``,
+    ``integrity``, ``balance``. Balance findings never raise. Every run is stored in ``audit.validation_run``.
+    """
+    chosen = resolve_suites(suites)
+    home_path = Path(home).expanduser().resolve() if home else nianbao_home()
+    url = gx_url(database_url)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        summary = ValidationSummary(run_id=uuid.uuid4().hex, run_at=dt.datetime.now(dt.timezone.utc))
+        with engine.connect() as conn:
+            plan, missing_staging = _plan(conn, chosen)
+            summary.derived_cells = _derived_cells(conn) if _table_exists(conn, "staging", "fact") else 0
+        to_run = {suite: rules for suite, (rules, skipped) in plan.items() if rules and not skipped}
+        results = _run_gx(url, home_path, to_run, build_docs=build_docs) if to_run else {}
+        if missing_staging and catalog.STAGING_INTEGRITY in chosen:
+            results.setdefault(catalog.STAGING_INTEGRITY, []).insert(0, _missing_tables_result(missing_staging))
+        for suite in chosen:
+            kind, schema, table = catalog.SUITES[suite]
+            rules, skipped = plan[suite]
+            summary.suites.append(SuiteResult(
+                suite=suite, kind=kind, table=f"{schema}.{table}", skipped=skipped,
+                rules=results.get(suite, []),
+            ))
+        if build_docs and to_run:
+            summary.data_docs = data_docs_dir(home_path) / "index.html"
+        _store_runs(engine, summary)
+    finally:
+        engine.dispose()
+    if raise_on_integrity and summary.integrity_failures:
+        raise IntegrityError(summary)
+    return summary
+
+
+def log_summary(summary: ValidationSummary, logger: logging.Logger | None = None) -> str:
+    """Log the run readably (one block; integrity failures at ERROR, findings at WARNING) and return the text.
+
+    The DAG task calls ``validate()`` then this; on ``IntegrityError`` it can log ``err.summary`` the same way."""
+    logger = logger or log
+    text = format_summary(summary)
+    level = logging.ERROR if summary.integrity_failures else (logging.WARNING if summary.findings else logging.INFO)
+    logger.log(level, "%s", text)
+    return text
+
+
+def validate_and_log(database_url: str | None = None, **kwargs: Any) -> ValidationSummary:
+    """``validate()`` + ``log_summary()``, logging the summary of a failed run before re-raising: what an Airflow
+    task needs (the task fails on IntegrityError, and its log shows which table, rule and rows)."""
+    try:
+        summary = validate(database_url, **kwargs)
+    except IntegrityError as err:
+        log_summary(err.summary)
+        raise
+    log_summary(summary)
+    return summary
+
+
+# --------------------------------------------------------------------------------------------------------------
+# which rules can run
+
+
+def _table_exists(conn: sa.Connection, schema: str, table: str) -> bool:
+    return conn.execute(sa.text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f"{schema}.{table}"}).scalar()
+
+
+def _columns(conn: sa.Connection, schema: str, table: str) -> set[str]:
+    rows = conn.execute(
+        sa.text("SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t"),
+        {"s": schema, "t": table},
+    )
+    return {r[0] for r in rows}
+
+
+def _plan(conn: sa.Connection, chosen: tuple[str, ...]) -> tuple[dict[str, tuple[list[Rule], str | None]], list[str]]:
+    """For each chosen suite: its rules, or why it is skipped; and the staging tables that are missing."""
+    plan: dict[str, tuple[list[Rule], str | None]] = {}
+    staging = catalog.staging_rules()
+    missing_staging = [t for t in ("report", "fact", "check_result", "problem") if not _table_exists(conn, "staging", t)]
+    mart_cols = _columns(conn, "marts", "mart_report_summary") if _table_exists(conn, "marts", "mart_report_summary") else None
+    findings_cols = _columns(conn, "marts", "fct_rule_findings") if _table_exists(conn, "marts", "fct_rule_findings") else None
+    for suite in chosen:
+        schema = catalog.SUITES[suite][1]
+        if schema == "staging":
+            if missing_staging:
+                # Not a skip: validating a warehouse without its staging tables is an integrity failure.
+                plan[suite] = ([], None)
+                continue
+            plan[suite] = ([r for r in staging if r.suite == suite], None)
+        elif mart_cols is None:
+            plan[suite] = ([], "marts.mart_report_summary does not exist yet (dbt has not built the marts)")
+        else:
+            rules = [r for r in catalog.marts_rules(mart_cols, findings_cols) if r.suite == suite]
+            plan[suite] = (rules, None if rules else "no rule applies to the mart's columns")
+    return plan, [f"staging.{t}" for t in missing_staging]
+
+
+def _missing_tables_result(missing: list[str]) -> RuleResult:
+    """The staging tables are not there: an integrity failure in its own words (nothing else can run)."""
+    return RuleResult(
+        rule="staging.tables_exist", suite=catalog.STAGING_INTEGRITY, kind=catalog.INTEGRITY,
+        table=", ".join(missing), severity="error",
+        zh="暂存层的表必须存在（请先运行数据库迁移）",
+        en="The staging tables exist (run warehouse.migrate.upgrade first)",
+        success=False, failed_rows=len(missing), examples=[{"missing_table": t} for t in missing],
+        error="missing table(s): " + ", ".join(missing),
+    )
+
+
+def _derived_cells(conn: sa.Connection) -> int:
+    return conn.execute(sa.text(
+        "SELECT count(*) FROM staging.fact f JOIN staging.report r ON r.report_id = f.report_id AND r.is_current"
+        " WHERE f.is_derived"
+    )).scalar() or 0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# GX
+
+
+def _quiet_gx() -> None:
+    """GX logs and prints progress bars at length; our summary is the readable part."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context",
+                 "great_expectations.datasource", "great_expectations.expectations"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _context(root: Path):
+    """A file-backed GX context under ``root/gx`` whose data docs site is ``gx/data_docs`` (configured here)."""
+    _quiet_gx()
+    import great_expectations as gx  # noqa: PLC0415 (slow import: only when validating)
+    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
+
+    root.mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=str(root))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    sites = context.get_config().data_docs_sites or {}
+    for name in list(sites):
+        if name != DOCS_SITE:  # the scaffolded local_site would duplicate the docs under uncommitted/
+            context.delete_data_docs_site(name)
+    if DOCS_SITE not in sites:
+        context.add_data_docs_site(site_name=DOCS_SITE, site_config={
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": "data_docs/"},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+    context.variables.save()
+    return context
+
+
+def _expectation(rule: Rule):
+    import great_expectations as gx  # noqa: PLC0415
+
+    return gx.expectations.UnexpectedRowsExpectation(
+        unexpected_rows_query=rule.sql.strip(),
+        description=rule.description,
+        severity="critical" if rule.severity == "error" else "warning",
+        meta={"rule": rule.name, "suite": rule.suite, "table": rule.table, "severity": rule.severity,
+              "zh": rule.zh, "en": rule.en},
+    )
+
+
+def _run_gx(url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool) -> dict[str, list[RuleResult]]:
+    """Run the suites in one checkpoint; returns the rule results per suite."""
+    import great_expectations as gx  # noqa: PLC0415
+
+    context = _context(home)
+    # Recreated every run: the URL may differ (tests, another warehouse) and assets are cheap.
+    datasource = context.data_sources.add_or_update_postgres(DATASOURCE, connection_string=url)
+    rules_by_name: dict[str, Rule] = {}
+    definitions = []
+    for suite_name, rules in to_run.items():
+        if not rules:
+            continue
+        _, schema, table = catalog.SUITES[suite_name]
+        asset_name = f"{schema}.{table}"
+        try:
+            asset = datasource.get_asset(asset_name)
+        except LookupError:
+            asset = datasource.add_table_asset(asset_name, table_name=table, schema_name=schema)
+        try:
+            batch = asset.get_batch_definition("whole_table")
+        except (LookupError, KeyError):
+            batch = asset.add_batch_definition_whole_table("whole_table")
+        suite = context.suites.add_or_update(gx.ExpectationSuite(
+            name=suite_name,
+            expectations=[_expectation(r) for r in rules],
+            meta={"notes": _suite_notes(suite_name)},
+        ))
+        rules_by_name.update({f"{suite_name}/{r.name}": r for r in rules})
+        definitions.append(context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=suite_name, data=batch, suite=suite)
+        ))
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])] if build_docs else []
+    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+        name=CHECKPOINT, validation_definitions=definitions, actions=actions,
+        result_format={"result_format": "COMPLETE"},
+    ))
+    outcome = checkpoint.run()
+
+    results: dict[str, list[RuleResult]] = {}
+    for suite_result in outcome.run_results.values():
+        for er in suite_result.results:
+            meta = er.expectation_config.meta or {}
+            rule = rules_by_name[f"{meta['suite']}/{meta['rule']}"]
+            results.setdefault(rule.suite, []).append(_rule_result(rule, er))
+    # keep the catalog's order (GX may reorder)
+    order = {name: i for i, name in enumerate(rules_by_name)}
+    for rs in results.values():
+        rs.sort(key=lambda r: order[f"{r.suite}/{r.rule}"])
+    return results
+
+
+def _rule_result(rule: Rule, er: Any) -> RuleResult:
+    result = er.result or {}
+    error = None
+    if er.exception_info and any(
+        (info or {}).get("raised_exception") for info in _exception_infos(er.exception_info)
+    ):
+        messages = [str((info or {}).get("exception_message", "")).strip() for info in _exception_infos(er.exception_info)]
+        error = "could not evaluate: " + "; ".join(m.splitlines()[0] for m in messages if m)[:500]
+    rows = (result.get("details") or {}).get("unexpected_rows") or []
+    return RuleResult(
+        rule=rule.name, suite=rule.suite, kind=rule.kind, table=rule.table, severity=rule.severity,
+        zh=rule.zh, en=rule.en, success=bool(er.success) and error is None,
+        failed_rows=int(result.get("observed_value") or len(rows) or 0),
+        examples=[json_safe(dict(r)) for r in rows], error=error,
+    )
+
+
+def _exception_infos(info: Any) -> list[dict]:
+    """GX gives either one exception dict or a dict of them keyed by metric id."""
+    if not isinstance(info, dict):
+        return []
+    if "raised_exception" in info:
+        return [info]
+    return [v for v in info.values() if isinstance(v, dict)]
+
+
+def _suite_notes(suite: str) -> str:
+    kind = catalog.SUITES[suite][0]
+    if kind == catalog.INTEGRITY:
+        return ("Integrity: every rule is an error; a failure stops the pipeline (IntegrityError). "
+                "完整性：任何一条失败即中止流水线。")
+    return ("Balance rules: findings about reports, never a reason to stop or to drop a report. "
+            "Severity error = the tables contradict themselves; warning = prose or previous year disagree. "
+            "勾稽关系：只记录为发现的问题，不中止流水线、不删除报告；error 为表内自相矛盾，warning 为正文或跨年度不一致。")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# audit.validation_run
+
+
+def _store_runs(engine: sa.Engine, summary: ValidationSummary) -> None:
+    """One row per suite in ``audit.validation_run`` (created by the warehouse migration)."""
+    rows = []
+    for s in summary.suites:
+        details = {
+            "run_id": summary.run_id,
+            "table": s.table,
+            "kind": s.kind,
+            "skipped": s.skipped,
+            "rules": [r.as_json(EXAMPLES_KEPT) for r in s.rules],
+            "data_docs": str(summary.data_docs) if summary.data_docs else None,
+        }
+        rows.append({"run_at": summary.run_at, "suite": s.suite, "success": s.success,
+                     "evaluated": s.evaluated, "failed": s.failed, "details": json.dumps(details, ensure_ascii=False)})
+    with engine.begin() as conn:
+        if not _table_exists(conn, "audit", "validation_run"):
+            log.warning("audit.validation_run does not exist (run warehouse.migrate.upgrade); runs not stored")
+            return
+        conn.execute(sa.text(
+            "INSERT INTO audit.validation_run (run_at, suite, success, evaluated, failed, details)"
+            " VALUES (:run_at, :suite, :success, :evaluated, :failed, CAST(:details AS jsonb))"
+        ), rows)

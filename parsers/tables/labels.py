@@ -1,0 +1,149 @@
+"""Recognising row and column labels, tolerant of the typos and breaks real reports contain.
+
+Labels are compared by their key (normalize.label_key: no numbering, spaces or punctuation) against short
+distinctive patterns rather than the full official wording, so 危机“三安全一稳定”, 属于行政法案卷, 无法提 供,
+本年新收到… and labels wrapped over two lines (whose first part carries the pattern) still match.
+A token longer than MAX_LABEL characters is prose, never a label.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..normalize import label_key, numbering
+
+MAX_LABEL = 42
+
+# (code, pattern on the label key). Group rows （三）（四）（五） and 三、本年度办理结果 carry no numbers in the
+# modern formats; they are recognised so that they end the previous row.
+APPLICATION_PATTERNS: list[tuple[str, re.Pattern]] = [
+    (code, re.compile(p))
+    for code, p in [
+        ("new_received", r"本年新收|新收到|本年收到|本年新受理"),
+        ("carried_over", r"上年结转|上年度结转"),
+        ("carried_forward", r"结转下一?年|下一?年度继续|转入下一?年"),
+        ("_outcomes", r"^本年度?办理结果"),
+        ("granted", r"^予以公开"),
+        ("partially_granted", r"^部分公开"),
+        ("denied", r"^不予公开$"),
+        ("unavailable", r"^无法提供$"),
+        ("rejected", r"^不予处理$"),
+        ("denied_state_secret", r"国家秘密"),
+        ("denied_law_prohibited", r"法律行政法规禁止|法规禁止公开"),
+        ("denied_security_stability", r"三安全一稳定|三安全"),
+        ("denied_third_party", r"第三方合法权益|保护第三方"),
+        ("denied_internal_affairs", r"内部事务"),
+        ("denied_process_info", r"过程性信息"),
+        ("denied_enforcement_file", r"执法案卷|行政法案卷|案卷$"),
+        ("denied_admin_query", r"查询事项"),
+        ("unavailable_not_held", r"不掌握"),
+        ("unavailable_needs_creation", r"另行制作|没有现成信息"),
+        ("unavailable_unclear", r"仍不明确|补正后申请"),
+        ("rejected_petition", r"信访|举报投诉"),
+        ("rejected_duplicate", r"^重复申请"),
+        ("rejected_publication", r"公开出版物"),
+        ("rejected_excessive", r"大量反复|无正当理由大量"),
+        ("rejected_confirmation", r"确认或重新|重新出具|已获取信息"),
+        ("other_no_correction", r"逾期不补正|无正当理由逾期"),
+        ("other_unpaid_fee", r"缴纳费用|收费通知|逾期未按"),
+        ("other", r"^其他处理$"),
+    ]
+]
+
+
+def classify_application_label(text: str, after_other: bool) -> str | None:
+    """Row code of a table 三 label, '_outcomes' for the group heading, or None.
+
+    `after_other` says the reader has passed （六）其他处理 (so a bare 3.其他 is its 2021 sub-row).
+    """
+    key = label_key(text)
+    if not key or len(key) > MAX_LABEL:
+        return None
+    num = numbering(text)
+    if key == "总计" and num in ("(七)", "七."):
+        return "total_processed"
+    if key in ("其他", "其它") and after_other and num in ("3.", "3、"):
+        return "other_misc"
+    for code, pattern in APPLICATION_PATTERNS:
+        if pattern.search(key):
+            return code
+    return None
+
+
+REVIEW_ANCHOR = "行政复议"
+
+PROACTIVE_ITEM_PATTERNS: list[tuple[str, re.Pattern]] = [
+    (code, re.compile(p))
+    for code, p in [
+        ("rules", r"^规章$"),
+        ("normative_documents", r"^(?:行政)?规范性文件$"),
+        ("licensing", r"^行政许可$"),
+        ("other_admin_services", r"^其他对外管理服务事项$|^其他对外管理服务"),
+        ("penalties", r"^行政处罚$"),
+        ("coercive_measures", r"^行政强制$"),
+        ("fees", r"^行政事业性收费$"),
+        ("procurement", r"^政府集中采购$"),
+    ]
+]
+
+
+def classify_proactive_item(text: str) -> str | None:
+    key = label_key(text)
+    if not key or len(key) > 16:
+        return None
+    for code, pattern in PROACTIVE_ITEM_PATTERNS:
+        if pattern.search(key):
+            return code
+    return None
+
+
+# Column headers of table 二, in the order they are searched for within a block's header text.
+PROACTIVE_MEASURE_PATTERNS: list[tuple[str, re.Pattern]] = [
+    (code, re.compile(p))
+    for code, p in [
+        ("new_made", r"新制作"),
+        ("new_published", r"新公开"),
+        ("published_total", r"公开总数|总数量"),
+        ("issued", r"制发"),
+        ("repealed", r"废止"),
+        ("in_force", r"现行有效"),
+        ("prev_year_items", r"上一?年(?:度)?项目"),
+        ("change", r"增/减|增减|增/减"),
+        ("decisions", r"处理决定"),
+        ("fee_amount_10k_yuan", r"收费金额"),
+        ("procurement_items", r"采购项目"),
+        ("procurement_amount_10k_yuan", r"采购总金额|总金额"),
+    ]
+]
+
+# When a block's header cannot be read, the official columns of each item (2019 format).
+DEFAULT_MEASURES_2019 = {
+    "rules": ["new_made", "new_published", "published_total"],
+    "normative_documents": ["new_made", "new_published", "published_total"],
+    "licensing": ["prev_year_items", "change", "decisions"],
+    "other_admin_services": ["prev_year_items", "change", "decisions"],
+    "penalties": ["prev_year_items", "change", "decisions"],
+    "coercive_measures": ["prev_year_items", "change", "decisions"],
+    "fees": ["prev_year_items", "change"],
+    "procurement": ["procurement_items", "procurement_amount_10k_yuan"],
+}
+DEFAULT_MEASURES_2021 = {
+    "rules": ["issued", "repealed", "in_force"],
+    "normative_documents": ["issued", "repealed", "in_force"],
+    "licensing": ["decisions"],
+    "penalties": ["decisions"],
+    "coercive_measures": ["decisions"],
+    "fees": ["fee_amount_10k_yuan"],
+}
+
+
+def measures_in_header(header: str) -> list[str]:
+    """Measures named in a block's header text, in printed order."""
+    key = label_key(header)
+    found: list[tuple[int, str]] = []
+    for code, pattern in PROACTIVE_MEASURE_PATTERNS:
+        m = pattern.search(key)
+        if m and code not in {c for _, c in found}:
+            found.append((m.start(), code))
+    # 采购总金额 also matches 总数量? no; but 对外公开总数量 must not be read as 采购总金额
+    return [code for _, code in sorted(found)]

@@ -1,0 +1,72 @@
+"""Splitting digit runs where every cell of a row was printed with no separator.
+
+`一、本年新收政府信息公开申请数量640020470` is 64|0|0|2|0|4|70: only the table's own arithmetic can split
+it. A split never gives a part with a leading zero (a printed cell is `0` or starts with 1–9).
+
+- `row_splits`: all splits of one table 三 row into 7 cells whose last (总计) is the sum of the six others;
+- `group_splits`: all splits of the table 四 row into groups of five whose fifth is the sum of four.
+The caller keeps what satisfies the rules across rows; where more than one candidate remains, the differing
+cells are left null with an `ambiguous_split` problem — never picked.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+MAX_CANDIDATES = 2000
+
+
+def _parts(digits: str, n: int, max_len: int):
+    """Every split of `digits` into n numbers of at most max_len digits, no leading zeros."""
+    if n == 0:
+        if not digits:
+            yield ()
+        return
+    if len(digits) < n or len(digits) > n * max_len:
+        return
+    for k in range(1, min(max_len, len(digits) - n + 1) + 1):
+        head = digits[:k]
+        if k > 1 and head[0] == "0":
+            break
+        for rest in _parts(digits[k:], n - 1, max_len):
+            yield (int(head), *rest)
+
+
+def sum_splits(digits: str, addends: int) -> list[tuple[int, ...]]:
+    """Splits into `addends` numbers followed by their sum (the sum printed last)."""
+    out: list[tuple[int, ...]] = []
+    for total_len in range(1, len(digits) - addends + 1):
+        total_text = digits[len(digits) - total_len :]
+        if total_len > 1 and total_text[0] == "0":
+            continue
+        total = int(total_text)
+        for parts in _parts(digits[: len(digits) - total_len], addends, total_len):
+            if sum(parts) == total:
+                out.append((*parts, total))
+                if len(out) > MAX_CANDIDATES:
+                    return out
+    return out
+
+
+def row_splits(digits: str) -> list[tuple[int, ...]]:
+    """Table 三 row: six applicant columns then 总计."""
+    return sum_splits(digits, 6)
+
+
+def group_splits(digits: str, groups: int = 3) -> list[tuple[int, ...]]:
+    """Table 四 row: `groups` groups of 结果维持·结果纠正·其他结果·尚未审结·总计."""
+
+    @lru_cache(maxsize=None)
+    def rec(start: int, left: int) -> tuple[tuple[int, ...], ...]:
+        if left == 0:
+            return ((),) if start == len(digits) else ()
+        results: list[tuple[int, ...]] = []
+        for end in range(start + 5, len(digits) - 5 * (left - 1) + 1):
+            for head in sum_splits(digits[start:end], 4):
+                for tail in rec(end, left - 1):
+                    results.append(head + tail)
+                    if len(results) > MAX_CANDIDATES:
+                        return tuple(results)
+        return tuple(results)
+
+    return list(rec(0, groups))

@@ -1,0 +1,130 @@
+"""End to end: the real DAG (`dag.test()`) harvests the bundled sample portal over HTTP on 127.0.0.1 into a
+real PostgreSQL — the embedded default, then the machine's own server through NIANBAO_DATABASE_URL — and the
+marts hold the five seed reports with the figures their governments printed.
+
+One module, one process: `dag.test()` costs seconds of start-up per process, then is fast.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from contextlib import closing
+
+import psycopg
+import pytest
+
+from nianbao import airflow_local, steps
+
+pytestmark = pytest.mark.slow
+
+# The five seeds, as their governments printed them (read from shared/seeds by hand).
+TRUTH = {
+    ("宿迁市人民政府", 2020): {"applications_received": 1062, "applications_processed": 1062, "granted": 504, "passes": True},
+    ("宿迁市政务服务管理办公室", 2017): {"applications_received": 1},
+    ("沈阳市苏家屯区人民政府", 2020): {"applications_received": 23, "applications_processed": 23, "granted": 21, "passes": True},
+    # its prose swaps two of its table's figures: a finding, the report stays
+    ("淮北市人民政府办公室", 2020): {"applications_received": 36, "applications_processed": 36, "granted": 10, "passes": False},
+    # traditional characters, no tables: the figures come from the prose
+    ("江苏省人民政府", 2020): {"applications_received": 30513},
+}
+
+
+@pytest.fixture(scope="module")
+def sample_portal():
+    from sample_portal import serve
+
+    with serve() as base:
+        os.environ["NIANBAO_SAMPLE_PORTAL_URL"] = base
+        yield base
+    os.environ.pop("NIANBAO_SAMPLE_PORTAL_URL", None)
+
+
+def run_dag() -> str:
+    dag_run = airflow_local.test_dag({"portals": ["sample"], "years": [], "throttle": False, "full_refresh": False})
+    return str(dag_run.state)
+
+
+def mart_rows(url: str) -> dict[tuple[str, int], dict]:
+    with psycopg.connect(steps_libpq(url)) as conn:
+        cur = conn.execute(
+            "select organ_name, report_year, era, applications_received, applications_processed, granted,"
+            " passes_balance_rules from marts.mart_report_summary"
+        )
+        return {
+            (r[0], r[1]): dict(era=r[2], applications_received=r[3], applications_processed=r[4], granted=r[5], passes=r[6])
+            for r in cur.fetchall()
+        }
+
+
+def steps_libpq(url: str) -> str:
+    from warehouse.connection import libpq_params
+
+    params = {k: v for k, v in libpq_params(url).items() if v is not None}
+    return " ".join(f"{k}={v}" for k, v in params.items())
+
+
+def assert_true_figures(rows: dict) -> None:
+    assert set(rows) == set(TRUTH), f"reports in the mart: {sorted(rows)}"
+    for key, expected in TRUTH.items():
+        row = rows[key]
+        for column in ("applications_received", "applications_processed", "granted"):
+            if column in expected:
+                assert row[column] == expected[column], (key, column, row)
+        if "passes" in expected:
+            assert row["passes"] is expected["passes"], (key, row)
+
+
+def assert_everything_loaded(summary: dict) -> None:
+    assert summary["documents_fetched"] >= 5
+    assert summary["reports_parsed"] >= 5
+    assert summary["facts_loaded"] > 100
+    assert summary["rules_failed"] >= 1  # 淮北's prose against its table
+    assert summary["marts"]["mart_report_summary"] == 5
+
+
+def test_embedded_warehouse_end_to_end(sample_portal):
+    assert "NIANBAO_DATABASE_URL" not in os.environ
+    assert "success" in run_dag()
+    url = steps.warehouse_url()
+    assert "host=" in url or "%2F" in url  # the embedded server: a socket, no TCP port
+    assert_true_figures(mart_rows(url))
+    first = steps.warehouse_summary(url)
+    assert_everything_loaded(first)
+
+    # a second run reuses everything and changes no counts (conditional requests; nothing re-parsed)
+    assert "success" in run_dag()
+    second = steps.warehouse_summary(url)
+    assert {k: v for k, v in second.items() if k != "last_validation"} == {
+        k: v for k, v in first.items() if k != "last_validation"
+    }
+    assert_true_figures(mart_rows(url))
+
+
+def _external_server_up() -> bool:
+    with closing(socket.socket()) as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", 5432)) == 0
+
+
+@pytest.mark.external_pg
+@pytest.mark.skipif(not _external_server_up(), reason="no PostgreSQL service at 127.0.0.1:5432 on this machine")
+def test_external_postgres_end_to_end(sample_portal, monkeypatch):
+    database = f"nianbao_e2e_{uuid.uuid4().hex[:8]}"
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'create database "{database}"')
+    try:
+        url = f"postgresql://postgres@127.0.0.1:5432/{database}"
+        monkeypatch.setenv("NIANBAO_DATABASE_URL", url)
+        assert "success" in run_dag()
+        assert steps.warehouse_url() == url
+        assert_true_figures(mart_rows(url))
+        assert_everything_loaded(steps.warehouse_summary(url))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s", (database,)
+            )
+            conn.execute(f'drop database if exists "{database}"')
