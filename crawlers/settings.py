@@ -73,6 +73,7 @@ NIANBAO_PROGRESS_INTERVAL = 1.0  # seconds between JSON progress lines on stderr
 # single column may have.
 NIANBAO_MAX_NAV_DEPTH = 4
 NIANBAO_MAX_LIST_PAGES = 500
+NIANBAO_MAX_NAV_PAGES = 300  # disclosure-area pages followed (not list pages)
 
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"

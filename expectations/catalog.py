@@ -249,7 +249,21 @@ WHERE b.report_id IS NULL OR p.severity NOT IN {_in_list(v.SEVERITIES)}""",
 # staging_balance (batch: staging.fact) — the arithmetic of report-formats.md, independent of the parser's checks
 
 
+def _labelled(rule: Rule) -> Rule:
+    """The rule with the parser's own zh/en wording when ``parsers.vocabulary`` defines its family (one place
+    for labels); our wording otherwise. The severity stays ours: a test checks that both agree."""
+    labels = v.check_family_labels().get(rule.name)
+    if not labels:
+        return rule
+    _, zh, en = labels
+    return Rule(rule.name, rule.suite, rule.table, rule.severity, zh, en, rule.sql, rule.requires)
+
+
 def _staging_balance() -> list[Rule]:
+    return [_labelled(r) for r in _staging_balance_rules()]
+
+
+def _staging_balance_rules() -> list[Rule]:
     s = STAGING_BALANCE
     cols = v.APPLICATION_COLUMNS
     parts = v.APPLICANT_COLUMNS
@@ -450,105 +464,181 @@ ORDER BY this.report_id, this.col_code""",
 
 
 # --------------------------------------------------------------------------------------------------------------
-# marts (batch: marts.mart_report_summary). dbt owns the marts, so these rules adapt to the columns it built:
-# ``marts_rules(columns)`` is given the mart's column names and leaves out what it cannot evaluate.
+# marts (batch: marts.mart_report_summary). dbt owns the marts, so these rules adapt to what dbt built:
+# ``marts_rules(MartShape)`` is told the columns present and leaves out what it cannot evaluate.
+#
+# dbt's grain is the *report* (organ × year): several documents of one report (HTML page, .docx attachment,
+# mirrors) collapse into one mart row keyed by ``report_key``, whose ``primary_report_id`` is the staging report
+# chosen to represent it; ``marts_intermediate.int_report_documents_deduplicated`` maps every staged report_id to
+# its report_key. The rules use the most direct link available (a ``report_id`` column, then that mapping, then
+# organ × year).
+
+DOCUMENTS_TABLE = "marts_intermediate.int_report_documents_deduplicated"
+FINDINGS_TABLE = "marts.fct_rule_findings"
 
 # mart columns that hold counts of applications/cases, when present
 MART_COUNT_COLUMNS: tuple[str, ...] = (
     "applications_received", "applications_processed", "applications_carried_over",
-    "applications_carried_forward", "carried_over", "carried_forward", "granted", "partially_granted",
-    "denied", "unavailable", "rejected", "other", "review_total", "litigation_total",
+    "applications_carried_forward", "granted", "partially_granted", "granted_incl_partial", "denied",
+    "unavailable", "rejected", "other_handled", "review_total", "review_corrected", "litigation_total",
+    "litigation_corrected", "document_count", "rules_evaluated", "rules_failed",
 )
 
 
-def marts_rules(columns: set[str], findings_columns: set[str] | None = None) -> list[Rule]:
-    """Rules for ``marts.mart_report_summary`` with the given columns; ``findings_columns`` are those of
-    ``marts.fct_rule_findings`` (None when that table is absent)."""
+@dataclass(frozen=True)
+class MartShape:
+    """The columns dbt built (None: the table does not exist)."""
+
+    summary: frozenset[str]
+    findings: frozenset[str] | None = None  # marts.fct_rule_findings
+    documents: frozenset[str] | None = None  # marts_intermediate.int_report_documents_deduplicated
+
+    @property
+    def report_column(self) -> str | None:
+        """The summary column holding the staging report_id of a row, if any."""
+        for col in ("report_id", "primary_report_id"):
+            if col in self.summary:
+                return col
+        return None
+
+    @property
+    def key_columns(self) -> str:
+        for col in ("report_key", "report_id"):
+            if col in self.summary:
+                return col
+        return "organ_name, report_year"
+
+
+def _staging_breaches_sql() -> str:
+    """One row (report_id, rule) per breach found by the staging balance rules, their SQL reused verbatim with
+    the whole ``staging.fact`` as batch: the marts are checked against what GX itself finds in staging."""
+    parts = [
+        f"SELECT x.report_id, x.rule FROM ({r.sql.replace('{batch}', 'staging.fact').strip()}) AS x"
+        for r in _staging_balance_rules()
+    ]
+    return "\n    UNION ALL\n    ".join(parts)
+
+
+def marts_rules(shape: MartShape) -> list[Rule]:
+    """Rules for ``marts.mart_report_summary`` as dbt built it."""
     mi, mb = MARTS_INTEGRITY, MARTS_BALANCE
     table = "marts.mart_report_summary"
+    cols = shape.summary
     rules: list[Rule] = []
-    has_id = "report_id" in columns
-    if has_id:
-        join = "b.report_id = r.report_id"
-        key_cols = "report_id"
-    else:  # join on what the mart is known to hold
-        join = "b.organ_name IS NOT DISTINCT FROM r.organ AND b.report_year IS NOT DISTINCT FROM r.report_year"
-        key_cols = "organ_name, report_year"
-    rules.append(Rule(
-        "marts.every_report_reaches_marts", mi, table, "error",
-        "每份当前的暂存报告都出现在汇总表中（违反规则的报告也不得丢失）",
-        "Every current staged report reaches the summary mart (a report breaking rules is never dropped)",
-        f"""
+
+    # -- every current staged report reaches the marts ----------------------------------------------------------
+    if "report_id" in cols:
+        reach = ("LEFT JOIN {batch} AS b ON b.report_id::text = r.report_id::text", "b.report_id IS NULL")
+    elif "report_key" in cols and shape.documents is not None and {"report_id", "report_key"} <= shape.documents:
+        reach = (f"LEFT JOIN {DOCUMENTS_TABLE} AS d ON d.report_id::text = r.report_id::text\n"
+                 "LEFT JOIN {batch} AS b ON b.report_key = d.report_key", "b.report_key IS NULL")
+    elif {"organ_name", "report_year"} <= cols:
+        # without the document mapping: the report's own row, or a row for its organ and year
+        own = "b.primary_report_id = r.report_id::text OR " if "primary_report_id" in cols else ""
+        reach = (f"LEFT JOIN {{batch}} AS b ON {own}(b.organ_name = r.organ AND b.report_year = r.report_year)",
+                 "b.report_year IS NULL")
+    else:
+        reach = None
+    if reach:
+        rules.append(Rule(
+            "marts.every_report_reaches_marts", mi, table, "error",
+            "每份当前的暂存报告都进入汇总表（违反勾稽关系的报告也不得丢失）",
+            "Every current staged report reaches the summary mart (a report breaking rules is never dropped)",
+            f"""
 SELECT r.report_id, r.organ, r.report_year, r.document_sha256
 FROM staging.report AS r
-LEFT JOIN {{batch}} AS b ON {join}
-WHERE r.is_current AND b.{'report_id' if has_id else 'organ_name'} IS NULL
-  {'' if has_id else 'AND b.report_year IS NULL'}""",
-    ))
-    if has_id:
+{reach[0]}
+WHERE r.is_current AND {reach[1]}""",
+        ))
+
+    # -- keys, counts, years ----------------------------------------------------------------------------------
+    key = shape.key_columns
+    if key != "organ_name, report_year":
         rules.append(Rule(
             "marts.keys", mi, table, "error",
-            "汇总表 report_id 非空且唯一",
-            "report_id of the summary mart is present and unique",
-            """
-SELECT report_id, count(*) AS rows_with_key
-FROM {batch}
-GROUP BY report_id HAVING report_id IS NULL OR count(*) > 1""",
+            f"汇总表的 {key} 非空且唯一",
+            f"{key} of the summary mart is present and unique",
+            f"""
+SELECT {key}, count(*) AS rows_with_key
+FROM {{batch}}
+GROUP BY {key} HAVING {key} IS NULL OR count(*) > 1""",
         ))
-    counts = [c for c in MART_COUNT_COLUMNS if c in columns]
+    counts = [c for c in MART_COUNT_COLUMNS if c in cols]
     if counts:
         rules.append(Rule(
             "marts.non_negative", mi, table, "error",
             "汇总表中的件数不得为负",
             "Counts in the summary mart are not negative",
             f"""
-SELECT {key_cols}, {', '.join(counts)}
+SELECT {key}, {', '.join(counts)}
 FROM {{batch}}
 WHERE {' OR '.join(f'{c} < 0' for c in counts)}""",
         ))
-    if "report_year" in columns:
+    if "report_year" in cols:
         rules.append(Rule(
             "marts.year_in_range", mi, table, "error",
             f"汇总表报告年度在 {v.FIRST_YEAR} 年至今年之间",
             f"The summary mart's report year is between {v.FIRST_YEAR} and the current year",
             f"""
-SELECT {key_cols}
+SELECT {key}, report_year
 FROM {{batch}}
 WHERE report_year < {v.FIRST_YEAR} OR report_year > extract(year FROM current_date)::int""",
         ))
-    if "passes_balance_rules" in columns:
-        # A report whose own checks found an error-level breach must not be shown as passing.
-        if has_id:
-            rules.append(Rule(
-                "marts.breach_not_hidden", mb, table, "warning",
-                "解析检查发现 error 级违反的报告，其 passes_balance_rules 应为 false",
-                "A report with an error-level failed check is not marked passes_balance_rules = true",
-                """
-SELECT b.report_id, b.passes_balance_rules, count(*) AS failed_error_checks
-FROM {batch} AS b
-JOIN staging.check_result AS c ON c.report_id = b.report_id AND c.ok = false AND c.severity = 'error'
-WHERE b.passes_balance_rules
-GROUP BY b.report_id, b.passes_balance_rules""",
-            ))
-            if findings_columns is not None and "report_id" in findings_columns:
-                rules.append(Rule(
-                    "marts.breach_listed", mb, table, "warning",
-                    "passes_balance_rules 为 false 的报告在 fct_rule_findings 中至少有一条记录",
-                    "A report with passes_balance_rules = false has at least one row in fct_rule_findings",
-                    """
-SELECT b.report_id, b.passes_balance_rules
-FROM {batch} AS b
-LEFT JOIN marts.fct_rule_findings AS f ON f.report_id = b.report_id
-WHERE b.passes_balance_rules = false AND f.report_id IS NULL""",
-                ))
+
+    # -- balance: the mart keeps the printed figures, and shows every breach --------------------------------------
+    flow = ("applications_received", "applications_carried_over", "applications_processed",
+            "applications_carried_forward")
+    if set(flow) <= cols:
+        from_table = " AND figures_source = 'table'" if "figures_source" in cols else ""
         rules.append(Rule(
-            "marts.passes_balance_rules_present", mi, table, "error",
-            "每份报告都有 passes_balance_rules（true 或 false）",
-            "Every report has passes_balance_rules set (true or false)",
+            "marts.applications.balance", mb, table, "error",
+            "汇总表（取自表三的数字）：本年新收 + 上年结转 = 办理总计 + 结转下年",
+            "Summary mart (figures from table 3): received + carried over = processed + carried forward",
             f"""
-SELECT {key_cols}
+SELECT {key}, organ_name, report_year, {', '.join(flow)}
 FROM {{batch}}
-WHERE passes_balance_rules IS NULL""",
+WHERE {_all_present(flow)}{from_table}
+  AND applications_received + applications_carried_over <> applications_processed + applications_carried_forward""",
+        ))
+    report_col = shape.report_column
+    if report_col and "passes_balance_rules" in cols:
+        rules.append(Rule(
+            "marts.breach_not_hidden", mb, table, "warning",
+            "GX 在暂存层发现违反勾稽关系的报告，在汇总表中 passes_balance_rules 不得为 true 或空",
+            "A report GX finds breaking a balance rule in staging is not shown as passing in the summary mart",
+            f"""
+WITH breaches AS (
+    {_staging_breaches_sql()}
+),
+per_report AS (
+SELECT report_id::text AS report_id, count(*) AS breaches, string_agg(DISTINCT rule, ', ') AS rules
+FROM breaches GROUP BY report_id::text)
+SELECT b.{key.split(',')[0]} AS mart_key, p.report_id, b.organ_name, b.report_year, b.passes_balance_rules,
+       p.breaches, p.rules
+FROM {{batch}} AS b
+JOIN per_report AS p ON p.report_id = b.{report_col}::text
+WHERE b.passes_balance_rules IS DISTINCT FROM false""",
+        ))
+    if report_col and shape.findings is not None and {"report_id", "rule"} <= shape.findings:
+        rules.append(Rule(
+            "marts.breach_listed", mb, table, "warning",
+            "GX 在暂存层发现的每项违反（按规则族）都列在 fct_rule_findings 中",
+            "Every breach GX finds in staging (by rule family) is listed in fct_rule_findings",
+            f"""
+WITH breaches AS (
+    {_staging_breaches_sql()}
+),
+families AS (
+SELECT DISTINCT report_id::text AS report_id,
+       split_part(rule, '.', 1) || '.' || split_part(rule, '.', 2) AS family
+FROM breaches)
+SELECT fam.report_id, fam.family, b.organ_name, b.report_year
+FROM families AS fam
+JOIN {{batch}} AS b ON b.{report_col}::text = fam.report_id
+LEFT JOIN {FINDINGS_TABLE} AS f
+       ON f.report_id::text = fam.report_id AND (f.rule = fam.family OR f.rule LIKE fam.family || '.%')
+WHERE f.rule IS NULL
+ORDER BY fam.report_id, fam.family""",
         ))
     return rules
 

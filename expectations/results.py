@@ -84,6 +84,27 @@ class ValidationSummary:
                 rows.append({"family": r.rule, "severity": r.severity, "zh": r.zh, "en": r.en, **example})
         return rows
 
+    def as_dict(self, examples: int = EXAMPLES_KEPT) -> dict[str, Any]:
+        """JSON-safe, compact (``examples`` rows per failed rule): what a DAG task returns as XCom."""
+        return {
+            "run_id": self.run_id,
+            "run_at": self.run_at.isoformat(),
+            "success": self.success,
+            "integrity_ok": not self.integrity_failures,
+            "findings": sum(r.failed_rows for r in self.findings),
+            "derived_cells": self.derived_cells,
+            "data_docs": str(self.data_docs) if self.data_docs else None,
+            "suites": [
+                {"suite": s.suite, "kind": s.kind, "table": s.table, "success": s.success,
+                 "evaluated": s.evaluated, "failed": s.failed, "skipped": s.skipped,
+                 "failed_rules": [r.as_json(examples) for r in s.rules if not r.success]}
+                for s in self.suites
+            ],
+        }
+
+    # The same, under the name callers use for pydantic models (nianbao.steps turns results into dicts this way).
+    model_dump = as_dict
+
     def suite(self, name: str) -> SuiteResult:
         return next(s for s in self.suites if s.suite == name)
 

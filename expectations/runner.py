@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import uuid
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -121,11 +122,13 @@ def validate(
     home: Path | str | None = None,
     raise_on_integrity: bool = True,
     build_docs: bool = True,
+    log_results: bool = True,
 ) -> ValidationSummary:
     """Validate the warehouse; returns the summary, raises ``IntegrityError`` when an integrity suite fails.
 
     ``suites``: names from ``catalog.SUITES`` or the aliases ``all`` (default), ``staging``, ``marts``,
-    ``integrity``, ``balance``. Balance findings never raise. Every run is stored in ``audit.validation_run``.
+    ``integrity``, ``balance``. Balance findings never raise. Every run is stored in ``audit.validation_run``
+    and, with ``log_results``, logged readably (``log_summary``) so the Airflow task log shows it.
     """
     chosen = resolve_suites(suites)
     home_path = Path(home).expanduser().resolve() if home else nianbao_home()
@@ -152,6 +155,8 @@ def validate(
         _store_runs(engine, summary)
     finally:
         engine.dispose()
+    if log_results:
+        log_summary(summary)
     if raise_on_integrity and summary.integrity_failures:
         raise IntegrityError(summary)
     return summary
@@ -169,15 +174,9 @@ def log_summary(summary: ValidationSummary, logger: logging.Logger | None = None
 
 
 def validate_and_log(database_url: str | None = None, **kwargs: Any) -> ValidationSummary:
-    """``validate()`` + ``log_summary()``, logging the summary of a failed run before re-raising: what an Airflow
-    task needs (the task fails on IntegrityError, and its log shows which table, rule and rows)."""
-    try:
-        summary = validate(database_url, **kwargs)
-    except IntegrityError as err:
-        log_summary(err.summary)
-        raise
-    log_summary(summary)
-    return summary
+    """``validate()`` with its readable log (the default; kept as the explicit name for DAG code)."""
+    kwargs["log_results"] = True
+    return validate(database_url, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -201,8 +200,10 @@ def _plan(conn: sa.Connection, chosen: tuple[str, ...]) -> tuple[dict[str, tuple
     plan: dict[str, tuple[list[Rule], str | None]] = {}
     staging = catalog.staging_rules()
     missing_staging = [t for t in ("report", "fact", "check_result", "problem") if not _table_exists(conn, "staging", t)]
-    mart_cols = _columns(conn, "marts", "mart_report_summary") if _table_exists(conn, "marts", "mart_report_summary") else None
-    findings_cols = _columns(conn, "marts", "fct_rule_findings") if _table_exists(conn, "marts", "fct_rule_findings") else None
+    def columns_if_exists(schema: str, table: str) -> frozenset[str] | None:
+        return frozenset(_columns(conn, schema, table)) if _table_exists(conn, schema, table) else None
+
+    mart_cols = columns_if_exists("marts", "mart_report_summary")
     for suite in chosen:
         schema = catalog.SUITES[suite][1]
         if schema == "staging":
@@ -214,7 +215,12 @@ def _plan(conn: sa.Connection, chosen: tuple[str, ...]) -> tuple[dict[str, tuple
         elif mart_cols is None:
             plan[suite] = ([], "marts.mart_report_summary does not exist yet (dbt has not built the marts)")
         else:
-            rules = [r for r in catalog.marts_rules(mart_cols, findings_cols) if r.suite == suite]
+            shape = catalog.MartShape(
+                summary=mart_cols,
+                findings=columns_if_exists(*catalog.FINDINGS_TABLE.split(".")),
+                documents=columns_if_exists(*catalog.DOCUMENTS_TABLE.split(".")),
+            )
+            rules = [r for r in catalog.marts_rules(shape) if r.suite == suite]
             plan[suite] = (rules, None if rules else "no rule applies to the mart's columns")
     return plan, [f"staging.{t}" for t in missing_staging]
 
@@ -243,11 +249,13 @@ def _derived_cells(conn: sa.Connection) -> int:
 
 
 def _quiet_gx() -> None:
-    """GX logs and prints progress bars at length; our summary is the readable part."""
+    """GX logs at length (some of its modules set their own loggers to INFO when imported) and prints progress
+    bars; our summary is the readable part. Called before and after GX is imported."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context",
-                 "great_expectations.datasource", "great_expectations.expectations"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("great_expectations."):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _context(root: Path):
@@ -257,7 +265,9 @@ def _context(root: Path):
     from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
 
     root.mkdir(parents=True, exist_ok=True)
+    _quiet_gx()
     context = gx.get_context(mode="file", project_root_dir=str(root))
+    _quiet_gx()
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     sites = context.get_config().data_docs_sites or {}
     for name in list(sites):
@@ -288,6 +298,15 @@ def _expectation(rule: Rule):
 
 def _run_gx(url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool) -> dict[str, list[RuleResult]]:
     """Run the suites in one checkpoint; returns the rule results per suite."""
+    _quiet_gx()  # before the first GX import
+    with warnings.catch_warnings():
+        # GX deprecates a table asset's schema_name in favour of a schema in the URL, but our suites span
+        # schemas (staging, marts); the warning would only clutter the task log.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*schema_name.*")
+        return _run_checkpoint(url, home, to_run, build_docs=build_docs)
+
+
+def _run_checkpoint(url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool) -> dict[str, list[RuleResult]]:
     import great_expectations as gx  # noqa: PLC0415
 
     context = _context(home)

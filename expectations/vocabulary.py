@@ -82,7 +82,8 @@ def _from_parsers(name: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
     if value is None:
         return fallback
     try:
-        codes = tuple(str(code) for code in value)  # a dict iterates over its keys, the codes
+        # a list of codes, a code→label dict (iterates over codes) or a list of records with a .code
+        codes = tuple(str(getattr(item, "code", item)) for item in value)
     except TypeError:
         return fallback
     return fallback + tuple(code for code in codes if code not in fallback)
@@ -92,16 +93,33 @@ def codes_by_table() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """``{table_name: (row codes, column codes)}`` for every table of ``staging.fact``."""
     return {
         "applications": (
-            _from_parsers("APPLICATION_ROWS", APPLICATION_ROWS),
-            _from_parsers("APPLICATION_COLUMNS", APPLICATION_COLUMNS),
+            _from_parsers("APPLICATION_ROW_CODES", APPLICATION_ROWS),
+            _from_parsers("APPLICANT_COLUMN_CODES", APPLICATION_COLUMNS),
         ),
         "review_litigation": (
-            _from_parsers("REVIEW_GROUPS", REVIEW_GROUPS),
-            _from_parsers("REVIEW_MEASURES", REVIEW_MEASURES),
+            _from_parsers("REVIEW_GROUP_CODES", REVIEW_GROUPS),
+            _from_parsers("REVIEW_MEASURE_CODES", REVIEW_MEASURES),
         ),
         "proactive": (
-            _from_parsers("PROACTIVE_ITEMS", PROACTIVE_ITEMS),
-            _from_parsers("PROACTIVE_MEASURES", PROACTIVE_MEASURES),
+            _from_parsers("PROACTIVE_ITEM_CODES", PROACTIVE_ITEMS),
+            _from_parsers("PROACTIVE_MEASURE_CODES", PROACTIVE_MEASURES),
         ),
-        "narrative": (_from_parsers("NARRATIVE_KEYS", NARRATIVE_KEYS), ("value",)),
+        "narrative": (_from_parsers("NARRATIVE_KEY_CODES", NARRATIVE_KEYS), ("value",)),
     }
+
+
+def check_family_labels() -> dict[str, tuple[str, str, str]]:
+    """``{family: (severity, zh, en)}`` of the parser's check families (``parsers.vocabulary.CHECK_FAMILIES``),
+    so that a finding of GX and a check of the parser explain the same rule in the same words. Empty when the
+    parsers do not offer them."""
+    try:
+        from parsers import vocabulary as parsers_vocabulary  # noqa: PLC0415
+    except Exception:  # noqa: BLE001
+        return {}
+    out = {}
+    for fam in getattr(parsers_vocabulary, "CHECK_FAMILIES", None) or ():
+        try:
+            out[str(fam.family)] = (str(fam.severity), str(fam.zh), str(fam.en))
+        except AttributeError:
+            continue
+    return out

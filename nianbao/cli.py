@@ -63,7 +63,14 @@ def parse(
 
     unreadable = 0
     for path in files:
-        report = parsers.parse_file(path)
+        try:
+            report = parsers.parse_file(path)
+        except OSError as exc:  # missing or unreadable file: say so in its own object, go on with the rest
+            report = parsers.parse_bytes(b"", filename=str(path))
+            report["source"]["path"] = str(path)
+            report["problems"] = [
+                {"severity": "error", "code": "unreadable_document", "message": f"cannot open {path}: {exc.strerror or exc}"}
+            ]
         if any(p.get("severity") == "error" for p in report.get("problems", []) if p.get("code") in _UNREADABLE):
             unreadable += 1
         out.print_json(data=report) if pretty else print(json.dumps(report, ensure_ascii=False), flush=True)

@@ -64,7 +64,7 @@ def strip_chrome(text: str) -> str:
 # traditional (a single stray one can be a name or a quotation).
 _TRADITIONAL_MARKERS = set(
     "國開資條發報區機關處計數據與為這說們會時來對於經現務統訊號體總權當預檢證實點導務應劃產認議護廳"
-    "團結際際雙營徑違規濟標準頁續築圍繞響應廣東環費費電話網絡傳單義華辦理請審級縣鄉鎮責貫徹復訴"
+    "團結際雙營徑違規濟標準頁續築圍繞響應廣東環費費電話網絡傳單義華辦請審級縣鄉鎮責貫徹復訴"
 )
 
 

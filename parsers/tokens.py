@@ -21,7 +21,15 @@ from dataclasses import dataclass
 
 NUM_RE = re.compile(r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|条|个|项|次|%)?")
 _GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)）\"])(\d{2,})$")
+# A numbered label starting inside a word: 三、本年度办理结果(一)予以公开 or (三)不予公开1.属于国家秘密
+# (cells run together). Not after 第 (第二十条第(一)项 is one label).
+_INNER_NUMBERED = re.compile(r"(?<=[\u4e00-\u9fff\")])(?<!第)(?=\([一二三四五六七八九十]\)|\d{1,2}\.(?=[\u4e00-\u9fff]))")
 _STARTS_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))")
+
+
+# A cell printed as a dash, slash or 无 says "nothing": an empty cell, never a number and never skipped
+# (skipping it would shift the next number into its column).
+_EMPTY_MARKS = {"-", "—", "–", "/", "／", "无", "--", "——", "\\"}
 
 
 @dataclass(slots=True)
@@ -46,11 +54,23 @@ def tokenize_segment(segment: str, base: int | None, where: str | None = None) -
         return where if where is not None else f"text chars {a}-{b}"
 
     def flush():
-        if pending:
-            out.append(Token("text", "".join(w for w, _, _ in pending), loc(pending[0][1], pending[-1][2])))
-            pending.clear()
+        if not pending:
+            return
+        text = "".join(w for w, _, _ in pending)
+        a, b = pending[0][1], pending[-1][2]
+        pending.clear()
+        cuts = [m.start() for m in _INNER_NUMBERED.finditer(text)] if len(text) <= 60 else []
+        if not cuts or " " in text:
+            out.append(Token("text", text, loc(a, b)))
+            return
+        for s, e in zip([0, *cuts], [*cuts, len(text)]):
+            out.append(Token("text", text[s:e], loc(a + s, a + e)))
 
     for word, a, b in _words(segment, base or 0):
+        if word in _EMPTY_MARKS:
+            flush()
+            out.append(Token("blank", "", loc(a, b)))
+            continue
         if NUM_RE.fullmatch(word):
             flush()
             out.append(Token("num", word, loc(a, b)))

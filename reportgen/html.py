@@ -59,10 +59,15 @@ def render_html(
     attachments: list[tuple[str, str]] | None = None,
     publication_date: str | None = None,
     source: str | None = None,
+    page_title: str | None = None,
+    nav: list[tuple[str, str]] | None = None,
 ) -> str:
     """A full HTML page. With chrome, it carries what real portals put around a report: navigation,
-    the 当前位置 breadcrumb, a 发布日期 line, 附件下载 links and a footer."""
-    title = report_title(report)
+    the 当前位置 breadcrumb, a 发布日期 line, 附件下载 links and a footer.
+
+    `page_title` is the portal's title for the page (<title>, <h1>) when it differs from the title
+    printed in the report itself (e.g. a simplified page title over a traditional-script report)."""
+    title = page_title or report_title(report)
     article = article_html(report, prose)
     if not chrome:
         return (
@@ -74,7 +79,7 @@ def render_html(
     crumbs = " &gt; ".join(
         f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in (breadcrumb or DEFAULT_BREADCRUMB)
     )
-    nav = "".join(f'<li><a href="{escape(href)}">{escape(text)}</a></li>' for text, href in NAV)
+    nav_html = "".join(f'<li><a href="{escape(href)}">{escape(text)}</a></li>' for text, href in (nav or NAV))
     files = ""
     if attachments:
         links = "".join(f'<li><a href="{escape(href)}">{escape(name)}</a></li>' for name, href in attachments)
@@ -89,7 +94,7 @@ def render_html(
 <meta name="ContentSource" content="{escape(source)}">
 </head>
 <body>
-<div class="header"><div class="site-name">{escape(site_name)}</div><ul class="nav">{nav}</ul></div>
+<div class="header"><div class="site-name">{escape(site_name)}</div><ul class="nav">{nav_html}</ul></div>
 <div class="position">当前位置：{crumbs}</div>
 <div class="article">
 <h1>{escape(title)}</h1>

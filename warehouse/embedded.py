@@ -57,14 +57,19 @@ def _read_postmaster_pid(pgdata: Path) -> tuple[int, Path | None, str] | None:
     return int(lines[0]), socket_dir, lines[7].strip()
 
 
-def _pid_alive(pid: int) -> bool:
+def _is_postgres(pid: int) -> bool:
+    """Whether ``pid`` is a live postgres process. After a crash or reboot ``postmaster.pid`` may name a pid
+    that now belongs to something else."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # alive, owned by another user (the `pgserver` system user when we run as root)
+        pass
+    try:
+        return b"postgres" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # no /proc (macOS): trust the pid
         return True
-    return True
 
 
 def _running_socket_dir(pgdata: Path) -> Path | None:
@@ -73,7 +78,7 @@ def _running_socket_dir(pgdata: Path) -> Path | None:
     if info is None:
         return None
     pid, socket_dir, state = info
-    if state != "ready" or socket_dir is None or not _pid_alive(pid):
+    if state != "ready" or socket_dir is None or not _is_postgres(pid):
         return None
     if not (socket_dir / ".s.PGSQL.5432").exists():
         return None
@@ -99,6 +104,7 @@ def start() -> str:
         return url_for(socket_dir)  # warm path: no import of pgserver, no connection
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_pid_file(pgdata)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers); pgserver then uses /tmp, which is fine.
         warnings.simplefilter("ignore")
@@ -112,6 +118,21 @@ def start() -> str:
     _ensure_database(url_for(socket_dir, database=SUPERUSER))
     (pgdata / _READY_MARKER).touch()
     return url_for(socket_dir)
+
+
+def _remove_stale_pid_file(pgdata: Path) -> None:
+    """Delete lock files whose pid is not a live postgres (left by a crash, a kill -9 or a reboot).
+
+    postgres refuses to start while ``postmaster.pid`` or the socket's ``.s.PGSQL.5432.lock`` names a live pid;
+    in a container without an init process a killed postmaster stays a zombie, which counts as live for it,
+    and after a reboot the pid may belong to another process. Our check reads /proc, so it knows better."""
+    for lock_file in (pgdata / "postmaster.pid", pgdata / ".s.PGSQL.5432.lock"):
+        try:
+            pid = int(lock_file.read_text().split()[0])
+        except (FileNotFoundError, IndexError, ValueError):
+            continue
+        if not _is_postgres(pid):
+            lock_file.unlink(missing_ok=True)
 
 
 def _ensure_database(admin_url: str) -> None:

@@ -11,14 +11,18 @@ page count as one document.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from psycopg.types.json import Jsonb
 
 from warehouse.connection import connect
 from warehouse.urls import canonical_url
+
+if TYPE_CHECKING:  # typing.Self needs Python 3.11; the project supports 3.10
+    from typing_extensions import Self
 
 # Content is read in groups of this many documents, so iterating holds neither a transaction nor all bytes.
 _CONTENT_BATCH = 20
@@ -53,6 +57,7 @@ class RawDocument(NamedTuple):
     portal: str
     title: str | None
     content: bytes
+    year_guess: int | None = None  # the crawler's guess at the report year
 
 
 def _clean_headers(headers: dict) -> dict:
@@ -87,7 +92,7 @@ class RawStore:
             self._conn.close()
             self._conn = None
 
-    def __enter__(self) -> "RawStore":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -193,8 +198,9 @@ class RawStore:
         # One representative fetch per body: prefer the canonical address itself, then the most recent.
         listing = self.conn.execute(
             f"""
-            SELECT sha256, url, portal, title FROM (
+            SELECT sha256, url, portal, title, year_guess FROM (
                 SELECT DISTINCT ON (f.sha256) f.sha256, coalesce(f.final_url, f.url) AS url, f.portal, f.title,
+                       f.year_guess,
                        f.canonical_url, min(f.fetched_at) OVER (PARTITION BY f.sha256) AS first_seen
                 FROM raw.fetch f
                 WHERE {" AND ".join(conditions)}
@@ -206,16 +212,16 @@ class RawStore:
         ).fetchall()
         for start in range(0, len(listing), _CONTENT_BATCH):
             batch = listing[start:start + _CONTENT_BATCH]
-            contents = dict(
-                (sha, (media_type, bytes(content)))
+            contents = {
+                sha: (media_type, bytes(content))
                 for sha, media_type, content in self.conn.execute(
                     "SELECT sha256, media_type, content FROM raw.document WHERE sha256 = ANY(%s)",
                     ([row[0] for row in batch],),
                 )
-            )
-            for sha, url, portal_name, title in batch:
+            }
+            for sha, url, portal_name, title, year_guess in batch:
                 media_type, content = contents[sha]
-                yield RawDocument(sha, media_type, url, portal_name, title, content)
+                yield RawDocument(sha, media_type, url, portal_name, title, content, year_guess)
 
     def fetch_errors(self, portal: str | None = None) -> list[dict]:
         """Fetches that failed (no response, or HTTP 4xx/5xx), newest first."""

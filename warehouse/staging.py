@@ -20,11 +20,11 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from itertools import islice
-from typing import Iterable, Iterator
 
 from psycopg.types.json import Jsonb
 
@@ -56,7 +56,7 @@ class LoadStats:
     problems: int = 0
     seconds: float = 0.0
 
-    def add(self, other: "LoadStats") -> None:
+    def add(self, other: LoadStats) -> None:
         for name in ("reports_loaded", "reports_skipped", "reports_superseded", "facts", "checks", "problems"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -64,14 +64,16 @@ class LoadStats:
 # -- turning one Report into rows (pure functions, no database) -------------------------------------------------
 
 
-def _number(value) -> tuple[Decimal | None, bool]:
+def _number(value) -> tuple[int | float | Decimal | None, bool]:
     """(numeric value, ok). None stays None; anything that is not a finite number gives (None, False)."""
     if value is None:
         return None, True
     if isinstance(value, bool):
         return None, False
-    if isinstance(value, float) and not math.isfinite(value):
-        return None, False
+    if isinstance(value, int):  # the common case, kept cheap: COPY writes ints and floats as they are
+        return value, True
+    if isinstance(value, float):
+        return (value, True) if math.isfinite(value) else (None, False)
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
@@ -91,8 +93,8 @@ def _date(value) -> date | None:
 
 
 def _year(value) -> int | None:
-    number, ok = _number(value)
-    if number is None or number != number.to_integral_value() or not 1900 <= number <= 2200:
+    number, _ = _number(value)
+    if number is None or number != int(number) or not 1900 <= number <= 2200:
         return None
     return int(number)
 

@@ -23,7 +23,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -57,6 +65,25 @@ _KEPT_HEADERS = ("content-type", "content-length", "etag", "last-modified", "dat
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
 
 
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+
+
+def _links_in(selector, urljoin) -> list[tuple[str, str]]:
+    """(absolute URL, link text) of every ``a[href]``; the @title wins over a cut-off text."""
+    links: list[tuple[str, str]] = []
+    for a in selector.css("a[href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+            continue
+        text = " ".join(" ".join(a.css("::text").getall()).split())
+        # List pages cut long titles ("2020年政府信息公开工作…") and keep the full one in @title.
+        attr_title = " ".join((a.attrib.get("title") or "").split())
+        if attr_title and (not text or text.endswith(("…", "...", "..")) or len(attr_title) > len(text)):
+            text = attr_title
+        links.append((urljoin(href), text))
+    return links
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 
@@ -73,35 +100,33 @@ def _headers(response: Response) -> dict[str, str]:
 def describe_failure(failure) -> tuple[str, int | None]:
     """A short, stable description of why a request failed, and its HTTP status if it had one."""
     exc = failure.value
+    text = str(exc)
     if failure.check(HttpError):
         status = exc.response.status
         return f"HTTP {status}", status
     if failure.check(IgnoreRequest):
-        text = str(exc) or "ignored"
         if "robots.txt" in text:
             return "forbidden by robots.txt", None
         if "redirect" in text.lower():
             return f"redirect loop or too many redirects ({text})", None
-        return text, None
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timeout", None
-    if failure.check(DNSLookupError):
+        return text or "ignored", None
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+        return f"timeout ({text})" if text else "timeout", None
+    if failure.check(CannotResolveHostError, DNSLookupError):
         return "DNS lookup failed", None
-    if failure.check(ConnectionRefusedError):
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
         return "connection refused", None
+    if failure.check(ResponseDataLossError):
+        return "truncated body (connection closed before Content-Length bytes arrived)", None
+    if failure.check(DownloadCancelledError) and "size" in text.lower():
+        return f"too large: {text}", None
     if failure.check(ResponseFailed):
-        reasons = getattr(exc, "reasons", [])
-        detail = "; ".join(str(getattr(r, "value", r)) for r in reasons) or str(exc)
-        if "DataLoss" in detail or "dataloss" in detail.lower() or "PotentialDataLoss" in detail:
-            return "truncated body (connection closed before Content-Length bytes)", None
-        return f"response failed: {detail}", None
+        reasons = "; ".join(str(getattr(r, "value", r)) for r in getattr(exc, "reasons", [])) or text
+        if "DataLoss" in reasons:
+            return "truncated body (connection closed before Content-Length bytes arrived)", None
+        return f"response failed: {reasons}", None
     name = type(exc).__name__
-    text = str(exc)
-    if "maxsize" in text.lower() or "larger than download max size" in text.lower() or "max size" in text.lower():
-        return f"too large: {text}", None
-    if "Cancelled" in name and ("size" in text.lower()):
-        return f"too large: {text}", None
-    return f"{name}: {text}" if text else name, None
+    return (f"{name}: {text}" if text else name), None
 
 
 class AnnualReportSpider(scrapy.Spider):
@@ -120,6 +145,7 @@ class AnnualReportSpider(scrapy.Spider):
         self.start_failures: dict[str, str] = {}
         self.start_successes = 0
         self.list_pages = 0
+        self.nav_pages = 0
         self.state: CrawlState | None = None
 
     @classmethod
@@ -128,6 +154,7 @@ class AnnualReportSpider(scrapy.Spider):
         settings = crawler.settings
         spider.max_nav_depth = settings.getint("NIANBAO_MAX_NAV_DEPTH", 4)
         spider.max_list_pages = settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
+        spider.max_nav_pages = settings.getint("NIANBAO_MAX_NAV_PAGES", 300)
         state_dir = settings.get("NIANBAO_STATE_DIR")
         lookup = None
         if settings.get("NIANBAO_DATABASE_URL"):
@@ -238,17 +265,13 @@ class AnnualReportSpider(scrapy.Spider):
         yield from self._take_links(response.url, links, nb)
 
     def _extract_links(self, response: TextResponse) -> list[tuple[str, str]]:
-        links: list[tuple[str, str]] = []
-        for a in response.css("a[href]"):
-            href = (a.attrib.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
-                continue
-            text = " ".join(" ".join(a.css("::text").getall()).split())
-            # List pages cut long titles ("2020年政府信息公开工作…") and keep the full one in @title.
-            attr_title = " ".join((a.attrib.get("title") or "").split())
-            if attr_title and (not text or text.endswith(("…", "...", "..")) or len(attr_title) > len(text)):
-                text = attr_title
-            links.append((response.urljoin(href), text))
+        links = _links_in(response, response.urljoin)
+        # Hanweb-built portals (many provinces and cities) ship list items as HTML inside
+        # <script type="text/xml"><datastore>…<![CDATA[<li><a href=…>…</a></li>]]>: invisible to CSS.
+        if "CDATA" in response.text:
+            for block in _CDATA.findall(response.text):
+                if "<a" in block:
+                    links += _links_in(Selector(text=block), response.urljoin)
         return links
 
     @staticmethod
@@ -283,9 +306,12 @@ class AnnualReportSpider(scrapy.Spider):
             elif kind is LinkKind.COLUMN and depth < self.max_nav_depth:
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
                                    link_text=text, depth=depth + 1, is_list=True, priority=8)
-            elif kind is LinkKind.AREA and depth < self.max_nav_depth:
+            elif kind is LinkKind.AREA and depth < self.max_nav_depth and self.nav_pages < self.max_nav_pages:
+                # A big portal links 信息公开 from every department; the cap keeps discovery bounded.
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
                                    link_text=text, depth=depth + 1, priority=6)
+                if req is not None:
+                    self.nav_pages += 1
             elif kind is LinkKind.PAGINATION and is_list and self.list_pages < self.max_list_pages:
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
                                    link_text=text, depth=depth, is_list=True, priority=7)
@@ -320,8 +346,7 @@ class AnnualReportSpider(scrapy.Spider):
                 return
         attachments = [(u, t) for u, t in self._extract_links(response)
                        if is_attachment_url(u, self.hints.attachment_types)]
-        text = " ".join(response.css("body *:not(script):not(style)::text").getall())
-        carries_text = bool(_REPORT_BODY.search(normalize_text(text))) and len(normalize_text(text)) > 300
+        carries_text = self._carries_report_text(response)
         is_report = carries_text or not attachments
         sha = None
         if is_report:
@@ -335,6 +360,14 @@ class AnnualReportSpider(scrapy.Spider):
                                      last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None,
                                      links=attachments, title=title, is_report=is_report, sha256=sha)
         yield from self._take_attachments(url, attachments, nb, title)
+
+    @staticmethod
+    def _carries_report_text(response: TextResponse) -> bool:
+        """True when the page holds a report's prose (not just a title and a link to a file)."""
+        pieces = response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+        # The first few thousand characters decide; normalising a whole long report is wasted work.
+        text = normalize_text("".join(pieces)[:6000])
+        return len(text) > 300 and _REPORT_BODY.search(text) is not None
 
     def _take_attachments(self, page_url: str, attachments: list[tuple[str, str]], nb: dict, title: str | None):
         for url, text in attachments:

@@ -51,6 +51,30 @@ APPLICATION_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
+def _official_keys() -> list[tuple[str, str, str]]:
+    """(code, key, numbering) of every official row label, for matching the first part of a wrapped label."""
+    from ..vocabulary import APPLICATION_ROWS
+
+    out = []
+    for row in APPLICATION_ROWS:
+        label = re.sub(r"^（[一二三四五六七]）(?=\d)", "", row.zh)
+        label = label.replace("（", "(").replace("）", ")")
+        out.append((row.code, label_key(label), numbering(label)))
+    return out
+
+
+_OFFICIAL = _official_keys()
+
+
+def _by_prefix(key: str, num: str) -> str | None:
+    if len(key) < 4:
+        return None
+    hits = [(code, n) for code, official, n in _OFFICIAL if official.startswith(key)]
+    if len(hits) > 1 and num:
+        hits = [(code, n) for code, n in hits if n == num]
+    return hits[0][0] if len(hits) == 1 else None
+
+
 def classify_application_label(text: str, after_other: bool) -> str | None:
     """Row code of a table 三 label, '_outcomes' for the group heading, or None.
 
@@ -67,7 +91,7 @@ def classify_application_label(text: str, after_other: bool) -> str | None:
     for code, pattern in APPLICATION_PATTERNS:
         if pattern.search(key):
             return code
-    return None
+    return _by_prefix(key, num)
 
 
 REVIEW_ANCHOR = "行政复议"

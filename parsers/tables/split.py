@@ -16,20 +16,26 @@ from functools import lru_cache
 MAX_CANDIDATES = 2000
 
 
-def _parts(digits: str, n: int, max_len: int):
-    """Every split of `digits` into n numbers of at most max_len digits, no leading zeros."""
-    if n == 0:
-        if not digits:
-            yield ()
+def _parts_summing(digits: str, n: int, target: int):
+    """Every split of `digits` into n numbers (no leading zeros) that add up to `target`."""
+    if n == 1:
+        if (len(digits) == 1 or digits[:1] != "0") and digits and int(digits) == target:
+            yield (target,)
         return
-    if len(digits) < n or len(digits) > n * max_len:
+    if target == 0:  # every remaining cell is 0: only "00…0" of the right length fits
+        if digits == "0" * n:
+            yield (0,) * n
         return
-    for k in range(1, min(max_len, len(digits) - n + 1) + 1):
+    longest = min(len(str(target)), len(digits) - n + 1)
+    for k in range(1, longest + 1):
         head = digits[:k]
         if k > 1 and head[0] == "0":
             break
-        for rest in _parts(digits[k:], n - 1, max_len):
-            yield (int(head), *rest)
+        value = int(head)
+        if value > target:
+            break
+        for rest in _parts_summing(digits[k:], n - 1, target - value):
+            yield (value, *rest)
 
 
 def sum_splits(digits: str, addends: int) -> list[tuple[int, ...]]:
@@ -39,12 +45,14 @@ def sum_splits(digits: str, addends: int) -> list[tuple[int, ...]]:
         total_text = digits[len(digits) - total_len :]
         if total_len > 1 and total_text[0] == "0":
             continue
+        head = digits[: len(digits) - total_len]
+        if len(head) > addends * (total_len + 1) or len(head) < addends:
+            continue
         total = int(total_text)
-        for parts in _parts(digits[: len(digits) - total_len], addends, total_len):
-            if sum(parts) == total:
-                out.append((*parts, total))
-                if len(out) > MAX_CANDIDATES:
-                    return out
+        for parts in _parts_summing(head, addends, total):
+            out.append((*parts, total))
+            if len(out) > MAX_CANDIDATES:
+                return out
     return out
 
 

@@ -1,7 +1,7 @@
 """Fixtures for the warehouse tests.
 
 - ``embedded_server``: ONE embedded pgserver for the whole session, in a temporary NIANBAO_HOME (never the
-  repo's .nianbao), stopped at the end of the session.
+  repo's .nianbao), stopped and deleted at the end of the session.
 - ``backend_url``: the admin URL of a server, parametrized: the embedded one, and the machine's PostgreSQL at
   127.0.0.1:5432 (skipped, with the reason, when that is unreachable).
 - ``db_url``: a fresh, migrated database on that server for the test module, dropped afterwards;
@@ -11,7 +11,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -22,9 +25,15 @@ from warehouse import connection, embedded, migrate
 EXTERNAL_ADMIN_URL = os.environ.get("NIANBAO_TEST_EXTERNAL_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+def private_temp_dir(prefix: str) -> Path:
+    """A temporary directory of our own. Not pytest's tmp_path: other pytest sessions running at the same time
+    on this machine prune old /tmp/pytest-of-<user>/ folders, and would delete a running server's files."""
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
 @pytest.fixture(scope="session")
-def embedded_server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("nianbao_home")
+def embedded_server():
+    home = private_temp_dir("nianbao-wh-tests-")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NIANBAO_HOME", str(home))
         mp.delenv(connection.DATABASE_URL_ENV, raising=False)
@@ -33,6 +42,7 @@ def embedded_server(tmp_path_factory):
             yield url
         finally:
             embedded.stop()
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def _external_unreachable_reason() -> str | None:

@@ -8,7 +8,6 @@
 ) }}
 -- Proactive disclosure (table 二): items × measures as printed, money in 万元 with the printed text kept.
 -- Grain: report × item × measure. Which measures exist depends on the era (dim_disclosure_item).
--- depends_on: {{ ref('stg_reports') }}
 
 with documents as (
 
@@ -23,15 +22,9 @@ with documents as (
 
 facts as (
 
-    select report_id, row_code, col_code, value
+    select report_id, row_code, col_code, value, printed_text
     from {{ ref('stg_facts') }}
     where table_name = 'proactive'
-
-),
-
-printed_text as (
-
-    select report_id, proactive_text from {{ ref('stg_reports') }}
 
 )
 
@@ -43,10 +36,9 @@ select
     facts.col_code              as measure_code,
     facts.value,
     -- e.g. "372718.4969万元": the cell as printed, for money cells (unit conversions stay checkable)
-    printed_text.proactive_text ->> (facts.row_code || '.' || facts.col_code) as printed_text,
+    facts.printed_text,
     documents.era,
     documents.report_id::text   as report_id,
     documents.report_parsed_at
 from documents
 inner join facts on facts.report_id = documents.report_id
-left join printed_text on printed_text.report_id = documents.report_id

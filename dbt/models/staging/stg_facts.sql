@@ -20,6 +20,8 @@ select
     source.col_code,
     source.value::numeric           as value,
     coalesce(source.is_derived, false) as is_derived,
-    source.provenance
+    source.provenance,
+    -- proactive money cells: the text as printed, unit kept ("372718.4969万元")
+    source.printed_text
 from source
 where source.report_id in (select report_id from current_reports)

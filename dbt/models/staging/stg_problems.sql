@@ -16,6 +16,7 @@ select
     source.report_id,
     source.severity,
     source.code,
-    source.message
+    source.message,
+    source.field
 from source
 where source.report_id in (select report_id from current_reports)

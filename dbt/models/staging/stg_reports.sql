@@ -24,9 +24,7 @@ renamed as (
         script,
         published_on,
         report_json -> 'source' ->> 'media_type'    as media_type,
-        report_json ->> 'title'                     as title,
-        -- printed text of money cells of table 二, unit kept: {"<item>.<measure>": "372718.4969万元"}
-        report_json -> 'proactive_text'             as proactive_text
+        title
     from source
 
 )

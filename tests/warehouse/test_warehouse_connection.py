@@ -1,6 +1,11 @@
 """Embedded server lifecycle, URL shapes and connection parameters."""
 
+import os
+import shutil
+import signal
+import tempfile
 import time
+from pathlib import Path
 
 import psycopg
 import psycopg2
@@ -54,16 +59,30 @@ def test_database_url_prefers_the_environment(monkeypatch):
         connection.sqlalchemy_url(driver="mysql")
 
 
-def test_stop_and_restart_a_second_server(tmp_path, monkeypatch):
-    monkeypatch.setenv("NIANBAO_HOME", str(tmp_path / "home"))
-    url = embedded.start()
-    assert embedded.start() == url  # reused
-    with psycopg.connect(url) as conn:
-        conn.execute("CREATE TABLE kept (x int)")
-    assert embedded.stop() is True
-    assert not embedded.status().running
-    assert embedded.stop() is False
-    url = embedded.start()
-    with psycopg.connect(url) as conn:  # data survived the restart
-        conn.execute("SELECT * FROM kept")
-    assert embedded.stop() is True
+def test_stop_and_restart_a_second_server(monkeypatch):
+    home = Path(tempfile.mkdtemp(prefix="nianbao-wh-restart-"))  # not tmp_path: see conftest.private_temp_dir
+    monkeypatch.setenv("NIANBAO_HOME", str(home))
+    try:
+        url = embedded.start()
+        assert embedded.start() == url  # reused
+        with psycopg.connect(url) as conn:
+            conn.execute("CREATE TABLE kept (x int)")
+        assert embedded.stop() is True
+        assert not embedded.status().running
+        assert embedded.stop() is False
+        url = embedded.start()
+        with psycopg.connect(url) as conn:  # data survived the restart
+            conn.execute("SELECT * FROM kept")
+        # A crashed server (here: postmaster killed, left a zombie by this container) is restarted too.
+        os.kill(embedded.status().pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while embedded.status().running:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        url = embedded.start()
+        with psycopg.connect(url) as conn:
+            conn.execute("SELECT * FROM kept")
+        assert embedded.stop() is True
+    finally:
+        embedded.stop()
+        shutil.rmtree(home, ignore_errors=True)

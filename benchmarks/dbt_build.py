@@ -1,0 +1,239 @@
+"""How long dbt takes to build the marts: a full build of N reports, then a monthly run adding 1,000.
+
+    .venv/bin/python benchmarks/dbt_build.py                      # 10,000 reports
+    .venv/bin/python benchmarks/dbt_build.py --reports 100000     # target: full build ≤ 5 min
+    .venv/bin/python benchmarks/dbt_build.py --admin-url postgresql://postgres@127.0.0.1:5432/postgres --keep
+
+A throwaway database is created on the server of --admin-url (default: the machine's PostgreSQL), migrated
+with the warehouse's migrations and filled with synthetic staging rows by COPY (psycopg 3): reports of
+organs × consecutive years across the three eras, with their tables, narrative figures and checks; a few
+reports arrive as two documents, a few are prose only, a few break a rule or disagree with last year.
+Then: `dbt build` (full), add --increment reports (the next year of existing organs, parsed later), and
+`dbt build` again (incremental; target ≤ 10% of the full build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+DBT_DIR = REPO / "dbt"
+DBT = str(Path(sys.executable).parent / "dbt")
+
+COLS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org")
+REASONS = ("granted", "partially_granted", "denied_state_secret", "denied_law_prohibited",
+           "denied_security_stability", "denied_third_party", "denied_internal_affairs", "denied_process_info",
+           "denied_enforcement_file", "denied_admin_query", "unavailable_not_held", "unavailable_needs_creation",
+           "unavailable_unclear", "rejected_petition", "rejected_duplicate", "rejected_publication",
+           "rejected_excessive", "rejected_confirmation")
+OTHER_2021 = ("other_no_correction", "other_unpaid_fee", "other_misc")
+REVIEW = ("review", "litigation_direct", "litigation_after_review")
+PROACTIVE = {"rules": ("new_made", "new_published", "published_total"),
+             "normative_documents": ("new_made", "new_published", "published_total"),
+             "licensing": ("prev_year_items", "change", "decisions"),
+             "penalties": ("prev_year_items", "change", "decisions")}
+YEARS_PER_ORGAN = 10   # each organ reports 2015 … 2024: consecutive years feed the cross-year rule
+FIRST_YEAR = 2015
+
+
+def era_of(year: int) -> str:
+    return "pre2019" if year < 2019 else "2019" if year < 2021 else "2021"
+
+
+class Generator:
+    """Writes staging rows as COPY text, cheaply: numbers are arithmetic, not random (reproducible)."""
+
+    def __init__(self):
+        self.report = io.StringIO()
+        self.fact = io.StringIO()
+        self.check = io.StringIO()
+        self.carried_forward: dict[int, int] = {}  # organ → last year's carried forward (total)
+
+    def add(self, report_id: int, organ: int, year: int, parsed_at: str, *, media: str = "html",
+            prose_only: bool = False, broken: bool = False, cross_year_mismatch: bool = False) -> None:
+        era = era_of(year)
+        name = f"合成{organ // 100}市第{organ}区人民政府"
+        sha = hashlib.sha256(f"bench-{report_id}".encode()).hexdigest()
+        url = f"https://example.gov.cn/{organ}/{year}.{media}"
+        self.report.write(f"{report_id}\t{sha}\tbench\t{parsed_at}\tt\t{url}\tbench\t{name}\t{year}\t{era}\t"
+                          f"simplified\t{year + 1}-03-01\t{name}{year}年报告\t{{}}\n")
+        fact = self.fact.write
+        seed = report_id * 7919
+        if prose_only:
+            fact(f"{report_id}\tnarrative\tapplications_received\tvalue\t{seed % 900 + 10}\tf\t\\N\t\\N\n")
+            fact(f"{report_id}\tnarrative\treview_total\tvalue\t{seed % 13}\tf\t\\N\t\\N\n")
+            return
+        cols = COLS if era != "pre2019" else ()   # a pre-2019 统计表 fills only the total column
+        carried_over_total = 0 if era == "pre2019" else self.carried_forward.get(organ, 0)
+        if cross_year_mismatch:
+            carried_over_total += 3
+        totals: dict[str, int] = {}
+        rows: dict[str, dict[str, int]] = {}
+        outcome_rows = REASONS + (OTHER_2021 if era == "2021" else ("other",))
+        if era == "pre2019":
+            outcome_rows = ("granted", "partially_granted", "denied", "unavailable", "rejected", "other")
+        for n, row in enumerate(outcome_rows):
+            if cols:
+                cells = {c: (seed + 31 * n + 17 * m) % (9 if m else 40) for m, c in enumerate(cols)}
+                cells["total"] = sum(cells.values())
+            else:
+                cells = {"total": (seed + 31 * n) % 60}
+            rows[row] = cells
+        processed = {c: sum(rows[r][c] for r in outcome_rows) for c in (*cols, "total")}
+        carried_forward = {c: (seed + m) % 3 for m, c in enumerate(cols)} if cols else {}
+        carried_forward["total"] = sum(carried_forward.values())
+        carried_over = {c: 0 for c in cols}
+        if cols:
+            carried_over["natural_person"] = carried_over_total
+        carried_over["total"] = carried_over_total
+        received = {c: processed[c] + carried_forward.get(c, 0) - carried_over.get(c, 0) for c in processed}
+        if broken:
+            received["total"] += 1
+        if era == "pre2019":
+            rows = {"new_received": received, "total_processed": processed, **rows}
+        else:
+            rows = {"new_received": received, "carried_over": carried_over, **rows, "total_processed": processed,
+                    "carried_forward": carried_forward}
+            self.carried_forward[organ] = carried_forward["total"]
+        for row, cells in rows.items():
+            for col, value in cells.items():
+                fact(f"{report_id}\tapplications\t{row}\t{col}\t{value}\tf\ttable 3\t\\N\n")
+        if era != "pre2019":
+            for g, group in enumerate(REVIEW):
+                measures = [(seed + g + k) % 5 for k in range(4)]
+                for measure, value in zip(("upheld", "corrected", "other", "pending", "total"),
+                                          (*measures, sum(measures))):
+                    fact(f"{report_id}\treview_litigation\t{group}\t{measure}\t{value}\tf\ttable 4\t\\N\n")
+            for item, measures in PROACTIVE.items():
+                for k, measure in enumerate(measures):
+                    fact(f"{report_id}\tproactive\t{item}\t{measure}\t{(seed + k) % 300}\tf\ttable 2\t\\N\n")
+        if media == "html":  # the attachment copy of a report reads fewer figures (no prose)
+            fact(f"{report_id}\tnarrative\tapplications_received\tvalue\t{received['total']}\tf\t\\N\t\\N\n")
+        ok = "f" if broken else "t"
+        self.check.write(f"{report_id}\tapplications.balance.total\t{ok}\terror\tbench\t"
+                         f"applications.total_processed.total\t{received['total'] + carried_over_total - (1 if broken else 0)}\t"
+                         f"{received['total'] + carried_over_total}\n")
+        self.check.write(f"{report_id}\tnarrative.applications_received\tt\twarning\tbench\t\\N\t\\N\t\\N\n")
+
+    def flush(self, conn) -> None:
+        cur = conn.cursor()
+        for table, columns, buffer in (
+            ("staging.report", "report_id, document_sha256, parser_version, parsed_at, is_current, source_url, "
+             "portal, organ, report_year, era, script, published_on, title, report_json", self.report),
+            ("staging.fact", "report_id, table_name, row_code, col_code, value, is_derived, provenance, "
+             "printed_text", self.fact),
+            ("staging.check_result", "report_id, rule, ok, severity, detail, field, expected, actual", self.check),
+        ):
+            with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                copy.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+
+
+def fill(url: str, reports: int, first_id: int, parsed_at: str, organs: range | None = None,
+         year: int | None = None, generator: Generator | None = None) -> int:
+    """Insert `reports` synthetic reports; returns the number of documents (reports + duplicates)."""
+    gen = generator or Generator()
+    documents = 0
+    report_id = first_id
+    with psycopg.connect(url) as conn:
+        for n in range(reports):
+            if organs is None:
+                organ, report_year = n // YEARS_PER_ORGAN, FIRST_YEAR + n % YEARS_PER_ORGAN
+            else:
+                organ, report_year = organs[n % len(organs)], year
+            gen.add(report_id, organ, report_year, parsed_at, prose_only=n % 37 == 5, broken=n % 53 == 7,
+                    cross_year_mismatch=n % 29 == 3)
+            report_id += 1
+            documents += 1
+            if n % 31 == 0:  # the same report again as its PDF attachment
+                gen.add(report_id, organ, report_year, parsed_at, media="pdf")
+                report_id += 1
+                documents += 1
+            if n % 2000 == 1999:
+                gen.flush(conn)
+        gen.flush(conn)
+        conn.execute("ANALYZE staging.report; ANALYZE staging.fact; ANALYZE staging.check_result")
+    return documents
+
+
+def dbt_build(url: str, target: Path, *extra: str) -> float:
+    from warehouse.connection import libpq_params
+
+    params = libpq_params(url)
+    env = {**os.environ, "NIANBAO_DB_HOST": str(params["host"]), "NIANBAO_DB_PORT": str(params["port"]),
+           "NIANBAO_DB_USER": str(params["user"]), "NIANBAO_DB_PASSWORD": str(params["password"] or ""),
+           "NIANBAO_DB_NAME": str(params["dbname"])}
+    started = time.perf_counter()
+    result = subprocess.run([DBT, "build", "--threads", "2", *extra, "--project-dir", str(DBT_DIR),
+                             "--profiles-dir", str(DBT_DIR), "--target-path", str(target),
+                             "--log-path", str(target / "logs")], env=env, text=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"dbt build failed:\n{result.stdout[-5000:]}")
+    slowest = sorted((line for line in result.stdout.splitlines() if " in " in line and ("OK " in line or "PASS " in line)),
+                     key=lambda line: float(line.rsplit(" in ", 1)[1].split("s")[0]), reverse=True)[:5]
+    for line in slowest:
+        print("      slowest:", line.split("  ", 1)[-1][:140])
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--increment", type=int, default=1_000)
+    parser.add_argument("--admin-url", default=os.environ.get(
+        "NIANBAO_TEST_EXTERNAL_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
+    args = parser.parse_args()
+
+    from warehouse.connection import with_database
+    from warehouse.migrate import upgrade
+
+    name = f"nianbao_dbt_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(args.admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = with_database(args.admin_url, name)
+    target = Path(tempfile.mkdtemp(prefix="dbt_bench_target_"))
+    try:
+        upgrade(url)
+        started = time.perf_counter()
+        generator = Generator()
+        documents = fill(url, args.reports, 1, "2026-01-01 00:00:00+00", generator=generator)
+        with psycopg.connect(url) as conn:
+            facts = conn.execute("select count(*) from staging.fact").fetchone()[0]
+        load_s = time.perf_counter() - started
+        print(f"staging: {args.reports:,} reports ({documents:,} documents, {facts:,} facts) by COPY in {load_s:.1f} s")
+
+        full_s = dbt_build(url, target)
+        print(f"full dbt build:        {full_s:7.1f} s   (target ≤ 300 s for 100,000 reports)")
+
+        organs = range(0, args.reports // YEARS_PER_ORGAN)
+        added = fill(url, args.increment, 10 * args.reports + 1, "2026-02-01 00:00:00+00",
+                     organs=organs, year=FIRST_YEAR + YEARS_PER_ORGAN, generator=generator)
+        incremental_s = dbt_build(url, target)
+        print(f"incremental dbt build: {incremental_s:7.1f} s   after adding {args.increment:,} reports "
+              f"({added:,} documents): {100 * incremental_s / full_s:.1f}% of the full build (target ≤ 10%)")
+    finally:
+        if args.keep:
+            print(f"kept database {name}")
+        else:
+            with psycopg.connect(args.admin_url, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""nianbao crawlers: find the government information disclosure annual reports on a portal and
+fetch them, politely and incrementally.
+
+``run_crawl`` is the one entry point other folders use (the CLI, Airflow, the pipeline). It runs
+Scrapy in a subprocess (``python -m crawlers.crawl``), because Twisted's reactor cannot be started
+twice in one process, streams the JSON progress lines to ``on_progress`` and returns ``CrawlStats``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CrawlError", "CrawlStats", "run_crawl", "run_crawls"]
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class CrawlError(RuntimeError):
+    """The crawl could not run: bad profile, or no start URL reachable (the message names both)."""
+
+    def __init__(self, message: str, stats: "CrawlStats | None" = None):
+        super().__init__(message)
+        self.stats = stats
+
+
+@dataclass
+class CrawlStats:
+    portal: str
+    pages: int = 0
+    documents_fetched: int = 0  # report documents downloaded (200)
+    documents_new: int = 0  # …of which new or changed bytes for their URL
+    not_modified: int = 0  # report documents answered 304
+    skipped_year: int = 0  # report links outside the requested years
+    errors: dict[str, str] = field(default_factory=dict)  # url → fault
+    bytes: int = 0  # transferred (response headers + bodies)
+    document_bytes: int = 0
+    requests: int = 0
+    output_dir: str | None = None
+    fatal: str | None = None
+    returncode: int = 0
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_json(cls, data: dict, returncode: int) -> "CrawlStats":
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data and k not in ("raw", "returncode")}
+        return cls(**known, returncode=returncode, raw=data)
+
+
+def _profile_arg(profile: Any) -> tuple[str, str]:
+    """(argument for --profile, portal name for messages)."""
+    from crawlers.profiles import Profile, load_profile
+
+    if isinstance(profile, Profile):
+        if profile.source_path:
+            return profile.source_path, profile.name
+        raise CrawlError(f"profile {profile.name}: pass a profile loaded from a file, or its path")
+    loaded = load_profile(profile)  # fail fast, in the caller's process, with a clear message
+    return loaded.source_path or str(profile), loaded.name
+
+
+def run_crawl(
+    profile: Any,
+    *,
+    database_url: str | None = None,
+    output_dir: str | os.PathLike[str] | None = None,
+    years: Iterable[int] | None = None,
+    throttle: bool = True,
+    on_progress: Callable[[dict], None] | None = None,
+    settings: dict[str, Any] | None = None,
+    state_dir: str | os.PathLike[str] | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> CrawlStats:
+    """Crawl one portal in a subprocess and return its stats.
+
+    ``profile``: a shipped profile's name, a YAML path, or a loaded ``Profile``. At least one of
+    ``database_url`` (warehouse raw store) and ``output_dir`` (files + manifest.jsonl) is needed.
+    Faults on single URLs are in ``stats.errors``; ``CrawlError`` is raised when the crawl could not
+    run at all (e.g. the start URL is unreachable).
+    """
+    from crawlers.profiles import ProfileError
+
+    try:
+        profile_arg, portal = _profile_arg(profile)
+    except ProfileError as exc:
+        raise CrawlError(str(exc)) from exc
+    cmd = [sys.executable, "-m", "crawlers.crawl", "--profile", profile_arg]
+    if database_url:
+        cmd += ["--database-url", database_url]
+    if output_dir:
+        cmd += ["--output", str(output_dir)]
+    if years:
+        cmd += ["--years", ",".join(str(int(y)) for y in years)]
+    if not throttle:
+        cmd.append("--no-throttle")
+    if state_dir:
+        cmd += ["--state-dir", str(state_dir)]
+    for key, value in (settings or {}).items():
+        cmd += ["--set", f"{key}={json.dumps(value)}"]
+
+    child_env = dict(os.environ if env is None else env)
+    # The child must import this checkout's packages whatever the caller's working directory.
+    child_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_REPO_ROOT), child_env.get("PYTHONPATH")) if p)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env,
+                            cwd=str(_REPO_ROOT), text=True, encoding="utf-8", errors="replace")
+    log_tail: deque[str] = deque(maxlen=40)
+
+    def read_stderr() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith('{"event": "progress"'):
+                if on_progress is not None:
+                    try:
+                        on_progress(json.loads(line))
+                    except Exception:  # a display error must not kill the crawl
+                        pass
+                continue
+            log_tail.append(line.rstrip())
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        stdout, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise CrawlError(f"portal {portal}: crawl did not finish within {timeout} s") from None
+    reader.join(timeout=5)
+
+    data = None
+    for line in reversed((stdout or "").strip().splitlines()):
+        try:
+            data = json.loads(line)
+            break
+        except ValueError:
+            continue
+    if data is None:
+        tail = "\n".join(log_tail)
+        raise CrawlError(f"portal {portal}: crawler exited with status {proc.returncode}:\n{tail}")
+    stats = CrawlStats.from_json(data, proc.returncode)
+    if proc.returncode != 0 or stats.fatal:
+        raise CrawlError(stats.fatal or f"portal {portal}: crawler exited with status {proc.returncode}", stats)
+    return stats
+
+
+def run_crawls(profiles: Iterable[Any], *, parallel: int = 3, **kwargs: Any) -> dict[str, CrawlStats | CrawlError]:
+    """Crawl several portals at once, one subprocess each; a failed portal does not stop the others."""
+
+    def one(p: Any) -> CrawlStats | CrawlError:
+        try:
+            return run_crawl(p, **kwargs)
+        except CrawlError as exc:
+            return exc
+
+    profiles = list(profiles)
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        results = list(pool.map(one, profiles))
+    return {str(getattr(p, "name", p)): r for p, r in zip(profiles, results)}

@@ -1,0 +1,139 @@
+"""HTML pages → pieces: running text, and each outermost <table> as a Grid with rowspan/colspan honoured.
+
+Only innermost tables become grids: portals often lay the whole page out in a table, whose cells are read
+as blocks. Walks the tree iteratively (pages nested thousands of levels deep must not hit Python's recursion limit).
+Block elements and <br> start new lines; script/style/comments are dropped. Grid coordinates account for
+cells covered by spans from earlier rows, so "table 2, row 5, col 3" is the cell a reader sees on screen.
+Page metadata (title, publication date in <meta>) is returned for the metadata reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+from ..document import Grid
+
+_BLOCK = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
+    "footer", "table", "blockquote", "pre", "dd", "dt", "dl", "center", "title", "form", "hr", "td", "th",
+}
+_DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "select", "option"}
+_DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "og:release_date", "article:published_time")
+
+
+def _cell_text(cell) -> str:
+    parts: list[str] = []
+    for node in cell.iter():
+        if not isinstance(node.tag, str) or node.tag in _DROP:
+            continue
+        if node is not cell and node.tag in ("br", "p", "div"):
+            parts.append("\n")
+        if node.text:
+            parts.append(node.text)
+        if node is not cell and node.tail:
+            parts.append(node.tail)
+    text = "".join(parts)
+    return re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+
+
+def _grid(table, label: str) -> Grid:
+    rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    occupied: dict[tuple[int, int], bool] = {}
+    cells: list[tuple[int, int, str]] = []
+    for r, tr in enumerate(rows, start=1):
+        c = 1
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            while occupied.get((r, c)):
+                c += 1
+            rowspan = _span(cell.get("rowspan"))
+            colspan = _span(cell.get("colspan"))
+            cells.append((r, c, _cell_text(cell)))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    occupied[(r + dr, c + dc)] = True
+            c += colspan
+    return Grid(cells=cells, label=label)
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip() or 1), 200))
+    except ValueError:
+        return 1
+
+
+def _owner_table(node):
+    parent = node.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def extract_html(text: str) -> tuple[list, dict]:
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        root = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return [text], {}
+    meta = _page_meta(root)
+    body = root.find("body")
+    start = body if body is not None else root
+    pieces: list = []
+    buffer: list[str] = []
+    table_count = 0
+    walker = etree.iterwalk(start, events=("start", "end"))
+    for event, node in walker:
+        tag = node.tag if isinstance(node.tag, str) else None
+        if event == "start":
+            if tag is None or tag in _DROP:
+                if tag in _DROP:
+                    walker.skip_subtree()
+                continue
+            if tag == "table" and node.find(".//table") is None:
+                # a data table; a table holding other tables is page layout, read as blocks
+                table_count += 1
+                if buffer:
+                    pieces.append("".join(buffer))
+                    buffer = []
+                pieces.append(_grid(node, f"table {table_count}"))
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK:
+                buffer.append("\n")
+            if node.text:
+                buffer.append(node.text)
+        else:
+            if tag in _BLOCK:
+                buffer.append("\n")
+            if node is not start and node.tail:
+                buffer.append(node.tail)
+    if buffer:
+        pieces.append("".join(buffer))
+    return [_tidy(p) if isinstance(p, str) else p for p in pieces], meta
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n", text)
+
+
+def _page_meta(root) -> dict:
+    meta: dict = {}
+    title = root.find(".//title")
+    if title is not None and title.text:
+        meta["title"] = title.text.strip()
+    for m in root.iter("meta"):
+        name = (m.get("name") or m.get("property") or "").strip().lower()
+        content = (m.get("content") or "").strip()
+        if name in ("articletitle", "title") and content:
+            meta["title"] = content
+        if name in _DATE_META and content:
+            d = re.match(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})", content)
+            if d:
+                y, mo, da = (int(g) for g in d.groups())
+                meta["publication_date"] = f"{y:04d}-{mo:02d}-{da:02d}"
+    return meta

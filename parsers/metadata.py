@@ -1,0 +1,151 @@
+"""Issuing organ, year covered, title and publication date, from the title and the text.
+
+The year is the year the report covers (from the title or the 统计期限 sentence), never the publication date.
+The organ comes from the title's prefix before the year: an organ name is taken as printed (a parenthesised
+second name dropped: 淮北市人民政府办公室（外事办公室） → 淮北市人民政府办公室); a bare region name X is the
+organ line printed under the title when it starts with X, else X人民政府.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TITLE_LINE_RE = re.compile(r"((?:19|20)\d{2})\s*年度?.{0,24}?信息公开.{0,12}?(?:年度报告|年报|工作报告)")
+_QUOTED_TITLE_RE = re.compile(r"《([^》]{2,60}?((?:19|20)\d{2})\s*年度?[^》]{0,24}?(?:年度报告|年报))》")
+_PUBLISHED_TITLE_RE = re.compile(r"(?:公布|发布|公开)([^。,《》]{2,40}?((?:19|20)\d{2})\s*年度?[^。,《》]{0,24}?(?:年度报告|年报))")
+_PERIOD_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。]{0,6}?(?:至|到|-|—|~)\s*(?:((?:19|20)\d{2})\s*年)?\s*12\s*月\s*31\s*日")
+_DATE_LINE_RE = re.compile(r"(?m)^[ \t]*[(\[]?[ \t]*((?:19|20)\d{2})[ \t]*年[ \t]*(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*日[ \t]*[)\]]?[ \t]*$")
+_DATE_LABEL_RE = re.compile(
+    r"(?:发布日期|发布时间|发文日期|成文日期|日期)\s*[:：]?\s*((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})"
+)
+_ORGAN_SUFFIX_RE = re.compile(
+    r"(?:人民政府|政府|办公室|办公厅|委员会|管理局|局|厅|委|中心|院|署|办|所|站|馆|会|部|处|队|公司|集团)$"
+)
+_REGION_SUFFIX_RE = re.compile(r"(?:省|市|区|县|自治区|自治州|自治县|旗|盟|州|镇|乡|街道)$")
+_PAREN_RE = re.compile(r"\([^)]*\)|（[^）]*）")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    organ: str | None = None
+    organ_span: tuple[int, int] | None = None  # printed part of the organ in the text
+    organ_suffix: str = ""  # text appended to the printed part (人民政府)
+    year: int | None = None
+    publication_date: str | None = None
+
+
+def _lines(text: str, limit: int):
+    pos = 0
+    count = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if line.strip():
+            yield start, line
+            count += 1
+            if count >= limit:
+                return
+
+
+def _find_title(text: str) -> tuple[str, int, int] | None:
+    previous: tuple[int, str] | None = None
+    for start, line in _lines(text, 25):
+        stripped = line.strip()
+        m = _TITLE_LINE_RE.search(stripped)
+        if m and len(stripped) <= 70 and not stripped.startswith(("根据", "按照", "依据", "本报告", "现")):
+            lead = line.index(stripped)
+            a, b = start + lead, start + lead + len(stripped)
+            if (m.start() == 0 and previous is not None and len(previous[1].strip()) <= 40
+                    and re.search(r"(?:人民政府|办公室|办公厅|委员会|局|厅|委|中心|院|署|省|市|区|县|旗|州|\))$",
+                                  previous[1].strip())):
+                p_start, p_line = previous
+                p_lead = p_line.index(p_line.strip())
+                a = p_start + p_lead
+                return text[a:b], a, b
+            return stripped, a, b
+        previous = (start, line)
+    return None
+
+
+def _organ_from_prefix(prefix: str, text: str, after: int) -> tuple[str | None, str]:
+    """(printed organ part, appended suffix) from a title's prefix."""
+    name = _PAREN_RE.sub("", prefix).strip(" \t\n:：,，、\"'")
+    name = re.sub(r"\s+", "", name)
+    if len(name) < 2 or len(name) > 40:
+        return None, ""
+    if _ORGAN_SUFFIX_RE.search(name):
+        return name, ""
+    if _REGION_SUFFIX_RE.search(name):
+        for _, line in _lines(text[after:], 4):
+            cand = _PAREN_RE.sub("", line).strip()
+            if cand.startswith(name) and len(cand) <= 30 and _ORGAN_SUFFIX_RE.search(cand):
+                return cand, ""
+        return name, "人民政府"
+    return None, ""
+
+
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_CN_YEAR_RE = re.compile(r"[二][〇○零一二三四五六七八九]{3}(?=\s*年)")
+
+
+def _arabic_years(text: str) -> str:
+    """二〇二〇年 → 2020年 (same length, so offsets still hold)."""
+    return _CN_YEAR_RE.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
+def read_metadata(text: str, meta: dict | None = None) -> Metadata:
+    meta = meta or {}
+    out = Metadata()
+    text = _arabic_years(text[:6000]) + text[6000:]
+    head = text[:6000]
+    found = _find_title(head)
+    title_like: tuple[str, int, int] | None = None  # (string, start offset, year offset within string)
+    if found:
+        out.title, a, b = found
+        out.title_span = (a, b)
+        m = _TITLE_LINE_RE.search(out.title)
+        title_like = (out.title, a, m.start(1))
+    elif meta.get("title") and _TITLE_LINE_RE.search(meta["title"]):
+        out.title = meta["title"].strip()
+        m = _TITLE_LINE_RE.search(out.title)
+        title_like = (out.title, -1, m.start(1))
+    else:
+        m = _QUOTED_TITLE_RE.search(head) or _PUBLISHED_TITLE_RE.search(head)
+        if m:
+            title_like = (m.group(1), m.start(1), m.start(2) - m.start(1))
+    if title_like:
+        string, offset, year_at = title_like
+        out.year = int(string[year_at : year_at + 4])
+        prefix = string[:year_at]
+        after = offset + len(string) if offset >= 0 else 0
+        organ, suffix = _organ_from_prefix(prefix, text, after)
+        if organ:
+            out.organ = organ + suffix
+            out.organ_suffix = suffix
+            if offset >= 0 and not suffix and organ.startswith(prefix.strip()[:2]) and organ in text:
+                idx = text.find(organ)
+                out.organ_span = (idx, idx + len(organ))
+            elif offset >= 0:
+                idx = text.find(organ, offset)
+                out.organ_span = (idx, idx + len(organ)) if idx >= 0 else None
+    if out.year is None:
+        m = _PERIOD_RE.search(text)
+        if m:
+            out.year = int(m.group(1))
+    out.publication_date = meta.get("publication_date") or _publication_date(text)
+    return out
+
+
+def _publication_date(text: str) -> str | None:
+    lines = text.split("\n")
+    window = "\n".join(lines[:30] + lines[-15:]) if len(lines) > 45 else text
+    for regex, where in ((_DATE_LABEL_RE, text), (_DATE_LINE_RE, window)):
+        m = regex.search(where)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None

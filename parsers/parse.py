@@ -1,0 +1,106 @@
+"""Entry points: bytes or a file → Report dict. Pure: no network, no database, never raises for bad input.
+
+Whatever goes wrong with a document (unknown format, truncated PDF, zip bomb, junk bytes) becomes a Report
+with an `error` problem naming the document, and nothing read from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from . import detect
+from .document import build_document
+from .report import analyze, empty_report
+
+MAX_BYTES = 60 * 1024 * 1024
+MAX_TEXT_CHARS = 3_000_000
+
+
+def _problem(code: str, message: str, severity: str = "error") -> dict:
+    return {"severity": severity, "code": code, "message": message}
+
+
+def parse_bytes(data: bytes, *, filename: str | None = None, media_type: str | None = None) -> dict:
+    name = filename or "document"
+    kind = detect.UNKNOWN
+    source = {"path": filename, "sha256": hashlib.sha256(data).hexdigest(), "media_type": media_type}
+    try:
+        kind = detect.sniff(data, filename, media_type)
+        source["media_type"] = kind
+        if len(data) > MAX_BYTES:
+            return empty_report(source, [_problem("too_large", f"{name}: {len(data)} bytes exceeds {MAX_BYTES}")])
+        if not data.strip():
+            return empty_report(source, [_problem("unreadable_document", f"{name}: empty document")])
+        pieces, meta, problems = _extract(data, kind, name)
+        if pieces is None:
+            return empty_report(source, problems)
+        doc = build_document(pieces, meta)
+        doc.problems.extend(problems)
+        return analyze(doc, source)
+    except Exception as exc:  # noqa: BLE001 — the contract: never raise for bad input
+        return empty_report(
+            source, [_problem("unreadable_document", f"{name} ({kind}) could not be read: {type(exc).__name__}: {exc}"[:500])]
+        )
+
+
+def _extract(data: bytes, kind: str, name: str):
+    """(pieces or None, page metadata, problems)."""
+    problems: list[dict] = []
+    if kind in (detect.TEXT, detect.HTML):
+        text, encoding, guessed = detect.decode(data)
+        if guessed:
+            problems.append(_problem("encoding_guessed", f"{name}: no declared encoding; read as {encoding}", "warning"))
+        if detect.looks_binary(text):
+            return None, {}, [_problem("unreadable_document", f"{name}: binary data, not a text document")]
+        if len(text) > MAX_TEXT_CHARS:
+            return None, {}, [_problem("too_large", f"{name}: {len(text)} characters of text exceeds {MAX_TEXT_CHARS}")]
+        if kind == detect.TEXT:
+            return [text], {}, problems
+        from .extract.html import extract_html
+
+        pieces, meta = extract_html(text)
+        return pieces, meta, problems
+    if kind in (detect.DOCX, detect.DOC, detect.WPS):
+        from .extract.docx import DocxTooLarge, extract_docx
+
+        if kind != detect.DOCX:
+            from .extract.office import Unsupported, convert_to_docx
+
+            try:
+                data = convert_to_docx(data, ".wps" if kind == detect.WPS else ".doc")
+            except Unsupported as exc:
+                return None, {}, [_problem("unsupported_format", f"{name}: {exc}")]
+        try:
+            return extract_docx(data), {}, problems
+        except DocxTooLarge as exc:
+            return None, {}, [_problem("too_large", f"{name}: {exc}")]
+    if kind == detect.PDF:
+        from .extract.pdf import NeedsOCR, extract_pdf
+
+        try:
+            return extract_pdf(data), {}, problems
+        except NeedsOCR as exc:
+            return None, {}, [_problem("needs_ocr", f"{name}: {exc}; an image-only PDF is not guessed")]
+    return None, {}, [_problem("unsupported_format", f"{name}: unrecognised format")]
+
+
+def parse_file(path: str | os.PathLike) -> dict:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        report = empty_report({"path": str(p), "sha256": None, "media_type": None},
+                              [_problem("unreadable_document", f"{p}: {exc}")])
+        return report
+    report = parse_bytes(data, filename=p.name)
+    report["source"]["path"] = str(p)
+    return report
+
+
+def schema() -> dict:
+    """The JSON Schema (draft 2020-12) of every Report this package returns."""
+    import json
+
+    return json.loads((Path(__file__).with_name("report.schema.json")).read_text(encoding="utf-8"))

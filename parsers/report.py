@@ -1,0 +1,191 @@
+"""From a Document to the Report dict of the contract (plus the keys of docs/interfaces.md).
+
+Order of work: tables (三, 四, 二, pre-2019 统计表) from the token stream, prose figures, era from the labels,
+metadata, figures from prose where the tables are missing, then the checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .checks import application_checks, narrative_checks, review_checks
+from .document import Document
+from .metadata import read_metadata
+from .narrative import read_narrative
+from .tables.applications import COLUMNS, read_applications
+from .tables.proactive import read_proactive
+from .tables.review import read_review
+from .tables.statistics import read_statistics
+from .version import PARSER_VERSION
+from .vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES
+
+_2021_MEASURES = {"issued", "repealed", "in_force", "fee_amount_10k_yuan"}
+
+
+def empty_report(source: dict, problems: list[dict] | None = None) -> dict:
+    return {
+        "source": source,
+        "organ": None,
+        "year": None,
+        "era": "unknown",
+        "script": "simplified",
+        "applications": None,
+        "review_litigation": None,
+        "proactive": None,
+        "narrative": {},
+        "checks": [],
+        "problems": list(problems or []),
+        "parser_version": PARSER_VERSION,
+        "title": None,
+        "publication_date": None,
+        "organ_original": None,
+        "title_original": None,
+        "provenance": {},
+        "proactive_text": {},
+    }
+
+
+def detect_era(text: str, apps, proactive, stats, year: int | None) -> str:
+    if (apps and apps.has_2021_rows) or (proactive and proactive.measures_seen & _2021_MEASURES):
+        return "2021"
+    if re.search(r"国办公开办函\s*[〔\[(]\s*2021\s*[〕\])]\s*30\s*号", text):
+        return "2021"
+    if apps or proactive or re.search(r"收到和处理政府信息公开申请情况|国办公开办函\s*[〔\[(]\s*2019\s*[〕\])]\s*60\s*号", text):
+        return "2019"
+    if stats or re.search(r"统计表|指标名称|受理依申请公开信息总数|一、概述", text):
+        return "pre2019"
+    if year is not None and year <= 2018:
+        return "pre2019"
+    return "unknown"
+
+
+def analyze(doc: Document, source: dict) -> dict:
+    report = empty_report(source, doc.problems)
+    problems = report["problems"]
+    provenance = report["provenance"]
+    report["script"] = "traditional" if doc.traditional else "simplified"
+
+    apps = read_applications(doc.tokens)
+    review = read_review(doc.tokens, apps.end_index if apps else 0)
+    proactive = read_proactive(doc.tokens)
+    stats = read_statistics(doc.tokens) if apps is None else None
+    narrative = read_narrative(doc.text)
+    meta = read_metadata(doc.text, doc.meta)
+    era = detect_era(doc.text, apps, proactive, stats, meta.year)
+    report["era"] = era
+
+    derived: set[str] = set()
+    for part in (apps, review, proactive):
+        if part is None:
+            continue
+        provenance.update(part.provenance)
+        problems.extend(part.problems)
+    derived = {p["field"] for p in problems if p.get("code") == "derived_value" and p.get("field")}
+
+    if apps is not None:
+        report["applications"] = apps.rows
+    if review is not None:
+        report["review_litigation"] = review.groups
+    if proactive is not None:
+        report["proactive"] = proactive.items
+        report["proactive_text"] = proactive.texts
+
+    report["narrative"] = dict(narrative.values)
+    provenance.update(narrative.provenance)
+
+    if stats is not None:
+        _apply_statistics(report, stats)
+    if apps is None and review is None and era in ("2019", "2021", "pre2019", "unknown"):
+        _apply_prose_figures(report, narrative)
+
+    if era in ("2019", "2021"):
+        for name, part in (("applications", apps), ("review_litigation", review), ("proactive", proactive)):
+            if part is None:
+                problems.append({"severity": "warning", "code": "table_missing",
+                                 "message": f"table {name} not found; figures only from prose where stated"})
+
+    report["title"] = _printed(doc, meta.title_span, doc.traditional) if meta.title_span else meta.title
+    report["year"] = meta.year
+    report["organ"] = meta.organ
+    report["publication_date"] = meta.publication_date
+    if doc.traditional:
+        if meta.title_span:
+            report["title_original"] = _printed(doc, meta.title_span, False)
+        if meta.organ and meta.organ_span:
+            report["organ_original"] = doc.original[meta.organ_span[0] : meta.organ_span[1]] + meta.organ_suffix
+    if meta.organ is None:
+        problems.append({"severity": "warning", "code": "organ_not_found", "message": "no title or organ line names the issuing organ"})
+    if meta.year is None:
+        problems.append({"severity": "warning", "code": "year_not_found", "message": "no title or 统计期限 gives the year covered"})
+
+    checks = application_checks(report["applications"], era, derived)
+    checks += review_checks(report["review_litigation"], derived)
+    checks += narrative_checks(report["narrative"], report["applications"] if apps else None,
+                               report["review_litigation"] if review else None, apps is not None or review is not None)
+    report["checks"] = checks
+    return report
+
+
+def _printed(doc: Document, span: tuple[int, int], simplify: bool) -> str:
+    """The title as printed (lines joined), from the original text; simplified when asked."""
+    from .normalize import to_simplified
+
+    text = re.sub(r"\s*\n\s*", "", doc.original[span[0] : span[1]]).strip()
+    return to_simplified(text) if simplify else text
+
+
+def _apply_statistics(report: dict, stats) -> None:
+    for target, value in stats.values.items():
+        where = stats.provenance[target]
+        if target.startswith("applications."):
+            _, row, col = target.split(".")
+            apps = report["applications"] or {}
+            apps.setdefault(row, {c: None for c in COLUMNS})[col] = value
+            report["applications"] = apps
+            report["provenance"][target] = where
+        elif target == "review.total":
+            rl = report["review_litigation"] or {g: {m: None for m in REVIEW_MEASURE_CODES} for g in REVIEW_GROUP_CODES}
+            rl["review"]["total"] = value
+            report["review_litigation"] = rl
+            report["provenance"]["review_litigation.review.total"] = where
+            report["narrative"].setdefault("review_total", value)
+        elif target.startswith("narrative."):
+            key = target.split(".", 1)[1]
+            report["narrative"][key] = value
+            report["provenance"][target] = where
+
+
+_PROSE_TO_ROW = {
+    "applications_received": "new_received",
+    "applications_processed": "total_processed",
+    "applications_carried_over": "carried_over",
+    "applications_carried_forward": "carried_forward",
+    "granted": "granted",
+    "partially_granted": "partially_granted",
+    "denied": "denied",
+    "unavailable": "unavailable",
+    "rejected": "rejected",
+    "other": "other",
+}
+
+
+def _apply_prose_figures(report: dict, narrative) -> None:
+    """Tables missing: prose figures stated for a table cell fill that cell (provenance points at the prose)."""
+    apps = report["applications"] or {}
+    for key, row in _PROSE_TO_ROW.items():
+        if key in narrative.values and row not in apps:
+            apps[row] = {c: None for c in COLUMNS}
+            apps[row]["total"] = narrative.values[key]
+            report["provenance"][f"applications.{row}.total"] = narrative.provenance[f"narrative.{key}"]
+    if narrative.new_received_by_column and "new_received" in apps:
+        for col, value in narrative.new_received_by_column.items():
+            apps["new_received"][col] = value
+            report["provenance"][f"applications.new_received.{col}"] = narrative.column_provenance[col]
+    if apps:
+        report["applications"] = apps
+    if "review_total" in narrative.values and narrative.values["review_total"] is not None:
+        rl = report["review_litigation"] or {g: {m: None for m in REVIEW_MEASURE_CODES} for g in REVIEW_GROUP_CODES}
+        if rl["review"]["total"] is None:
+            rl["review"]["total"] = narrative.values["review_total"]
+            report["provenance"]["review_litigation.review.total"] = narrative.provenance["narrative.review_total"]
+        report["review_litigation"] = rl

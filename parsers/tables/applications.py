@@ -1,0 +1,230 @@
+"""Table 三 (applications received and handled): rows × seven applicant columns.
+
+Walks the token stream from the first 一、本年新收… label: each recognised row label starts a row, and the
+numbers and empty cells that follow fill its seven columns (text in between, e.g. the rest of a wrapped label
+or a vertical row header, is skipped). A row whose cells were run together is split with the table's
+arithmetic (split.py), first by its own row sum, then by the column rules across rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from ..tokens import Token
+from ..vocabulary import APPLICANT_COLUMN_CODES
+from .labels import classify_application_label
+from .split import row_splits
+from .values import parse_count
+
+COLUMNS = APPLICANT_COLUMN_CODES  # natural_person … other_org, total
+NCOL = len(COLUMNS)
+LEAF_ROWS_2019 = [
+    "granted", "partially_granted",
+    "denied_state_secret", "denied_law_prohibited", "denied_security_stability", "denied_third_party",
+    "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_admin_query",
+    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
+    "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive", "rejected_confirmation",
+]
+OTHER_SUBROWS = ["other_no_correction", "other_unpaid_fee", "other_misc"]
+GROUP_ROWS = {"_outcomes", "denied", "unavailable", "rejected"}
+MAX_GAP = 60  # tokens without any label before the reader gives up
+
+
+@dataclass
+class ApplicationsResult:
+    rows: dict[str, dict[str, int | float | None]]
+    provenance: dict[str, str] = field(default_factory=dict)
+    problems: list[dict] = field(default_factory=list)
+    has_2021_rows: bool = False
+    end_index: int = 0
+
+
+def _problem(code: str, message: str, fld: str | None = None, severity: str = "warning") -> dict:
+    p = {"severity": severity, "code": code, "message": message}
+    if fld:
+        p["field"] = fld
+    return p
+
+
+def _find_start(tokens: list[Token]) -> int | None:
+    for i, tok in enumerate(tokens):
+        if tok.kind == "text" and classify_application_label(tok.text, False) == "new_received":
+            # a real table has more row labels shortly after (prose mentioning the label does not)
+            labels = 0
+            for t in tokens[i + 1 : i + 120]:
+                if t.kind == "text" and classify_application_label(t.text, True) not in (None, "new_received"):
+                    labels += 1
+            if labels >= 3:
+                return i
+    return None
+
+
+def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
+    start = _find_start(tokens)
+    if start is None:
+        return None
+    collected: dict[str, list[Token]] = {}
+    order: list[str] = []
+    current: str | None = None
+    after_other = False
+    gap = 0
+    i = start
+    end = start
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
+        if tok.kind == "text":
+            code = classify_application_label(tok.text, after_other)
+            if code is None:
+                if tok.text.replace(" ", "") in ("行政复议", "四、政府信息公开行政复议、行政诉讼情况"):
+                    break
+                gap += 1
+                if gap > MAX_GAP:
+                    break
+                continue
+            gap = 0
+            if code == current:
+                continue  # the rest of a wrapped label
+            if code in collected:  # the same label again: a second table or prose; stop here
+                break
+            if code in ("other", "other_no_correction", "other_unpaid_fee"):
+                after_other = True
+            current = code
+            collected[code] = []
+            order.append(code)
+            end = i
+            continue
+        gap += 1 if current is None else 0
+        if current is None or current in GROUP_ROWS:
+            continue
+        cells = collected[current]
+        if len(cells) < NCOL:
+            cells.append(tok)
+            end = i
+        if current == "carried_forward" and len(cells) >= NCOL:
+            break
+    result = ApplicationsResult(rows={}, end_index=end)
+    result.has_2021_rows = any(c in collected for c in OTHER_SUBROWS)
+    runs: dict[str, str] = {}
+    for code in order:
+        if code in GROUP_ROWS:
+            continue
+        cells = collected[code]
+        row = {c: None for c in COLUMNS}
+        result.rows[code] = row
+        nums = [t for t in cells if t.kind == "num"]
+        if len(cells) == NCOL:
+            for col, tok in zip(COLUMNS, cells):
+                if tok.kind == "num":
+                    value = parse_count(tok.text)
+                    row[col] = value
+                    result.provenance[f"applications.{code}.{col}"] = tok.where
+            continue
+        if len(nums) == 1 and len(cells) <= 2 and len(nums[0].text) >= NCOL and nums[0].text.isdigit():
+            runs[code] = nums[0].text
+            result.provenance.update({f"applications.{code}.{col}": nums[0].where for col in COLUMNS})
+            continue
+        if cells and code != "other":
+            result.problems.append(
+                _problem("unreadable_value", f"row {code}: {len(cells)} cells where {NCOL} are printed", f"applications.{code}")
+            )
+        elif code == "other" and cells:
+            result.problems.append(
+                _problem("unreadable_value", f"row other: {len(cells)} cells where {NCOL} are printed", "applications.other")
+            )
+    if runs:
+        _resolve_runs(result, runs)
+    _fill_blank_totals(result)
+    _derive_other_2021(result)
+    return result
+
+
+def _resolve_runs(result: ApplicationsResult, runs: dict[str, str]) -> None:
+    """Split run-together rows: row sums first, then the column rules across rows; never pick."""
+    candidates = {code: row_splits(digits) for code, digits in runs.items()}
+    for code, cands in candidates.items():
+        if not cands:
+            result.problems.append(
+                _problem("unreadable_value", f"row {code}: no split of {runs[code]} satisfies the row sum", f"applications.{code}")
+            )
+    ambiguous = {c: v for c, v in candidates.items() if len(v) > 1}
+    for code, cands in candidates.items():
+        if len(cands) == 1:
+            result.rows[code].update(dict(zip(COLUMNS, cands[0])))
+    if not ambiguous:
+        return
+    codes = list(ambiguous)
+    space = 1
+    for c in codes:
+        space *= len(ambiguous[c])
+    surviving: list[tuple] = []
+    if space <= 50000:
+        for combo in itertools.product(*(ambiguous[c] for c in codes)):
+            rows = {k: dict(v) for k, v in result.rows.items()}
+            for c, values in zip(codes, combo):
+                rows[c] = dict(zip(COLUMNS, values))
+            if _column_rules_hold(rows):
+                surviving.append(combo)
+    for idx, code in enumerate(codes):
+        options = {combo[idx] for combo in surviving} if surviving else set(ambiguous[code])
+        for ci, col in enumerate(COLUMNS):
+            vals = {opt[ci] for opt in options}
+            if len(vals) == 1:
+                result.rows[code][col] = vals.pop()
+            else:
+                result.rows[code][col] = None
+                result.provenance.pop(f"applications.{code}.{col}", None)
+                result.problems.append(
+                    _problem(
+                        "ambiguous_split",
+                        f"{runs[code]} splits in {len(options)} ways consistent with the table; cell left null",
+                        f"applications.{code}.{col}",
+                    )
+                )
+
+
+def _column_rules_hold(rows: dict[str, dict]) -> bool:
+    """Balance and outcome sums, for every column where all values are known (unknown: no constraint)."""
+    outcome_rows = [r for r in rows if r in LEAF_ROWS_2019 or r in OTHER_SUBROWS or r == "other"]
+    if "other" in rows and any(r in rows for r in OTHER_SUBROWS):
+        outcome_rows = [r for r in outcome_rows if r != "other"]
+    for col in COLUMNS:
+        def v(r):
+            return rows.get(r, {}).get(col)
+
+        a, b, t, f = v("new_received"), v("carried_over"), v("total_processed"), v("carried_forward")
+        if None not in (a, b, t, f) and a + b != t + f:
+            return False
+        outs = [v(r) for r in outcome_rows]
+        if t is not None and outs and None not in outs and sum(outs) != t:
+            return False
+    return True
+
+
+def _fill_blank_totals(result: ApplicationsResult) -> None:
+    """A blank 总计 with all six applicant cells printed is their sum: given, and flagged as derived."""
+    for code, row in result.rows.items():
+        parts = [row[c] for c in COLUMNS[:-1]]
+        key = f"applications.{code}.total"
+        if row["total"] is None and None not in parts and key not in result.provenance:
+            row["total"] = sum(parts)
+            result.problems.append(_problem("derived_value", f"{code} 总计 blank; filled with the sum of its row", key))
+
+
+def _derive_other_2021(result: ApplicationsResult) -> None:
+    """In the 2021 format （六）其他处理 has no numbers of its own: it is the sum of its three sub-rows."""
+    subs = [result.rows.get(c) for c in OTHER_SUBROWS]
+    if any(s is None for s in subs):
+        return
+    other = result.rows.get("other")
+    if other is not None and any(v is not None for v in other.values()):
+        return
+    derived = {}
+    for col in COLUMNS:
+        vals = [s[col] for s in subs]
+        derived[col] = None if None in vals else sum(vals)
+    result.rows["other"] = derived
+    result.problems.append(
+        _problem("derived_value", "（六）其他处理 (2021 format) is the sum of its three sub-rows", "applications.other")
+    )

@@ -1,0 +1,115 @@
+"""Table 二 (proactive disclosure): blocks of 第二十条第（X）项, each a header row then item rows.
+
+The header text read since the last 信息内容 cell names the block's measures in printed order (so 2019,
+2021 and hybrid headers are all read as printed); each item row takes that many cells. Money is converted
+to 万元 and its printed text kept; signed changes keep their sign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..normalize import label_key
+from ..tokens import Token
+from .labels import DEFAULT_MEASURES_2019, classify_proactive_item, measures_in_header
+from .values import parse_count, parse_money_10k
+
+MONEY = {"procurement_amount_10k_yuan", "fee_amount_10k_yuan"}
+
+
+@dataclass
+class ProactiveResult:
+    items: dict[str, dict[str, int | float | None]]
+    provenance: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    problems: list[dict] = field(default_factory=list)
+    measures_seen: set[str] = field(default_factory=set)
+
+
+def _is_block_caption(text: str) -> bool:
+    key = label_key(text)
+    return key.startswith("第二十条") or key == "信息内容"
+
+
+def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveResult | None:
+    start = next(
+        (i for i, t in enumerate(tokens[:stop]) if t.kind == "text" and label_key(t.text).startswith("第二十条第")),
+        None,
+    )
+    if start is None:
+        return None
+    result = ProactiveResult(items={})
+    header: list[str] = []
+    header_money_unit = False
+    in_header = False
+    i = start
+    gap = 0
+    limit = stop if stop is not None else len(tokens)
+    while i < limit:
+        tok = tokens[i]
+        i += 1
+        if tok.kind != "text":
+            gap += 1
+            if gap > 80:
+                break
+            continue
+        key = label_key(tok.text)
+        if key.startswith("第二十条"):
+            header, in_header, gap = [], True, 0
+            continue
+        if key == "信息内容":
+            header, in_header, gap = [], True, 0
+            continue
+        item = classify_proactive_item(tok.text)
+        if item is None:
+            if in_header:
+                header.append(tok.text)
+                header_money_unit = "万元" in tok.text or header_money_unit
+            else:
+                gap += 1
+                if gap > 80 or key.startswith("三") and "申请" in key:
+                    break
+            continue
+        gap = 0
+        in_header = False
+        measures = measures_in_header("".join(header))
+        if not measures:
+            measures = DEFAULT_MEASURES_2019.get(item, [])
+        result.measures_seen.update(measures)
+        cells: list[Token] = []
+        while i < limit and len(cells) < len(measures):
+            nxt = tokens[i]
+            if nxt.kind == "text":
+                break
+            cells.append(nxt)
+            i += 1
+        row = result.items.setdefault(item, {})
+        if any(c.glued for c in cells) or (len(cells) == 1 < len(measures) and cells[0].kind == "num"
+                                           and len(measures) > 1 and tokens[i].kind == "text"):
+            # cells run together: table 二 has no arithmetic to split them, so nothing is guessed
+            for measure in measures:
+                row[measure] = None
+                result.problems.append({"severity": "warning", "code": "ambiguous_split", "field": f"proactive.{item}.{measure}",
+                                        "message": f"{cells[0].text}: cells run together, no rule to split them; left null"})
+            continue
+        for measure, tok_v in zip(measures, cells):
+            fld = f"proactive.{item}.{measure}"
+            if tok_v.kind != "num":
+                row[measure] = None
+                continue
+            if measure in MONEY:
+                value, missing = parse_money_10k(tok_v.text)
+                row[measure] = value
+                result.texts[f"{item}.{measure}"] = tok_v.text
+                if missing and measure == "procurement_amount_10k_yuan" and not header_money_unit:
+                    result.problems.append(
+                        {"severity": "warning", "code": "bare_amount_unit", "field": fld,
+                         "message": f"{tok_v.text} printed without unit; taken as 万元"}
+                    )
+            else:
+                row[measure] = parse_count(tok_v.text)
+            result.provenance[fld] = tok_v.where
+        for measure in measures[len(cells):]:
+            row.setdefault(measure, None)
+    return result if result.items else None
+

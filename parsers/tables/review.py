@@ -1,0 +1,106 @@
+"""Table 四 (administrative review and litigation): one data row of 15 numbers under a two-level header.
+
+The reader finds the header (a cell 行政复议 followed by 结果维持 …), skips header text and empty header
+cells, then takes the 15 cells of the data row. A row run together into one digit string is split with the
+group sums (each 总计 = the four outcomes before it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..normalize import label_key
+from ..tokens import Token
+from ..vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES
+from .split import group_splits
+from .values import parse_count
+
+NCELLS = len(REVIEW_GROUP_CODES) * len(REVIEW_MEASURE_CODES)
+
+
+@dataclass
+class ReviewResult:
+    groups: dict[str, dict[str, int | float | None]]
+    provenance: dict[str, str] = field(default_factory=dict)
+    problems: list[dict] = field(default_factory=list)
+
+
+def _find_anchor(tokens: list[Token], start: int) -> int | None:
+    for i in range(start, len(tokens)):
+        tok = tokens[i]
+        if tok.kind == "text" and label_key(tok.text) in ("行政复议", "行政复议行政诉讼"):
+            window = "".join(t.text for t in tokens[i + 1 : i + 40] if t.kind == "text")
+            if "维持" in window or "纠正" in window or "结果维" in window or "尚未审" in window:
+                return i
+    return None
+
+
+def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
+    anchor = _find_anchor(tokens, start)
+    if anchor is None and start:
+        anchor = _find_anchor(tokens, 0)
+    if anchor is None:
+        return None
+    cells: list[Token] = []
+    started = False
+    for tok in tokens[anchor + 1 : anchor + 400]:
+        if tok.kind == "num":
+            started = True
+            cells.append(tok)
+        elif tok.kind == "blank":
+            if started:
+                cells.append(tok)
+        elif started:
+            break
+        if len(cells) >= NCELLS:
+            break
+    result = ReviewResult(groups={g: {m: None for m in REVIEW_MEASURE_CODES} for g in REVIEW_GROUP_CODES})
+    slots = [(g, m) for g in REVIEW_GROUP_CODES for m in REVIEW_MEASURE_CODES]
+    nums = [t for t in cells if t.kind == "num"]
+    if len(cells) == NCELLS:
+        for (g, m), tok in zip(slots, cells):
+            if tok.kind == "num":
+                result.groups[g][m] = parse_count(tok.text)
+                result.provenance[f"review_litigation.{g}.{m}"] = tok.where
+    elif len(nums) == 1 and nums[0].text.isdigit() and len(nums[0].text) >= NCELLS:
+        _split_run(result, slots, nums[0])
+    elif cells:
+        result.problems.append(
+            {"severity": "warning", "code": "unreadable_value", "message": f"table 四: {len(cells)} cells where {NCELLS} are printed",
+             "field": "review_litigation"}
+        )
+    _fill_blank_totals(result)
+    return result
+
+
+def _split_run(result: ReviewResult, slots, tok: Token) -> None:
+    options = group_splits(tok.text, len(REVIEW_GROUP_CODES))
+    if not options:
+        result.problems.append(
+            {"severity": "warning", "code": "unreadable_value", "field": "review_litigation",
+             "message": f"table 四: no split of {tok.text} satisfies the group sums"}
+        )
+        return
+    for idx, (g, m) in enumerate(slots):
+        vals = {o[idx] for o in options}
+        fld = f"review_litigation.{g}.{m}"
+        if len(vals) == 1:
+            result.groups[g][m] = vals.pop()
+            result.provenance[fld] = tok.where
+        else:
+            result.problems.append(
+                {"severity": "warning", "code": "ambiguous_split", "field": fld,
+                 "message": f"{tok.text} splits in {len(options)} ways consistent with the table; cell left null"}
+            )
+
+
+def _fill_blank_totals(result: ReviewResult) -> None:
+    for g, row in result.groups.items():
+        parts = [row[m] for m in REVIEW_MEASURE_CODES[:-1]]
+        fld = f"review_litigation.{g}.total"
+        if row["total"] is None and None not in parts and fld not in result.provenance:
+            row["total"] = sum(parts)
+            result.problems.append(
+                {"severity": "warning", "code": "derived_value", "field": fld,
+                 "message": f"{g} 总计 blank; filled with the sum of its row"}
+            )

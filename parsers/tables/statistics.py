@@ -1,0 +1,69 @@
+"""Pre-2019 统计表: rows 指标名称 | 计量单位 | 本年度 | 历年累计, mapped onto the conformed codes.
+
+Only rows whose meaning is the same as a conformed code are mapped (formats doc, "Pre-2019 reports");
+the value is the first number after the label (the 本年度 column; the unit cell in between is skipped).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..normalize import label_key
+from ..tokens import Token
+from .values import parse_count
+
+# (target, pattern on the label key); target is "applications.<row>.total", "review.total" or "narrative.<key>"
+STAT_ROWS: list[tuple[str, re.Pattern]] = [
+    (t, re.compile(p))
+    for t, p in [
+        ("applications.partially_granted.total", r"^同意部分公开(?:答复)?数"),
+        ("applications.granted.total", r"^同意公开(?:答复)?数"),
+        ("applications.denied.total", r"^(?:否决|不予公开|不同意公开)(?:答复)?数|^否决"),
+        ("applications.other.total", r"^其他(?:类型)?答复数"),
+        ("applications.total_processed.total", r"^对申请的答复(?:总)?数|^答复(?:总)?数"),
+        ("applications.new_received.total", r"^受理(?:依申请|政府信息公开申请|申请)"),
+        ("review.total", r"^(?:因政府信息公开)?(?:申请)?行政复议(?:案件)?数"),
+        ("narrative.litigation_total", r"^(?:因政府信息公开)?(?:提起)?行政诉讼(?:案件)?数"),
+        ("narrative.proactive_items_published", r"^主动公开(?:政府)?信息"),
+    ]
+]
+_UNIT_RE = re.compile(r"^(?:条|件|个|次|项|万元|元|人次|份|宗)$")
+
+
+@dataclass
+class StatisticsResult:
+    values: dict[str, int | float]
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
+    has_table = any(
+        t.kind == "text" and ("指标名称" in (k := label_key(t.text)) or "计量单位" in k or "历年累计" in k) for t in tokens
+    )
+    if not has_table:
+        return None
+    has_cumulative = any(t.kind == "text" and "历年累计" in label_key(t.text) for t in tokens)
+    out = StatisticsResult(values={})
+    for i, tok in enumerate(tokens):
+        if tok.kind != "text":
+            continue
+        key = label_key(tok.text)
+        if len(key) > 30:
+            continue
+        for target, pattern in STAT_ROWS:
+            if target in out.values or not pattern.search(key):
+                continue
+            for nxt in tokens[i + 1 : i + 4]:
+                if nxt.kind == "num" and nxt.glued and has_cumulative:
+                    break  # 本年度 and 历年累计 run together: no rule tells where one ends
+                if nxt.kind == "num":
+                    value = parse_count(nxt.text)
+                    if value is not None:
+                        out.values[target] = value
+                        out.provenance[target] = nxt.where
+                    break
+                if nxt.kind == "text" and not _UNIT_RE.match(label_key(nxt.text)):
+                    break
+            break
+    return out if out.values else None

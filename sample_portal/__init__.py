@@ -1,0 +1,10 @@
+"""sample_portal: an offline copy of a government portal that publishes the five seed reports.
+
+`serve()` is a context manager yielding the base URL of a loopback HTTP server over `SITE_DIR`
+(the committed site); `python -m sample_portal [--port N]` serves it until Ctrl-C;
+`python -m sample_portal.build` regenerates the site from the seeds.
+"""
+
+from sample_portal.server import SITE_DIR, serve
+
+__all__ = ["serve", "SITE_DIR"]
