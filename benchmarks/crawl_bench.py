@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawlers import run_crawl  # noqa: E402
-from crawlers.testing import build_bulk_portal  # noqa: E402
+from crawlers import run_crawl
+from crawlers.testing import build_bulk_portal
 
 
 def main(argv: list[str] | None = None) -> int:

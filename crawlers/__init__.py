@@ -28,7 +28,7 @@ _REPO_ROOT = Path(__file__).resolve().parent.parent
 class CrawlError(RuntimeError):
     """The crawl could not run: bad profile, or no start URL reachable (the message names both)."""
 
-    def __init__(self, message: str, stats: "CrawlStats | None" = None):
+    def __init__(self, message: str, stats: CrawlStats | None = None):
         super().__init__(message)
         self.stats = stats
 
@@ -51,7 +51,7 @@ class CrawlStats:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_json(cls, data: dict, returncode: int) -> "CrawlStats":
+    def from_json(cls, data: dict, returncode: int) -> CrawlStats:
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data and k not in ("raw", "returncode")}
         return cls(**known, returncode=returncode, raw=data)
 
@@ -97,14 +97,15 @@ def run_crawl(
     cmd = [sys.executable, "-m", "crawlers.crawl", "--profile", profile_arg]
     if database_url:
         cmd += ["--database-url", database_url]
+    # Absolute paths: the child runs in the repository root, not in the caller's directory.
     if output_dir:
-        cmd += ["--output", str(output_dir)]
+        cmd += ["--output", str(Path(output_dir).resolve())]
     if years:
         cmd += ["--years", ",".join(str(int(y)) for y in years)]
     if not throttle:
         cmd.append("--no-throttle")
     if state_dir:
-        cmd += ["--state-dir", str(state_dir)]
+        cmd += ["--state-dir", str(Path(state_dir).resolve())]
     for key, value in (settings or {}).items():
         cmd += ["--set", f"{key}={json.dumps(value)}"]
 
@@ -122,7 +123,7 @@ def run_crawl(
                 if on_progress is not None:
                     try:
                         on_progress(json.loads(line))
-                    except Exception:  # a display error must not kill the crawl
+                    except Exception:  # noqa: BLE001, S110 — a display error must not stop the crawl
                         pass
                 continue
             log_tail.append(line.rstrip())

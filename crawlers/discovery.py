@@ -32,7 +32,7 @@ _T2S = str.maketrans(
         "欄": "栏", "頁": "页", "區": "区", "縣": "县", "廳": "厅", "辦": "办", "門": "门",
         "戶": "户", "網": "网", "聞": "闻", "圖": "图", "讀": "读", "解": "解", "稱": "称",
         "國": "国", "條": "条", "例": "例", "蘇": "苏", "當": "当", "後": "后", "尾": "尾",
-        "頁": "页", "發": "发", "佈": "布", "東": "东", "遼": "辽", "寧": "宁", "瀋": "沈",
+        "發": "发", "佈": "布", "東": "东", "遼": "辽", "寧": "宁", "瀋": "沈",
         "陽": "阳", "錄": "录", "題": "题", "體": "体", "結": "结", "見": "见", "徵": "征",
         "評": "评", "會": "会", "議": "议", "範": "范", "規": "规", "聯": "联", "應": "应",
         "預": "预", "決": "决", "〇": "〇",
@@ -110,6 +110,19 @@ def is_annual_report_title(title: str | None, pattern: str | None = None) -> boo
     )
 
 
+_CUT = ("…", "...", "..", "⋯")
+
+
+def is_cut_report_title(title: str | None) -> bool:
+    """A list entry cut short ("2020年政府信息公开工作年…") that may be a report: worth opening to read
+    the full title on the page itself. Needs a year and 信息公开 before the cut, and no near-miss word."""
+    t = normalize_text(title)
+    if not t.endswith(_CUT):
+        return False
+    t = t.rstrip("….⋯")
+    return year_guess(t) is not None and _DISCLOSURE.search(t) is not None and _NEAR_MISS.search(t) is None
+
+
 # --- links --------------------------------------------------------------------------------------
 
 DEFAULT_ATTACHMENT_TYPES = ("pdf", "doc", "docx", "wps", "xls", "xlsx")
@@ -124,6 +137,7 @@ _PAGE_URL = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|cur_pa
 
 class LinkKind(str, Enum):
     REPORT = "report"  # a detail page or document whose text is a report title
+    MAYBE_REPORT = "maybe_report"  # a cut-off title that may be one: the page's own title decides
     ATTACHMENT = "attachment"  # a document file (pdf, docx…) without a report title
     COLUMN = "column"  # the annual-report column (年报 / 年度报告 without a year)
     AREA = "area"  # the disclosure area (政务公开, 政府信息公开…)
@@ -164,6 +178,8 @@ def classify_link(
         return LinkKind.REPORT
     if is_attachment_url(url, attachment_types):
         return LinkKind.ATTACHMENT
+    if title_pattern is None and is_cut_report_title(text):
+        return LinkKind.MAYBE_REPORT
     if pagination_pattern and re.search(pagination_pattern, url):
         return LinkKind.PAGINATION
     if list_page_pattern and re.search(list_page_pattern, url):
@@ -227,8 +243,7 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     host = _MOBILE_HOST.sub("", host)
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
     path = _MOBILE_SEGMENT.sub("", parts.path or "/")

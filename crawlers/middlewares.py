@@ -47,7 +47,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
         wait = request.meta.get("nianbao_not_before", 0) - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
-        return None
 
 
 class ConditionalRequestMiddleware:
@@ -69,20 +68,20 @@ class ConditionalRequestMiddleware:
         state = getattr(spider, "state", None)
         role = request.meta.get("nb", {}).get("role")
         if state is None or role is None or request.meta.get("retry_times"):
-            return None
+            return
         if role == "document":
             validators = state.document_validators(request.url)
         else:
             validators = state.page_validators(request.url)
         if not validators:
-            return None
+            return
         if validators.get("etag"):
             request.headers["If-None-Match"] = validators["etag"]
         if validators.get("last_modified"):
             request.headers["If-Modified-Since"] = validators["last_modified"]
         request.meta["nb_conditional"] = True
         request.meta.setdefault("handle_httpstatus_list", []).append(304)
-        return None
+        return
 
 
 def _decodes(body: bytes, encoding: str) -> bool:

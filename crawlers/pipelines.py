@@ -33,7 +33,9 @@ class RawStorePipeline:
         return cls(crawler, crawler.settings.get("NIANBAO_DATABASE_URL"))
 
     def open_spider(self) -> None:
-        from warehouse.raw_store import RawStore  # imported here: output mode needs no warehouse
+        from warehouse.raw_store import (
+            RawStore,  # imported here: output mode needs no warehouse
+        )
 
         self.store = RawStore(self.database_url)
 

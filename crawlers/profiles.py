@@ -65,7 +65,7 @@ class Profile(BaseModel):
         return urls
 
     @model_validator(mode="after")
-    def _defaults(self) -> "Profile":
+    def _defaults(self) -> Profile:
         if not self.organ:
             self.organ = self.name
         if not self.allowed_domains:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterator
 
 
 @dataclass
@@ -239,10 +239,25 @@ def build_county_portal() -> CountyPortal:
     routes[pdf] = Route(fake_pdf("2018"), "application/pdf")
     entries[2].append((pdf, f"{organ}2018年政府信息公开工作年度报告"))
     report_paths.add(pdf)
+    # A link that moved: the list still points at the old address, which redirects (301).
+    moved, target = "/zwgk/nb/art/2010/moved.html", "/zwgk/nb/art/2010/report_2010.html"
+    routes[target] = page(f"{organ}2010年政府信息公开工作年度报告", report_text(organ, 2010, seed=10))
+    routes[moved] = Route(status=301, behaviour="redirect", headers={"Location": target})
+    entries[1].append((moved, f"{organ}2010年政府信息公开工作年度报告"))
+    report_paths.add(moved)  # recorded under the link's address, final_url = the target
+    # Entries cut short without a title attribute: the page's own title decides.
+    cut_report = "/zwgk/nb/art/2009/report_2009.html"
+    routes[cut_report] = page(f"{organ}2009年政府信息公开工作年度报告_{organ}",
+                              f"<h1>{organ}2009年政府信息公开工作年度报告</h1>" + report_text(organ, 2009, seed=9))
+    entries[2].append((cut_report, f"RAW:{organ}2009年政府信息公开工作…"))
+    report_paths.add(cut_report)
+    cut_other = "/zwgk/nb/art/2021/apply.html"
+    routes[cut_other] = page(f"{organ}2021年政府信息公开申请办理情况", f"<h1>{organ}2021年政府信息公开申请办理情况</h1>")
+    entries[0].append((cut_other, f"RAW:{organ}2021年政府信息公开申请…"))
     # A mobile twin of the 2023 report: the same report, must not be fetched twice.
     entries[0].append(("/zwgk/nb/art/2023/report_2023_wap.html", f"{organ}2023年政府信息公开工作年度报告"))
     # Near misses: pages a careless crawler would take for reports.
-    for j, t in enumerate([f"关于做好2022年政府信息公开工作年度报告编制工作的通知",
+    for j, t in enumerate(["关于做好2022年政府信息公开工作年度报告编制工作的通知",
                            f"{organ}2023年政务公开工作要点",
                            f"{organ}2022年法治政府建设年度报告"]):
         p = f"/zwgk/nb/art/other_{j}.html"
@@ -274,7 +289,8 @@ def build_county_portal() -> CountyPortal:
 
     n = len(entries)
     for idx, items in enumerate(entries, start=1):
-        lis = "".join(f'<li><a href="{p}" title="{t}">{t[:14]}…</a><span>2024-01-0{idx}</span></li>'
+        lis = "".join(f'<li><a href="{p}">{t[4:]}</a></li>' if t.startswith("RAW:") else
+                      f'<li><a href="{p}" title="{t}">{t[:14]}…</a><span>2024-01-0{idx}</span></li>'
                       for p, t in items)
         nav = " ".join(f'<a href="/zwgk/nb/list?page={k}">{k}</a>' for k in range(1, n + 1))
         if idx < n:

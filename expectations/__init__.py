@@ -19,7 +19,13 @@ Importing this package is cheap: GX is imported only when ``validate()`` runs.
 
 from __future__ import annotations
 
-from expectations.results import IntegrityError, RuleResult, SuiteResult, ValidationSummary, format_summary
+from expectations.results import (
+    IntegrityError,
+    RuleResult,
+    SuiteResult,
+    ValidationSummary,
+    format_summary,
+)
 
 __all__ = [
     "IntegrityError",

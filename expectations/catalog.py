@@ -530,8 +530,9 @@ def marts_rules(shape: MartShape) -> list[Rule]:
     if "report_id" in cols:
         reach = ("LEFT JOIN {batch} AS b ON b.report_id::text = r.report_id::text", "b.report_id IS NULL")
     elif "report_key" in cols and shape.documents is not None and {"report_id", "report_key"} <= shape.documents:
-        reach = (f"LEFT JOIN {DOCUMENTS_TABLE} AS d ON d.report_id::text = r.report_id::text\n"
-                 "LEFT JOIN {batch} AS b ON b.report_key = d.report_key", "b.report_key IS NULL")
+        join = (f"LEFT JOIN {DOCUMENTS_TABLE} AS d ON d.report_id::text = r.report_id::text\n"
+                "LEFT JOIN {batch} AS b ON b.report_key = d.report_key")
+        reach = (join, "b.report_key IS NULL")
     elif {"organ_name", "report_year"} <= cols:
         # without the document mapping: the report's own row, or a row for its organ and year
         own = "b.primary_report_id = r.report_id::text OR " if "primary_report_id" in cols else ""

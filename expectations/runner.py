@@ -16,9 +16,11 @@ The flow of ``validate()``:
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import logging
 import os
+import shutil
 import uuid
 import warnings
 from collections.abc import Iterable
@@ -54,6 +56,7 @@ SUITE_ALIASES: dict[str, tuple[str, ...]] = {
 DATASOURCE = "nianbao_warehouse"
 CHECKPOINT = "nianbao"
 DOCS_SITE = "nianbao"
+KEEP_RUNS = 30  # runs per suite kept in the GX folder and its data docs
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -62,7 +65,7 @@ DOCS_SITE = "nianbao"
 
 def nianbao_home() -> Path:
     try:
-        from warehouse.settings import home  # noqa: PLC0415
+        from warehouse.settings import home
     except ImportError:  # the warehouse package is optional for these paths
         configured = os.environ.get("NIANBAO_HOME")
         return Path(configured).expanduser().resolve() if configured else Path(__file__).resolve().parents[1] / ".nianbao"
@@ -84,14 +87,12 @@ def gx_url(database_url: str | None = None) -> str:
 
     GX's Postgres data source validates the URL and needs a host part; the embedded server's socket directory
     goes in ``?host=`` (see ``warehouse.connection.sqlalchemy_url``)."""
-    from warehouse.connection import database_url as default_url  # noqa: PLC0415
-    from warehouse.connection import sqlalchemy_url  # noqa: PLC0415
+    from warehouse.connection import database_url as default_url
+    from warehouse.connection import sqlalchemy_url
 
     url = database_url or default_url()
     scheme, sep, rest = url.partition("://")
-    if sep and "+" in scheme:  # a SQLAlchemy URL: drop the driver, libpq reads the rest
-        url = "postgresql://" + rest
-    elif sep and scheme == "postgres":
+    if sep and "+" in scheme or sep and scheme == "postgres":  # a SQLAlchemy URL: drop the driver, libpq reads the rest
         url = "postgresql://" + rest
     return sqlalchemy_url(url, driver="psycopg2")
 
@@ -140,18 +141,27 @@ def validate(
             plan, missing_staging = _plan(conn, chosen)
             summary.derived_cells = _derived_cells(conn) if _table_exists(conn, "staging", "fact") else 0
         to_run = {suite: rules for suite, (rules, skipped) in plan.items() if rules and not skipped}
-        results = _run_gx(url, home_path, to_run, build_docs=build_docs) if to_run else {}
-        if missing_staging and catalog.STAGING_INTEGRITY in chosen:
+        results = _run_gx(url, home_path, to_run, build_docs=build_docs, run_id=summary.run_id,
+                          run_at=summary.run_at) if to_run else {}
+        if missing_staging and any(catalog.SUITES[x][1] == "staging" for x in chosen):
+            # nothing about staging can be checked: say so as the integrity failure it is
             results.setdefault(catalog.STAGING_INTEGRITY, []).insert(0, _missing_tables_result(missing_staging))
+            if catalog.STAGING_INTEGRITY not in chosen:
+                chosen = (catalog.STAGING_INTEGRITY, *chosen)
+                plan[catalog.STAGING_INTEGRITY] = ([], None)
         for suite in chosen:
             kind, schema, table = catalog.SUITES[suite]
-            rules, skipped = plan[suite]
+            _, skipped = plan[suite]
             summary.suites.append(SuiteResult(
                 suite=suite, kind=kind, table=f"{schema}.{table}", skipped=skipped,
                 rules=results.get(suite, []),
             ))
-        if build_docs and to_run:
-            summary.data_docs = data_docs_dir(home_path) / "index.html"
+        if build_docs:
+            from expectations import findings_page
+
+            page = findings_page.write(summary, data_docs_dir(home_path))
+            index = data_docs_dir(home_path) / "index.html"
+            summary.data_docs = index if index.is_file() else page
         _store_runs(engine, summary)
     finally:
         engine.dispose()
@@ -165,7 +175,7 @@ def validate(
 def log_summary(summary: ValidationSummary, logger: logging.Logger | None = None) -> str:
     """Log the run readably (one block; integrity failures at ERROR, findings at WARNING) and return the text.
 
-    The DAG task calls ``validate()`` then this; on ``IntegrityError`` it can log ``err.summary`` the same way."""
+    ``validate()`` calls it (``log_results=True``), so the Airflow task log shows every run, failed or not."""
     logger = logger or log
     text = format_summary(summary)
     level = logging.ERROR if summary.integrity_failures else (logging.WARNING if summary.findings else logging.INFO)
@@ -261,8 +271,8 @@ def _quiet_gx() -> None:
 def _context(root: Path):
     """A file-backed GX context under ``root/gx`` whose data docs site is ``gx/data_docs`` (configured here)."""
     _quiet_gx()
-    import great_expectations as gx  # noqa: PLC0415 (slow import: only when validating)
-    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     root.mkdir(parents=True, exist_ok=True)
     _quiet_gx()
@@ -284,8 +294,22 @@ def _context(root: Path):
     return context
 
 
+def _prune_history(root: Path, keep: int) -> None:
+    """Keep the newest ``keep`` runs of each suite in GX's result store and in the data docs.
+
+    GX keeps every validation result and lists them all in the data docs index, which would grow (and slow
+    down) forever with a daily pipeline; ``audit.validation_run`` is the long-term record."""
+    for base in (root / "uncommitted" / "validations", root / "data_docs" / "validations"):
+        if not base.is_dir():
+            continue
+        for suite_dir in (d for d in base.iterdir() if d.is_dir()):
+            runs = sorted((d for d in suite_dir.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime)
+            for old in runs[: max(0, len(runs) - keep)]:
+                shutil.rmtree(old, ignore_errors=True)
+
+
 def _expectation(rule: Rule):
-    import great_expectations as gx  # noqa: PLC0415
+    import great_expectations as gx
 
     return gx.expectations.UnexpectedRowsExpectation(
         unexpected_rows_query=rule.sql.strip(),
@@ -296,18 +320,28 @@ def _expectation(rule: Rule):
     )
 
 
-def _run_gx(url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool) -> dict[str, list[RuleResult]]:
+def _run_gx(
+    url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool, run_id: str, run_at: dt.datetime,
+) -> dict[str, list[RuleResult]]:
     """Run the suites in one checkpoint; returns the rule results per suite."""
     _quiet_gx()  # before the first GX import
-    with warnings.catch_warnings():
+    root = gx_root(home)
+    root.mkdir(parents=True, exist_ok=True)
+    # One run at a time per GX folder: the file-backed context rewrites its config, suites and docs.
+    with open(root / ".nianbao.lock", "w") as lock, warnings.catch_warnings():
+        fcntl.flock(lock, fcntl.LOCK_EX)
         # GX deprecates a table asset's schema_name in favour of a schema in the URL, but our suites span
         # schemas (staging, marts); the warning would only clutter the task log.
         warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*schema_name.*")
-        return _run_checkpoint(url, home, to_run, build_docs=build_docs)
+        _prune_history(root, keep=KEEP_RUNS - 1)
+        return _run_checkpoint(url, home, to_run, build_docs=build_docs, run_id=run_id, run_at=run_at)
 
 
-def _run_checkpoint(url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool) -> dict[str, list[RuleResult]]:
-    import great_expectations as gx  # noqa: PLC0415
+def _run_checkpoint(
+    url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool, run_id: str, run_at: dt.datetime,
+) -> dict[str, list[RuleResult]]:
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
 
     context = _context(home)
     # Recreated every run: the URL may differ (tests, another warehouse) and assets are cheap.
@@ -341,7 +375,8 @@ def _run_checkpoint(url: str, home: Path, to_run: dict[str, list[Rule]], *, buil
         name=CHECKPOINT, validation_definitions=definitions, actions=actions,
         result_format={"result_format": "COMPLETE"},
     ))
-    outcome = checkpoint.run()
+    # The run is named by our run_id: the data docs pages and the audit.validation_run rows point at each other.
+    outcome = checkpoint.run(run_id=RunIdentifier(run_name=run_id, run_time=run_at))
 
     results: dict[str, list[RuleResult]] = {}
     for suite_result in outcome.run_results.values():
@@ -405,6 +440,9 @@ def _store_runs(engine: sa.Engine, summary: ValidationSummary) -> None:
             "table": s.table,
             "kind": s.kind,
             "skipped": s.skipped,
+            "failed_errors": sum(1 for r in s.rules if not r.success and r.severity == "error"),
+            "failed_warnings": sum(1 for r in s.rules if not r.success and r.severity == "warning"),
+            "failed_rows": sum(r.failed_rows for r in s.rules if not r.success),
             "rules": [r.as_json(EXAMPLES_KEPT) for r in s.rules],
             "data_docs": str(summary.data_docs) if summary.data_docs else None,
         }

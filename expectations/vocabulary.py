@@ -75,7 +75,7 @@ def _from_parsers(name: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
     code→label mapping). A union, because the contract allows added codes but no removed ones. Never fails: a
     half-written parsers package must not stop validation."""
     try:
-        from parsers import vocabulary as parsers_vocabulary  # noqa: PLC0415 (optional dependency)
+        from parsers import vocabulary as parsers_vocabulary
     except Exception:  # noqa: BLE001 (any import problem means "not there yet")
         return fallback
     value = getattr(parsers_vocabulary, name, None)
@@ -113,7 +113,7 @@ def check_family_labels() -> dict[str, tuple[str, str, str]]:
     so that a finding of GX and a check of the parser explain the same rule in the same words. Empty when the
     parsers do not offer them."""
     try:
-        from parsers import vocabulary as parsers_vocabulary  # noqa: PLC0415
+        from parsers import vocabulary as parsers_vocabulary
     except Exception:  # noqa: BLE001
         return {}
     out = {}

@@ -144,6 +144,11 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
         "rejected": group(REJECTED),
         "other": total("other"),
     }
+    for col in COLUMNS[:-1]:
+        table_values[f"applications_received_{col}"] = (apps.get("new_received") or {}).get(col) if "new_received" in apps else None
+    if "new_received" in apps:
+        nr = apps["new_received"]
+        table_values["applications_received_legal_person"] = _sum([nr.get(c) for c in COLUMNS[1:-1]])
     if review:
         table_values["review_total"] = (review.get("review") or {}).get("total")
         d = (review.get("litigation_direct") or {}).get("total")

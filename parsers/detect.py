@@ -99,5 +99,7 @@ def looks_binary(text: str) -> bool:
     if not text:
         return False
     sample = text[:20000]
-    bad = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f") or c == "\ufffd")
-    return bad / len(sample) > 0.05
+    return len(_BAD_CHARS_RE.findall(sample)) / len(sample) > 0.05
+
+
+_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")

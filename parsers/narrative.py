@@ -19,6 +19,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     for key, p in [
         ("applications_received", rf"(?:新收|收到|受理|接收)[^。;；\n]{{0,25}}?(?:申请|诉求)[^。;；,，\n]{{0,8}}?(?:共|总计|合计)?{_N}{_UNIT}"),
         ("applications_processed", rf"(?:答复完毕|已办结|办结|已答复)(?:申请)?(?:共)?{_N}\s*件"),
+        # 办理…申请N件 alone may mean new + carried over; only with (含…结转M件) is N what was handled
+        ("applications_processed", rf"办理[^。;；,，\n]{{0,20}}?(?:申请|案件)(?:共)?{_N}\s*件\s*\(含[^)]{{0,16}}?结转"),
         ("applications_carried_over", rf"(?:上一?年度?结转|(?:19|20)\d{{2}}年度?结转)[^。;；,，\n]{{0,6}}?{_N}{_UNIT}"),
         ("applications_carried_forward", rf"(?:结转(?:至|到)?下一?年度?|顺延至下一?年度?|转入下一?年度?)[^。;；,，\n]{{0,6}}?{_N}{_UNIT}"),
         ("applications_carried_forward", rf"{_N}{_UNIT}(?:申请)?(?:顺延|结转|转入)(?:至|到)?下一?年度?"),
@@ -33,6 +35,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         ("litigation_total", rf"行政诉讼(?:案件)?(?:的)?(?:共)?{_N}{_UNIT}"),
         ("proactive_items_published", rf"(?:累计|共|全年|主动)公开(?:政府)?信息(?:共)?{_N}\s*条"),
         ("proactive_items_published", rf"公开总条数达?{_N}\s*条"),
+        ("proactive_items_published", rf"全年[^。;；\n]{{0,30}}?发布(?:政府)?信息(?:共|总计|合计)?{_N}\s*条"),
         ("fees_collected_yuan", r"收取(?:信息处理费|费用)(?:共)?(\d+(?:\.\d+)?)\s*元"),
     ]
 ]
@@ -43,6 +46,7 @@ _NIL_FEES_RE = re.compile(r"(?:不收取任何费用|未收取任何费用|没�
 # per-applicant counts in the sentence that states new applications (seed 004)
 _APPLICANT_PATTERNS = [
     ("natural_person", rf"自然人(?:申请)?{_N}{_UNIT}"),
+    ("legal_person", rf"法人或其他组织(?:申请)?{_N}{_UNIT}"),
     ("commercial", rf"商业企业(?:申请)?{_N}{_UNIT}"),
     ("research", rf"科研机构(?:申请)?{_N}{_UNIT}"),
     ("social_org", rf"社会公益组织(?:申请)?{_N}{_UNIT}"),
@@ -64,27 +68,40 @@ def _number(s: str) -> int | float:
     return float(s) if "." in s else int(s)
 
 
-# Keys about applications: the paragraph must speak of applications (申请), or a count of, say, 办结的11个重点问题
-# elsewhere in the report would be taken for one.
+# Keys about applications: the text around must speak of applications (申请), or a count of, say, 办结的
+# 11个重点问题 elsewhere in the report would be taken for one.
 _NEEDS_APPLICATION_CONTEXT = {
     "applications_processed", "applications_carried_over", "applications_carried_forward", "granted",
     "partially_granted", "granted_incl_partial", "denied", "unavailable", "rejected", "other",
 }
 
 
-def _paragraph(text: str, pos: int) -> str:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return text[start : end if end >= 0 else len(text)]
-
-
 def read_narrative(text: str) -> NarrativeResult:
+    """Prose figures. Line breaks are removed first (PDF prose wraps mid-sentence); offsets map back."""
+    keep = [i for i, c in enumerate(text) if c != "\n"]
+    joined = text.replace("\n", "")
+    result = _read_joined(joined)
+    return _mapped(result, keep, len(text))
+
+
+def _mapped(result: NarrativeResult, keep: list[int], size: int) -> NarrativeResult:
+    def fix(where: str) -> str:
+        a, b = (int(x) for x in where.split()[-1].split("-"))
+        start = keep[a] if a < len(keep) else size
+        end = keep[b - 1] + 1 if 0 < b <= len(keep) else start
+        return f"text chars {start}-{end}"
+
+    result.provenance = {k: fix(v) for k, v in result.provenance.items()}
+    return result
+
+
+def _read_joined(text: str) -> NarrativeResult:
     out = NarrativeResult(values={})
     for key, pattern in PATTERNS:
         if key in out.values:
             continue
         for m in pattern.finditer(text):
-            if key in _NEEDS_APPLICATION_CONTEXT and "申请" not in _paragraph(text, m.start()):
+            if key in _NEEDS_APPLICATION_CONTEXT and "申请" not in text[max(0, m.start() - 150) : m.end() + 20]:
                 continue
             break
         else:
@@ -107,6 +124,13 @@ def read_narrative(text: str) -> NarrativeResult:
 
 
 def _applicant_columns(text: str, out: NarrativeResult) -> None:
+    _applicant_columns_in_sentence(text, out)
+    for col, value in out.new_received_by_column.items():
+        out.values[f"applications_received_{col}"] = value
+        out.provenance[f"narrative.applications_received_{col}"] = out.column_provenance[col]
+
+
+def _applicant_columns_in_sentence(text: str, out: NarrativeResult) -> None:
     where = out.provenance.get("narrative.applications_received")
     if not where:
         return

@@ -107,12 +107,14 @@ _NUMBERING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\
 _SQUEEZE_RE = re.compile(r"[\s\"'“”‘’:：,，、.。()（）\[\]【】《》<>]")
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """A label reduced to its meaning: no numbering prefix, spaces or punctuation (for fuzzy matching)."""
     text = _NUMBERING_RE.sub("", text, count=1)
     return _SQUEEZE_RE.sub("", text)
 
 
+@lru_cache(maxsize=65536)
 def numbering(text: str) -> str:
     """The numbering prefix of a label, squeezed ('一、', '(三)', '1.'), or ''."""
     m = _NUMBERING_RE.match(text)

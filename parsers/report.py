@@ -95,8 +95,6 @@ def analyze(doc: Document, source: dict) -> dict:
 
     if stats is not None:
         _apply_statistics(report, stats)
-    if apps is None and review is None and era in ("2019", "2021", "pre2019", "unknown"):
-        _apply_prose_figures(report, narrative)
 
     if era in ("2019", "2021"):
         for name, part in (("applications", apps), ("review_litigation", review), ("proactive", proactive)):
@@ -153,39 +151,3 @@ def _apply_statistics(report: dict, stats) -> None:
             key = target.split(".", 1)[1]
             report["narrative"][key] = value
             report["provenance"][target] = where
-
-
-_PROSE_TO_ROW = {
-    "applications_received": "new_received",
-    "applications_processed": "total_processed",
-    "applications_carried_over": "carried_over",
-    "applications_carried_forward": "carried_forward",
-    "granted": "granted",
-    "partially_granted": "partially_granted",
-    "denied": "denied",
-    "unavailable": "unavailable",
-    "rejected": "rejected",
-    "other": "other",
-}
-
-
-def _apply_prose_figures(report: dict, narrative) -> None:
-    """Tables missing: prose figures stated for a table cell fill that cell (provenance points at the prose)."""
-    apps = report["applications"] or {}
-    for key, row in _PROSE_TO_ROW.items():
-        if key in narrative.values and row not in apps:
-            apps[row] = {c: None for c in COLUMNS}
-            apps[row]["total"] = narrative.values[key]
-            report["provenance"][f"applications.{row}.total"] = narrative.provenance[f"narrative.{key}"]
-    if narrative.new_received_by_column and "new_received" in apps:
-        for col, value in narrative.new_received_by_column.items():
-            apps["new_received"][col] = value
-            report["provenance"][f"applications.new_received.{col}"] = narrative.column_provenance[col]
-    if apps:
-        report["applications"] = apps
-    if "review_total" in narrative.values and narrative.values["review_total"] is not None:
-        rl = report["review_litigation"] or {g: {m: None for m in REVIEW_MEASURE_CODES} for g in REVIEW_GROUP_CODES}
-        if rl["review"]["total"] is None:
-            rl["review"]["total"] = narrative.values["review_total"]
-            report["provenance"]["review_litigation.review.total"] = narrative.provenance["narrative.review_total"]
-        report["review_litigation"] = rl

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 NUM_RE = re.compile(r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|条|个|项|次|%)?")
-_GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)）\"])(\d{2,})$")
+_GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)）\"])([+\-]?\d[\d+\-.,]*(?:万元|元)?)$")
 # A numbered label starting inside a word: 三、本年度办理结果(一)予以公开 or (三)不予公开1.属于国家秘密
 # (cells run together). Not after 第 (第二十条第(一)项 is one label).
 _INNER_NUMBERED = re.compile(r"(?<=[\u4e00-\u9fff\")])(?<!第)(?=\([一二三四五六七八九十]\)|\d{1,2}\.(?=[\u4e00-\u9fff]))")
@@ -93,6 +93,11 @@ def tokenize_segment(segment: str, base: int | None, where: str | None = None) -
 
 def tokenize_cell(text: str, where: str) -> list[Token]:
     """Tokens of one grid cell (HTML, docx): an empty cell is one blank token."""
+    stripped = text.strip()
+    if not stripped or stripped in _EMPTY_MARKS:
+        return [Token("blank", "", where)]
+    if NUM_RE.fullmatch(stripped):  # the common case, kept fast
+        return [Token("num", stripped, where)]
     toks = tokenize_segment(text, None, where)
     return toks or [Token("blank", "", where)]
 

@@ -167,6 +167,14 @@ NARRATIVE_KEYS: list[Coded] = [
     Coded("litigation_total", "行政诉讼", "Lawsuits", 13),
     Coded("proactive_items_published", "主动公开信息数", "Items proactively published", 14),
     Coded("fees_collected_yuan", "收取信息处理费（元）", "Fees collected (yuan)", 15),
+    # new applications by applicant, where the prose states them one by one (key added beyond the contract)
+    Coded("applications_received_natural_person", "新收申请·自然人", "Applications received: natural persons", 16),
+    Coded("applications_received_legal_person", "新收申请·法人或其他组织", "Applications received: legal persons", 17),
+    Coded("applications_received_commercial", "新收申请·商业企业", "Applications received: commercial", 18),
+    Coded("applications_received_research", "新收申请·科研机构", "Applications received: research", 19),
+    Coded("applications_received_social_org", "新收申请·社会公益组织", "Applications received: public-interest orgs", 20),
+    Coded("applications_received_legal_service", "新收申请·法律服务机构", "Applications received: legal services", 21),
+    Coded("applications_received_other_org", "新收申请·其他", "Applications received: other orgs", 22),
 ]
 
 

@@ -14,4 +14,4 @@ from reportgen.pdf import render_pdf
 from reportgen.random_report import random_report
 from reportgen.text import TEXT_SHAPES, render_text
 
-__all__ = ["render_html", "render_text", "render_docx", "render_pdf", "random_report", "TEXT_SHAPES"]
+__all__ = ["TEXT_SHAPES", "random_report", "render_docx", "render_html", "render_pdf", "render_text"]

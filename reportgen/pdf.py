@@ -28,16 +28,20 @@ LINE = 1.45  # line height as a multiple of the font size
 # Column widths (points) per table width; the grids are 4, 10 or 15 columns wide.
 COLUMN_WIDTHS = {
     4: [150, 115, 115, 115],
-    10: [16, 70, 148, 40, 40, 40, 40, 40, 40, 40],
+    10: [22, 70, 142, 40, 40, 40, 40, 40, 40, 40],  # a narrow first column: 三、本年度办理结果 runs down it
     15: [33] * 15,
 }
+
+
+# Closing punctuation never starts a line (typesetters' kinsoku rule): it hangs at the end of the line above.
+NO_LINE_START = set("、，。；：！？）」』”’》")
 
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
     """Break text into lines no wider than `width` (character by character: Chinese has no spaces)."""
     lines, current = [], ""
     for char in text:
-        if current and pdfmetrics.stringWidth(current + char, FONT, size) > width:
+        if current and pdfmetrics.stringWidth(current + char, FONT, size) > width and char not in NO_LINE_START:
             lines.append(current)
             current = char
         else:

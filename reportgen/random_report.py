@@ -10,7 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from reportgen.layout import APPLICANT_COLUMNS, REVIEW_GROUPS, REVIEW_MEASURES, outcome_blocks
+from reportgen.layout import (
+    APPLICANT_COLUMNS,
+    REVIEW_GROUPS,
+    REVIEW_MEASURES,
+    outcome_blocks,
+)
 
 PLACES = ["宿迁市", "淮北市", "沈阳市苏家屯区", "南通市", "常州市", "泰州市", "无锡市", "扬州市", "盐城市",
           "徐州市铜山区", "合肥市", "芜湖市", "大连市", "鞍山市", "苏州市吴江区", "镇江市"]

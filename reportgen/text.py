@@ -68,7 +68,7 @@ def _joined_rows(grid: Grid, shape: str) -> list[str]:
 
 # Column widths in display units (a Chinese character is 2) per grid width.
 PDF_COLUMN_WIDTHS = {4: [22, 14, 14, 14], 10: [2, 8, 16, 6, 6, 6, 6, 6, 6, 6], 15: [6] * 15}
-NO_LINE_START = set("、，。；：）」』”’》")
+NO_LINE_START = set("、，。；：！？）」』”’》")
 PAGE_LINES = 48
 
 

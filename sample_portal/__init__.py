@@ -7,4 +7,4 @@
 
 from sample_portal.server import SITE_DIR, serve
 
-__all__ = ["serve", "SITE_DIR"]
+__all__ = ["SITE_DIR", "serve"]

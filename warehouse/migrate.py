@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +16,7 @@ from sqlalchemy import create_engine, pool
 from warehouse.connection import database_url, sqlalchemy_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_ALEMBIC_IN_USE = threading.Lock()
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -27,9 +29,11 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Migrate to ``revision``. Safe to call from several processes at once (they wait on an advisory lock in
+    migrations/env.py) and from several threads (alembic's context is process-global, so threads take turns)."""
     config = alembic_config(url)
     engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
-    with engine.connect() as connection:
+    with _ALEMBIC_IN_USE, engine.connect() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     engine.dispose()

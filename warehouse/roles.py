@@ -22,6 +22,7 @@ from warehouse.connection import connect
 ROLE_NAME = "bi_reader"
 PASSWORD_ENV = "NIANBAO_BI_READER_PASSWORD"
 PRIVATE_SCHEMAS = ("raw", "staging", "audit")
+_ROLES_LOCK_KEY = 727_101_2021
 
 
 def ensure_bi_reader(url: str | None = None, password: str | None = None, *, role: str = ROLE_NAME) -> str:
@@ -31,6 +32,9 @@ def ensure_bi_reader(url: str | None = None, password: str | None = None, *, rol
     password = password if password is not None else os.environ.get(PASSWORD_ENV)
     name = sql.Identifier(role)
     with connect(url, autocommit=True) as conn, conn.transaction():
+        # Concurrent GRANTs on one object fail with "tuple concurrently updated"; parallel pipeline tasks each
+        # prepare the warehouse, so they take turns here.
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_ROLES_LOCK_KEY,))
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT").format(name))

@@ -17,6 +17,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
@@ -36,6 +37,7 @@ ERAS = {"pre2019", "2019", "2021", "unknown"}
 SCRIPTS = {"simplified", "traditional"}
 # Loaders serialize on this lock so two of them cannot both make a different version "current".
 _LOAD_LOCK_KEY = 727_101_2020
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 REPORT_COLUMNS = (
     "report_id", "document_sha256", "parser_version", "is_current", "source_url", "portal", "organ",
@@ -81,6 +83,36 @@ def _number(value) -> tuple[int | float | Decimal | None, bool]:
     return (number, True) if number.is_finite() else (None, False)
 
 
+def _text(value) -> str | None:
+    """Text for a text column: PostgreSQL text cannot hold NUL characters, which PDF extraction can produce."""
+    if value is None:
+        return None
+    value = value if isinstance(value, str) else str(value)
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+def _json(report: dict) -> Jsonb:
+    """The Report as jsonb; NaN/Infinity (not JSON) become null and NUL characters are dropped, as in _text."""
+
+    def clean(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {str(k): clean(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v) for v in value]
+        return value
+
+    def dumps(obj) -> str:
+        try:
+            text = json.dumps(obj, ensure_ascii=False, allow_nan=False, default=str)
+        except ValueError:  # NaN or Infinity somewhere
+            text = json.dumps(clean(obj), ensure_ascii=False, default=str)
+        return text.replace("\\u0000", "")
+
+    return Jsonb(report, dumps=dumps)
+
+
 def _severity(value) -> str | None:
     return value if value in ("error", "warning") else None
 
@@ -116,7 +148,7 @@ def fact_rows(report: dict) -> tuple[list[tuple], list[tuple]]:
             bad.append(("warning", "unreadable_value", f"loader: {field} is not a number: {raw_value!r}", field))
         # A narrative figure's field is "narrative.<key>"; accept "narrative.<key>.value" in problems as well.
         is_derived = field in derived or f"{field}.value" in derived
-        facts.append((table, row, col, value, is_derived, provenance.get(field), text))
+        facts.append((table, row, col, value, is_derived, _text(provenance.get(field)), _text(text)))
 
     for table in TABLES:
         for row, cells in (report.get(table) or {}).items():
@@ -133,8 +165,8 @@ def check_rows(report: dict) -> list[tuple]:
     for check in report.get("checks") or []:
         ok = check.get("ok")
         rows.append((
-            str(check.get("rule")), ok if isinstance(ok, bool) else None, _severity(check.get("severity")),
-            None if check.get("detail") is None else str(check.get("detail")), check.get("field"),
+            _text(check.get("rule")), ok if isinstance(ok, bool) else None, _severity(check.get("severity")),
+            _text(check.get("detail")), _text(check.get("field")),
             _number(check.get("expected"))[0], _number(check.get("actual"))[0],
         ))
     return rows
@@ -142,7 +174,7 @@ def check_rows(report: dict) -> list[tuple]:
 
 def problem_rows(report: dict) -> list[tuple]:
     return [
-        (_severity(p.get("severity")), str(p.get("code") or "unknown"), p.get("message"), p.get("field"))
+        (_severity(p.get("severity")), _text(p.get("code") or "unknown"), _text(p.get("message")), _text(p.get("field")))
         for p in report.get("problems") or []
     ]
 
@@ -192,6 +224,8 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
 
     reports: dict[str, dict] = {}
     for sha256, report in batch:
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
+            raise ValueError(f"not a document sha256: {sha256!r}")
         reports.setdefault(sha256.lower(), report)  # a document twice in one batch loads once
     shas = list(reports)
     already = {
@@ -240,10 +274,10 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
             report = reports[sha]
             portal, source_url = sources.get(sha, (None, None))
             copy.write_row((
-                report_id, sha, parser_version, sha in becomes_current, source_url, portal, report.get("organ"),
+                report_id, sha, parser_version, sha in becomes_current, source_url, portal, _text(report.get("organ")),
                 _year(report.get("year")), report.get("era") if report.get("era") in ERAS else None,
                 report.get("script") if report.get("script") in SCRIPTS else None,
-                _date(report.get("publication_date")), report.get("title"), Jsonb(report),
+                _date(report.get("publication_date")), _text(report.get("title")), _json(report),
             ))
     problems_by_report = {}
     with cursor.copy(f"COPY staging.fact ({', '.join(FACT_COLUMNS)}) FROM STDIN") as copy:

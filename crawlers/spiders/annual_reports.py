@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import scrapy
+from parsel import Selector
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -31,7 +32,6 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -65,7 +65,7 @@ _KEPT_HEADERS = ("content-type", "content-length", "etag", "last-modified", "dat
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
 
 
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 
 
 def _links_in(selector, urljoin) -> list[tuple[str, str]]:
@@ -86,6 +86,21 @@ def _links_in(selector, urljoin) -> list[tuple[str, str]]:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
+
+
+def _asked_url(response: Response) -> str:
+    """The URL the spider asked for (the link's address), even when the response came after redirects."""
+    redirects = response.meta.get("redirect_urls") if response.request is not None else None
+    if redirects:
+        return redirects[0]
+    return response.request.url if response.request is not None else response.url
+
+
+def _validators(response: Response) -> dict[str, str | None]:
+    """ETag and Last-Modified of a response, for the next crawl's conditional request."""
+    get = response.headers.get
+    return {"etag": (get("ETag") or b"").decode("latin-1") or None,
+            "last_modified": (get("Last-Modified") or b"").decode("latin-1") or None}
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -229,7 +244,7 @@ class AnnualReportSpider(scrapy.Spider):
     def _document_item(self, response: Response, nb: dict, title: str | None):
         body = response.body
         sha = hashlib.sha256(body).hexdigest()
-        url = response.request.url if response.request is not None else response.url
+        url = _asked_url(response)
         previous = self.state.known_sha256(url) if self.state else None
         return self._item(
             "document", url, response, nb=nb, title=title, body=body, sha256=sha,
@@ -244,10 +259,10 @@ class AnnualReportSpider(scrapy.Spider):
         if nb.get("is_start"):
             self.start_successes += 1
         if response.status == 304:
-            cached = self.state.pages.get(response.request.url, {}) if self.state else {}
+            cached = self.state.pages.get(_asked_url(response), {}) if self.state else {}
             links = [tuple(x) for x in cached.get("links", [])]
-            yield self._item("page", response.request.url, response, nb=nb, is_report=False)
-            yield from self._take_links(response.request.url, links, nb)
+            yield self._item("page", _asked_url(response), response, nb=nb, is_report=False)
+            yield from self._take_links(_asked_url(response), links, nb)
             return
         if not isinstance(response, TextResponse):
             # A start or column link that turns out to be a file: a document if it is a report.
@@ -257,10 +272,8 @@ class AnnualReportSpider(scrapy.Spider):
         links = self._extract_links(response)
         links += [(u, "") for u in script_pages(response.text, response.url, self.max_list_pages)]
         if self.state is not None:
-            self.state.remember_page(response.request.url, etag=response.headers.get("ETag", b"").decode("latin-1") or None,
-                                     last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None,
-                                     links=links)
-        yield self._item("page", response.request.url, response, nb=nb, is_report=False,
+            self.state.remember_page(_asked_url(response), **_validators(response), links=links)
+        yield self._item("page", _asked_url(response), response, nb=nb, is_report=False,
                          title=nb.get("title") or self._page_title(response))
         yield from self._take_links(response.url, links, nb)
 
@@ -303,6 +316,11 @@ class AnnualReportSpider(scrapy.Spider):
                 else:
                     req = self._follow(url, role="detail", callback=self.parse_detail, referer=page_url,
                                        link_text=text, title=text, priority=5)
+            elif kind is LinkKind.MAYBE_REPORT:
+                req = self._follow(url, role="detail", callback=self.parse_detail, referer=page_url,
+                                   link_text=text, priority=5)
+                if req is not None:
+                    req.meta["nb"]["confirm_title"] = True
             elif kind is LinkKind.COLUMN and depth < self.max_nav_depth:
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
                                    link_text=text, depth=depth + 1, is_list=True, priority=8)
@@ -325,7 +343,7 @@ class AnnualReportSpider(scrapy.Spider):
     # --- detail pages and documents -------------------------------------------------------------
     def parse_detail(self, response: Response):
         nb = response.meta["nb"]
-        url = response.request.url
+        url = _asked_url(response)
         if response.status == 304:
             cached = self.state.pages.get(url, {}) if self.state else {}
             if cached.get("is_report"):
@@ -340,7 +358,16 @@ class AnnualReportSpider(scrapy.Spider):
             yield self._document_item(response, nb, nb.get("title"))
             return
         title = nb.get("title") or self._page_title(response)
-        if title and not nb.get("title") and self.years:
+        if nb.get("confirm_title"):
+            # Reached through a cut-off list entry: only a report if the page's own title says so.
+            title = self._report_title_on_page(response)
+            if title is None:
+                if self.state is not None:  # remembered, so the next crawl only revalidates it
+                    self.state.remember_page(url, **_validators(response), links=[])
+                yield self._item("page", url, response, nb=nb, is_report=False)
+                return
+            nb = {**nb, "title": title}
+        if title and self.years:
             year = year_guess(title)
             if year is not None and year not in self.years:
                 return
@@ -356,10 +383,19 @@ class AnnualReportSpider(scrapy.Spider):
         else:
             yield self._item("page", url, response, nb=nb, is_report=False, title=title)
         if self.state is not None:
-            self.state.remember_page(url, etag=response.headers.get("ETag", b"").decode("latin-1") or None,
-                                     last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None,
-                                     links=attachments, title=title, is_report=is_report, sha256=sha)
+            self.state.remember_page(url, **_validators(response), links=attachments, title=title,
+                                     is_report=is_report, sha256=sha)
         yield from self._take_attachments(url, attachments, nb, title)
+
+    def _report_title_on_page(self, response: TextResponse) -> str | None:
+        """The page's own title if it names a report (article-title meta, headings, <title>)."""
+        candidates = [response.css("meta[name=ArticleTitle]::attr(content)").get()]
+        for selector in ("h1", "h2", ".title", "title"):
+            candidates += [" ".join(" ".join(n.css("::text").getall()).split()) for n in response.css(selector)]
+        for text in candidates:
+            if text and is_annual_report_title(text, self.hints.title_pattern):
+                return text
+        return None
 
     @staticmethod
     def _carries_report_text(response: TextResponse) -> bool:
@@ -380,7 +416,7 @@ class AnnualReportSpider(scrapy.Spider):
 
     def parse_document(self, response: Response):
         nb = response.meta["nb"]
-        url = response.request.url
+        url = _asked_url(response)
         if response.status == 304:
             known = self.state.document_validators(url) if self.state else None
             yield self._item("not_modified", url, response, nb=nb, is_report=True,
@@ -393,10 +429,11 @@ class AnnualReportSpider(scrapy.Spider):
         request = failure.request
         nb = request.meta.get("nb", {})
         error, status = describe_failure(failure)
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the link's address
         if nb.get("is_start"):
-            self.start_failures[request.url] = error
+            self.start_failures[url] = error
         response = failure.value.response if failure.check(HttpError) else None
-        yield self._item("fault", request.url, response, nb=nb, error=error, http_status=status,
+        yield self._item("fault", url, response, nb=nb, error=error, http_status=status,
                          is_report=nb.get("role") in ("detail", "document"))
 
 

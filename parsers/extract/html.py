@@ -23,7 +23,12 @@ _DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "
 _DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "og:release_date", "article:published_time")
 
 
+_SPACES_RE = re.compile(r"[ \t\r\f\v]+")
+
+
 def _cell_text(cell) -> str:
+    if len(cell) == 0:  # no child elements: the common case
+        return _SPACES_RE.sub(" ", cell.text).strip() if cell.text else ""
     parts: list[str] = []
     for node in cell.iter():
         if not isinstance(node.tag, str) or node.tag in _DROP:
@@ -34,12 +39,11 @@ def _cell_text(cell) -> str:
             parts.append(node.text)
         if node is not cell and node.tail:
             parts.append(node.tail)
-    text = "".join(parts)
-    return re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+    return _SPACES_RE.sub(" ", "".join(parts)).strip()
 
 
 def _grid(table, label: str) -> Grid:
-    rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    rows = list(table.iter("tr"))  # only tables without nested tables become grids
     occupied: dict[tuple[int, int], bool] = {}
     cells: list[tuple[int, int, str]] = []
     for r, tr in enumerate(rows, start=1):
@@ -60,17 +64,12 @@ def _grid(table, label: str) -> Grid:
 
 
 def _span(value) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int(str(value).strip() or 1), 200))
     except ValueError:
         return 1
-
-
-def _owner_table(node):
-    parent = node.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
 
 
 def extract_html(text: str) -> tuple[list, dict]:

@@ -9,6 +9,7 @@ A token longer than MAX_LABEL characters is prose, never a label.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..normalize import label_key, numbering
 
@@ -75,6 +76,7 @@ def _by_prefix(key: str, num: str) -> str | None:
     return hits[0][0] if len(hits) == 1 else None
 
 
+@lru_cache(maxsize=65536)
 def classify_application_label(text: str, after_other: bool) -> str | None:
     """Row code of a table 三 label, '_outcomes' for the group heading, or None.
 
@@ -111,6 +113,7 @@ PROACTIVE_ITEM_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def classify_proactive_item(text: str) -> str | None:
     key = label_key(text)
     if not key or len(key) > 16:

@@ -34,6 +34,14 @@ def _parts_summing(digits: str, n: int, target: int):
         value = int(head)
         if value > target:
             break
+        rest_len, left = len(digits) - k, target - value
+        if rest_len > (n - 1) * len(str(left)):
+            continue  # the remaining cells cannot use that many digits without exceeding the sum
+        widest = -(-rest_len // (n - 1))  # some remaining cell has at least this many digits
+        if widest > 1 and 10 ** (widest - 1) > left:
+            continue
+        if rest_len < n - 1 or 10 ** (rest_len - (n - 2)) + 9 * (n - 2) <= left:
+            continue  # too few digits left to reach the sum
         for rest in _parts_summing(digits[k:], n - 1, target - value):
             yield (value, *rest)
 

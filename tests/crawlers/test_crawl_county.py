@@ -80,6 +80,18 @@ def test_attachment_only_report_is_kept(county):
     assert rows["/uploads/2018/2018nb.pdf"]["year"] == 2018
 
 
+def test_redirected_report_keeps_the_links_address(county):
+    row = next(r for r in _manifest(county["out"]) if r["url"].endswith("/zwgk/nb/art/2010/moved.html"))
+    assert row["final_url"].endswith("/zwgk/nb/art/2010/report_2010.html")
+    assert row["year"] == 2010
+
+
+def test_cut_off_list_entries_are_judged_by_the_page_title(county):
+    rows = {r["url"][len(county["url"]):]: r for r in _manifest(county["out"])}
+    assert rows["/zwgk/nb/art/2009/report_2009.html"]["title"] == "青山县人民政府2009年政府信息公开工作年度报告"
+    assert "/zwgk/nb/art/2021/apply.html" not in rows  # opened, read, rejected
+
+
 def test_near_misses_and_mobile_twins_are_never_fetched(county):
     requested = {path for path, _, _ in county["log"]}
     assert not requested & county["site"].near_miss_paths

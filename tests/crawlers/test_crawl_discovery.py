@@ -111,6 +111,6 @@ def test_charset_detection_fixes_mislabelled_gbk():
     gbk = "<meta charset=utf-8><p>宿迁市2020年政府信息公开工作年度报告</p>".encode("gbk")
     assert detect_encoding(gbk, "utf-8") == "gb18030"
     assert detect_encoding(gbk, None) == "gb18030"
-    assert detect_encoding("年度报告".encode("utf-8"), "gbk") == "utf-8"  # valid UTF-8 wins over a wrong label
+    assert detect_encoding("年度报告".encode(), "gbk") == "utf-8"  # valid UTF-8 wins over a wrong label
     assert detect_encoding(b"plain ascii", None) == "utf-8"
     assert detect_encoding(gbk, "utf-8", override="big5") == "big5"

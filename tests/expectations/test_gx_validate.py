@@ -125,3 +125,17 @@ def test_missing_staging_tables_are_an_integrity_failure(pg_admin_url, tmp_path)
     finally:
         with psycopg.connect(pg_admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_summary_as_dict_is_json_for_xcom(wh, tmp_path):
+    import json
+
+    wh.load(SEED_003)
+    summary = validate(wh.url, suites=["staging_balance"], home=tmp_path, log_results=False)
+    data = json.loads(json.dumps(summary.as_dict()))
+    assert data["integrity_ok"] is True and data["findings"] == 2
+    assert data["suites"][0]["failed_rules"][0]["examples"][0]["rule"] == "narrative.other"
+    assert summary.model_dump() == summary.as_dict()
+    page = (tmp_path / "gx" / "data_docs" / "findings.html").read_text(encoding="utf-8")
+    assert "narrative.unavailable" in page and "淮北市人民政府办公室" in page
+    assert "findings.html" in (tmp_path / "gx" / "data_docs" / "index.html").read_text(encoding="utf-8")

@@ -117,9 +117,9 @@ def arithmetic_violations(report: dict) -> list[str]:
             if sum(values[c] for c in columns) != values["total"]:
                 out.append(f"row_sum.{row}")
     for group, m in (report.get("review_litigation") or {}).items():
-        if set(m) >= {"upheld", "corrected", "other", "pending", "total"}:
-            if m["upheld"] + m["corrected"] + m["other"] + m["pending"] != m["total"]:
-                out.append(f"review_litigation.{group}_sum")
+        complete = set(m) >= {"upheld", "corrected", "other", "pending", "total"}
+        if complete and m["upheld"] + m["corrected"] + m["other"] + m["pending"] != m["total"]:
+            out.append(f"review_litigation.{group}_sum")
     return out
 
 

@@ -9,9 +9,15 @@ import random
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from roundtrip_compare import (
+    NUMBER_TABLES,
+    ambiguity_aware_differences,
+    check_differences,
+    parser_api,
+    table_differences,
+)
 
 import reportgen
-from roundtrip_compare import parser_api, NUMBER_TABLES, ambiguity_aware_differences, check_differences, table_differences
 
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 ERAS = ["2019", "2021"]

@@ -7,10 +7,22 @@ import json
 from pathlib import Path
 
 import pytest
+from roundtrip_compare import (
+    NUMBER_TABLES,
+    check_differences,
+    narrative_differences,
+    parser_api,
+    table_differences,
+)
 
 import reportgen
-from roundtrip_compare import parser_api, NUMBER_TABLES, check_differences, narrative_differences, table_differences
-from sample_portal.seeds import DEFAULT_SEEDS_DIR, SEED_PAGES, page_report, seed_prose, seed_text
+from sample_portal.seeds import (
+    DEFAULT_SEEDS_DIR,
+    SEED_PAGES,
+    page_report,
+    seed_prose,
+    seed_text,
+)
 
 EXPECTED_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_NUMBERS = [p.number for p in SEED_PAGES]

@@ -60,7 +60,7 @@ def test_every_seed_detail_page_is_reachable_from_home(crawl):
 
 
 def test_column_is_paginated_with_next_links(crawl):
-    pages, link_texts = crawl
+    pages, _ = crawl
     for name in ("index.html", "index_1.html", "index_2.html"):
         assert REPORT_COLUMN + name in pages
     html = pages[REPORT_COLUMN + "index.html"].decode("utf-8")

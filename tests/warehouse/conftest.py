@@ -6,6 +6,7 @@
   127.0.0.1:5432 (skipped, with the reason, when that is unreachable).
 - ``db_url``: a fresh, migrated database on that server for the test module, dropped afterwards;
   ``$NIANBAO_DATABASE_URL`` points at it meanwhile, so code called with ``url=None`` uses it too.
+- ``empty_db_url``: a fresh database without migrations, for one test.
 """
 
 from __future__ import annotations
@@ -86,3 +87,13 @@ def db_url(backend_url):
             yield url
         finally:
             drop_database(backend_url, url)
+
+
+@pytest.fixture
+def empty_db_url(backend_url):
+    """A fresh database with no migrations applied, dropped after the test."""
+    url = create_database(backend_url)
+    try:
+        yield url
+    finally:
+        drop_database(backend_url, url)

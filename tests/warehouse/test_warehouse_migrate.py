@@ -1,5 +1,8 @@
 """Migrations create the interface's schemas and tables, and running them again changes nothing."""
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
 import psycopg
 
 from warehouse import migrate
@@ -58,3 +61,16 @@ def test_interface_columns_exist(db_url):
     }.items():
         for name in names.split():
             assert (table, name) in columns, f"{table}.{name} missing"
+
+
+def test_concurrent_upgrades_of_a_fresh_database(empty_db_url):
+    """Parallel pipeline tasks each migrate, in their own processes: they take turns (advisory lock) and all
+    succeed; threads of one process take turns too."""
+    spawn = multiprocessing.get_context("spawn")  # a clean interpreter, as a separate task would be
+    with ProcessPoolExecutor(3, mp_context=spawn) as processes, ThreadPoolExecutor(2) as threads:
+        waiting = [processes.submit(migrate.upgrade, empty_db_url) for _ in range(3)]
+        waiting += [threads.submit(migrate.upgrade, empty_db_url) for _ in range(2)]
+        for future in waiting:
+            future.result()
+    assert EXPECTED_TABLES <= _tables(empty_db_url)[0]
+    assert migrate.current_revision(empty_db_url) == "0001"

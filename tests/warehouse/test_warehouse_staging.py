@@ -122,7 +122,7 @@ CHILD = textwrap.dedent("""
 
 
 def test_killed_loader_leaves_no_partial_report_and_rerun_completes(db_url):
-    reports, batch = 1200, 400
+    reports, batch = 900, 300
     child_url = make_conninfo(db_url, application_name="wh_crash_child")
     child = subprocess.Popen([sys.executable, "-c", CHILD, child_url, str(reports), str(batch)], cwd=REPO_ROOT,
                              env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
@@ -173,3 +173,17 @@ def test_killed_loader_leaves_no_partial_report_and_rerun_completes(db_url):
 ])
 def test_is_newer(newer, older, expected):
     assert staging.is_newer(newer, older) is expected
+
+
+def test_odd_text_and_numbers_do_not_break_a_batch(db_url):
+    report = synthetic.random_report(__import__("random").Random(9))
+    report["title"] = "年度\x00报告"  # NUL from a PDF's text layer: not storable in PostgreSQL text
+    report["narrative"]["fees_collected_yuan"] = float("nan")
+    report["problems"].append({"severity": "warning", "code": "encoding_guessed", "message": "gb\x0018030"})
+    sha = synthetic.document_sha256(9, "odd")
+    assert staging.load_reports([(sha, report)], "1.0", db_url).reports_loaded == 1
+    title, fees = _one(db_url, "SELECT title, report_json -> 'narrative' -> 'fees_collected_yuan' FROM staging.report"
+                       " WHERE document_sha256 = %s", sha)
+    assert (title, fees) == ("年度报告", None)
+    with pytest.raises(ValueError, match="not a document sha256"):
+        staging.load_reports([("not-a-hash", report)], "1.0", db_url)

@@ -14,8 +14,11 @@ MIGRATION_LOCK_KEY = 727_101_2019
 def run_migrations_online() -> None:
     config = context.config
     connection = config.attributes.get("connection")
-    if connection is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    if connection is None:  # alembic's command line (warehouse/alembic.ini)
+        from warehouse.connection import database_url, sqlalchemy_url
+
+        url = config.get_main_option("sqlalchemy.url") or sqlalchemy_url(database_url())
+        engine = create_engine(url, poolclass=pool.NullPool)
         with engine.connect() as connection:
             _migrate(connection)
     else:

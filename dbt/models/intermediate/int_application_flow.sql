@@ -11,7 +11,11 @@ with conformed as (
 select
     report_key,
     report_id,
+    organ_key,
+    report_year,
     era,
+    report_parsed_at,
+    context_parsed_at,
     col_code as applicant_type_code,
     max(value) filter (where row_code = 'new_received')    as received,
     max(value) filter (where row_code = 'carried_over')    as carried_over,
@@ -19,5 +23,7 @@ select
     max(value) filter (where row_code = 'carried_forward') as carried_forward,
     -- 'narrative' when the figures come from prose (no table 三)
     min(value_source)                                      as value_source
+-- grouping by the report's attributes (functionally dependent on report_key) keeps them filterable:
+-- an incremental mart's filter on report_parsed_at is pushed below the aggregation
 from conformed
-group by report_key, report_id, era, col_code
+group by report_key, report_id, organ_key, report_year, era, report_parsed_at, context_parsed_at, col_code

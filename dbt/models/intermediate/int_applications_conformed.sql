@@ -7,32 +7,28 @@
 --   * a report without table 三 (prose only, e.g. seed 004) gets the figures its narrative states, mapped
 --     onto the same row codes in column `total`. A narrative figure never overrides a table.
 -- Grain: report × row_code × col_code, primary document only. value null = not printed (never guessed).
+--
+-- CTEs are NOT MATERIALIZED so that a filter on report_parsed_at / context_parsed_at from an incremental
+-- mart reaches the index of int_report_documents_deduplicated in every branch below.
 
-with primary_documents as (
+with primary_documents as not materialized (
 
-    select report_key, report_id, era
+    select report_key, report_id, organ_key, report_year, era, report_parsed_at, context_parsed_at
     from {{ ref('int_report_documents_deduplicated') }}
     where is_primary
 
 ),
 
-facts as (
+facts as not materialized (
 
     select report_id, table_name, row_code, col_code, value
     from {{ ref('stg_facts') }}
-    where table_name in ('applications', 'narrative')
 
 ),
 
-table_cells as (
+table_cells as not materialized (
 
-    select
-        primary_documents.report_key,
-        primary_documents.report_id,
-        primary_documents.era,
-        facts.row_code,
-        facts.col_code,
-        facts.value
+    select primary_documents.*, facts.row_code, facts.col_code, facts.value
     from primary_documents
     inner join facts
         on facts.report_id = primary_documents.report_id
@@ -40,47 +36,18 @@ table_cells as (
 
 ),
 
-other_from_sub_rows as (
+other_from_sub_rows as not materialized (
 
     select
-        report_key,
-        report_id,
-        era,
+        report_key, report_id, organ_key, report_year, era, report_parsed_at, context_parsed_at,
         'other' as row_code,
         col_code,
         sum(value) as value
     from table_cells
     where row_code in ('other_no_correction', 'other_unpaid_fee', 'other_misc')
-    group by report_key, report_id, era, col_code
+    group by report_key, report_id, organ_key, report_year, era, report_parsed_at, context_parsed_at, col_code
     -- only when every sub-row is printed: a missing sub-row is unknown, not zero
     having count(value) = 3
-
-),
-
-table_conformed as (
-
-    select
-        table_cells.report_key,
-        table_cells.report_id,
-        table_cells.era,
-        table_cells.row_code,
-        table_cells.col_code,
-        table_cells.value,
-        'table' as value_source
-    from table_cells
-    where not (
-        table_cells.row_code = 'other'
-        and exists (
-            select 1 from other_from_sub_rows
-            where other_from_sub_rows.report_key = table_cells.report_key
-              and other_from_sub_rows.col_code = table_cells.col_code
-        )
-    )
-
-    union all
-
-    select report_key, report_id, era, row_code, col_code, value, 'table_sub_rows' as value_source
-    from other_from_sub_rows
 
 ),
 
@@ -99,31 +66,52 @@ narrative_to_row (narrative_key, row_code) as (
         ('rejected', 'rejected'),
         ('other', 'other')
 
-),
-
-narrative_conformed as (
-
-    select
-        primary_documents.report_key,
-        primary_documents.report_id,
-        primary_documents.era,
-        narrative_to_row.row_code,
-        'total' as col_code,
-        facts.value,
-        'narrative' as value_source
-    from primary_documents
-    inner join facts
-        on facts.report_id = primary_documents.report_id
-        and facts.table_name = 'narrative'
-    inner join narrative_to_row
-        on narrative_to_row.narrative_key = facts.row_code
-    where not exists (
-        select 1 from table_cells
-        where table_cells.report_key = primary_documents.report_key
-    )
-
 )
 
-select * from table_conformed
+select
+    table_cells.report_key, table_cells.report_id, table_cells.organ_key, table_cells.report_year,
+    table_cells.era, table_cells.report_parsed_at, table_cells.context_parsed_at,
+    table_cells.row_code, table_cells.col_code, table_cells.value,
+    'table' as value_source
+from table_cells
+-- a printed 2021 `other` gives way to the sum of its sub-rows
+where not (
+    table_cells.row_code = 'other'
+    and table_cells.era = '2021'
+    and 3 = (
+        select count(sub_rows.value)
+        from facts as sub_rows
+        where sub_rows.report_id = table_cells.report_id
+          and sub_rows.table_name = 'applications'
+          and sub_rows.row_code in ('other_no_correction', 'other_unpaid_fee', 'other_misc')
+          and sub_rows.col_code = table_cells.col_code
+    )
+)
+
 union all
-select * from narrative_conformed
+
+select
+    report_key, report_id, organ_key, report_year, era, report_parsed_at, context_parsed_at,
+    row_code, col_code, value,
+    'table_sub_rows' as value_source
+from other_from_sub_rows
+
+union all
+
+select
+    primary_documents.report_key, primary_documents.report_id, primary_documents.organ_key,
+    primary_documents.report_year, primary_documents.era, primary_documents.report_parsed_at,
+    primary_documents.context_parsed_at,
+    narrative_to_row.row_code, 'total' as col_code, facts.value,
+    'narrative' as value_source
+from primary_documents
+inner join facts
+    on facts.report_id = primary_documents.report_id
+    and facts.table_name = 'narrative'
+inner join narrative_to_row on narrative_to_row.narrative_key = facts.row_code
+-- only for reports without table 三
+where not exists (
+    select 1 from facts as table_facts
+    where table_facts.report_id = primary_documents.report_id
+      and table_facts.table_name = 'applications'
+)

@@ -2,7 +2,7 @@
 
 with primary_documents as (
 
-    select report_key, report_id
+    select report_key, report_id, report_parsed_at, context_parsed_at
     from {{ ref('int_report_documents_deduplicated') }}
     where is_primary
 
@@ -19,6 +19,8 @@ narrative as (
 select
     primary_documents.report_key,
     primary_documents.report_id,
+    primary_documents.report_parsed_at,
+    primary_documents.context_parsed_at,
     {%- for key in ['applications_received', 'applications_processed', 'applications_carried_over',
                     'applications_carried_forward', 'granted', 'partially_granted', 'granted_incl_partial',
                     'denied', 'unavailable', 'rejected', 'other', 'review_total', 'litigation_total',
@@ -27,4 +29,5 @@ select
     {%- endfor %}
 from primary_documents
 inner join narrative on narrative.report_id = primary_documents.report_id
-group by primary_documents.report_key, primary_documents.report_id
+group by primary_documents.report_key, primary_documents.report_id, primary_documents.report_parsed_at,
+         primary_documents.context_parsed_at

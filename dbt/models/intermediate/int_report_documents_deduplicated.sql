@@ -4,6 +4,8 @@
       {'columns': ['report_key']},
       {'columns': ['report_id'], 'unique': True},
       {'columns': ['report_parsed_at']},
+      {'columns': ['context_parsed_at']},
+      {'columns': ['organ_key', 'report_year']},
     ]
 ) }}
 -- One REPORT is one (organ, report_year). The same report often arrives as several documents (an HTML
@@ -13,7 +15,8 @@
 --   2. then HTML before Word before PDF (HTML tables parse most reliably);
 --   3. then the latest parsed.
 -- The other documents stay listed here (is_primary = false) so nothing is lost.
--- A table (not a view): every fact mart joins it, and it is small (one row per document).
+-- A table (not a view): every fact mart joins it, and it is small (one row per document). Its
+-- report_parsed_at / context_parsed_at columns drive the incremental marts (macros/incremental_reports.sql).
 
 with documents as (
 
@@ -96,11 +99,22 @@ ranked as (
         max(parsed_at) over (partition by report_key) as report_parsed_at
     from keyed
 
+),
+
+-- a report's figures are compared with the same organ's previous year (cross-year rule, year-on-year
+-- change): those comparisons must be redone when EITHER report changes
+previous_year as (
+
+    select organ_key, report_year + 1 as next_year, max(parsed_at) as previous_year_parsed_at
+    from keyed
+    where organ_key is not null and report_year is not null
+    group by organ_key, report_year
+
 )
 
 select
     report_key,
-    organ_key,
+    ranked.organ_key,
     organ_name,
     report_year,
     report_id,
@@ -111,6 +125,7 @@ select
     parser_version,
     parsed_at,
     report_parsed_at,
+    greatest(report_parsed_at, previous_year.previous_year_parsed_at) as context_parsed_at,
     source_url,
     portal,
     organ_name_printed,
@@ -122,3 +137,6 @@ select
     title,
     facts_read
 from ranked
+left join previous_year
+    on previous_year.organ_key = ranked.organ_key
+    and previous_year.next_year = ranked.report_year

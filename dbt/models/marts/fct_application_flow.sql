@@ -3,35 +3,30 @@
     incremental_strategy='delete+insert',
     unique_key=['report_key', 'applicant_type_code'],
     on_schema_change='append_new_columns',
-    pre_hook="{{ delete_reports_to_rebuild() }}",
+    pre_hook="{{ delete_reports_to_rebuild('report_parsed_at') }}",
     indexes=[{'columns': ['report_key']}, {'columns': ['report_parsed_at']}],
 ) }}
 -- Applications received, carried over, processed and carried forward.
 -- Grain: report × applicant type. received + carried_over = processed + carried_forward when the report
--- balances (fct_rule_findings lists the ones that do not).
--- depends_on: {{ ref('int_report_documents_deduplicated') }}
+-- balances (fct_rule_findings lists the ones that do not). Incremental: see macros/incremental_reports.sql.
 
 with flow as (
 
     select * from {{ ref('int_application_flow') }}
-    {% if is_incremental() -%}
-    where report_key in ({{ reports_to_rebuild() }})
-    {%- endif %}
+    where {{ changed_since_last_run('report_parsed_at') }}
 
 ),
 
-documents as (
+applicant_types as (
 
-    select report_key, organ_key, report_year, report_parsed_at
-    from {{ ref('int_report_documents_deduplicated') }}
-    where is_primary
+    select applicant_type_code from {{ ref('applicant_types') }}
 
 )
 
 select
     flow.report_key,
-    documents.organ_key,
-    documents.report_year,
+    flow.organ_key,
+    flow.report_year,
     flow.applicant_type_code,
     flow.received,
     flow.carried_over,
@@ -40,6 +35,6 @@ select
     flow.value_source,
     flow.era,
     flow.report_id::text as report_id,
-    documents.report_parsed_at
+    flow.report_parsed_at
 from flow
-inner join documents on documents.report_key = flow.report_key
+inner join applicant_types on applicant_types.applicant_type_code = flow.applicant_type_code

@@ -3,20 +3,19 @@
     incremental_strategy='delete+insert',
     unique_key=['report_key', 'item_code', 'measure_code'],
     on_schema_change='append_new_columns',
-    pre_hook="{{ delete_reports_to_rebuild() }}",
+    pre_hook="{{ delete_reports_to_rebuild('report_parsed_at') }}",
     indexes=[{'columns': ['report_key']}, {'columns': ['report_parsed_at']}],
 ) }}
 -- Proactive disclosure (table 二): items × measures as printed, money in 万元 with the printed text kept.
 -- Grain: report × item × measure. Which measures exist depends on the era (dim_disclosure_item).
+-- Incremental: see macros/incremental_reports.sql.
 
 with documents as (
 
     select report_key, report_id, organ_key, report_year, era, report_parsed_at
     from {{ ref('int_report_documents_deduplicated') }}
     where is_primary
-    {% if is_incremental() -%}
-    and report_key in ({{ reports_to_rebuild() }})
-    {%- endif %}
+      and {{ changed_since_last_run('report_parsed_at') }}
 
 ),
 

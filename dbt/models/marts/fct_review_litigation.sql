@@ -3,22 +3,20 @@
     incremental_strategy='delete+insert',
     unique_key=['report_key', 'group_code', 'measure_code'],
     on_schema_change='append_new_columns',
-    pre_hook="{{ delete_reports_to_rebuild() }}",
+    pre_hook="{{ delete_reports_to_rebuild('report_parsed_at') }}",
     indexes=[{'columns': ['report_key']}, {'columns': ['report_parsed_at']}],
 ) }}
 -- Administrative review and litigation about disclosure (table 四), as printed.
 -- Grain: report × group (review / litigation_direct / litigation_after_review) × measure.
 -- Prose-only totals (行政复议N件, 行政诉讼N件) are in mart_report_summary, not here: prose does not say
--- how litigation splits between direct and after-review suits.
+-- how litigation splits between direct and after-review suits. Incremental: macros/incremental_reports.sql.
 
 with documents as (
 
     select report_key, report_id, organ_key, report_year, era, report_parsed_at
     from {{ ref('int_report_documents_deduplicated') }}
     where is_primary
-    {% if is_incremental() -%}
-    and report_key in ({{ reports_to_rebuild() }})
-    {%- endif %}
+      and {{ changed_since_last_run('report_parsed_at') }}
 
 ),
 
