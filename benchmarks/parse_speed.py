@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from parsers import parse_bytes  # noqa: E402
+from parsers import parse_bytes
 
 
 def corpus(n: int, seed: int = 0):

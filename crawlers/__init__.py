@@ -48,12 +48,11 @@ class CrawlStats:
     output_dir: str | None = None
     fatal: str | None = None
     returncode: int = 0
-    raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_json(cls, data: dict, returncode: int) -> CrawlStats:
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data and k not in ("raw", "returncode")}
-        return cls(**known, returncode=returncode, raw=data)
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data and k != "returncode"}
+        return cls(**known, returncode=returncode)
 
 
 def _profile_arg(profile: Any) -> tuple[str, str]:
@@ -128,15 +127,26 @@ def run_crawl(
                 continue
             log_tail.append(line.rstrip())
 
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    out_chunks: list[str] = []
+
+    def read_stdout() -> None:
+        assert proc.stdout is not None
+        out_chunks.append(proc.stdout.read())
+
+    # Two reader threads (not communicate(), which would consume stderr itself): progress lines
+    # reach on_progress while the crawl runs, and neither pipe can fill up and block the child.
+    readers = [threading.Thread(target=read_stderr, daemon=True), threading.Thread(target=read_stdout, daemon=True)]
+    for r in readers:
+        r.start()
     try:
-        stdout, _ = proc.communicate(timeout=timeout)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
-        proc.communicate()
+        proc.wait()
         raise CrawlError(f"portal {portal}: crawl did not finish within {timeout} s") from None
-    reader.join(timeout=5)
+    for r in readers:
+        r.join(timeout=10)
+    stdout = "".join(out_chunks)
 
     data = None
     for line in reversed((stdout or "").strip().splitlines()):

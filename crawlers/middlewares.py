@@ -1,4 +1,4 @@
-"""Downloader middlewares: retry with backoff, conditional requests, charset repair."""
+"""Downloader middlewares: allowed domains, retry with backoff, conditional requests, charset repair."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import logging
 import random
 import time
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import charset_normalizer
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+
+from crawlers.discovery import same_site
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -47,6 +51,31 @@ class BackoffRetryMiddleware(RetryMiddleware):
         wait = request.meta.get("nianbao_not_before", 0) - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
+
+
+class AllowedDomainsMiddleware:
+    """Keeps every request, redirects included, on the profile's allowed domains.
+
+    Scrapy's own offsite filter lets ``dont_filter`` requests through, and the spider needs
+    ``dont_filter`` (see ``AnnualReportSpider._request``), so this check does not look at it. The
+    refusal goes to the request's errback and is recorded like any other fault. Exempt: requests
+    marked ``allow_offsite`` (the start URLs) and robots.txt.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("allow_offsite") or request.url.endswith("/robots.txt"):
+            return
+        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
+        if allowed and not same_site(request.url, allowed):
+            raise IgnoreRequest(f"offsite: {urlsplit(request.url).hostname} is not in allowed_domains")
+        return
 
 
 class ConditionalRequestMiddleware:

@@ -49,6 +49,11 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Only allowed domains, redirects included (before robots.txt: an offsite URL is not even asked
+    # about). Replaces Scrapy's offsite filter, which skips dont_filter requests and would refuse the
+    # robots.txt of a start URL's new host.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawlers.middlewares.AllowedDomainsMiddleware": 50,
     # Off: replaced by the backoff variant at the same position.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,

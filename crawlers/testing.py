@@ -100,7 +100,10 @@ class LocalPortal:
                 if r.delay:
                     time.sleep(r.delay)
                 if r.behaviour == "redirect":
-                    self._send(r.status or 302, b"", {"Location": r.headers["Location"]})
+                    # "{other_host}": the same server under another name (an offsite redirect).
+                    port = self.server.server_address[1]
+                    location = r.headers["Location"].replace("{other_host}", f"localhost:{port}")
+                    self._send(r.status or 302, b"", {"Location": location})
                     return
                 if r.behaviour == "error":
                     self._send(r.status, b"<html><body>error</body></html>", {"Content-Type": "text/html"})
@@ -206,6 +209,8 @@ def build_county_portal() -> CountyPortal:
         '<div class="nav"><a href="/">首页</a> <a href="/news/">新闻动态</a> '
         '<a href="/zwgk/">政务公开</a> <a href="/bsfw/">办事服务</a></div>'
         '<ul><li><a href="/news/1.html">县领导调研春耕生产</a></li></ul>'))
+    # The portal moved: the old home redirects to another host name.
+    routes["/old-home"] = Route(status=301, behaviour="redirect", headers={"Location": "http://{other_host}/"})
     routes["/news/"] = page("新闻动态", '<a href="/news/1.html">县领导调研春耕生产</a>')
     routes["/news/1.html"] = page("县领导调研春耕生产", "<p>新闻</p>")
     routes["/bsfw/"] = page("办事服务", "<p>办事</p>")
@@ -273,6 +278,7 @@ def build_county_portal() -> CountyPortal:
         "/zwgk/nb/art/2013/loop.html": "redirect",
         "/uploads/2012/truncated.pdf": "truncated",
         "/uploads/2011/huge.pdf": "too large",
+        "/zwgk/nb/art/2008/away.html": "offsite",
     }
     routes["/private/2017nb.html"] = page("2017", report_text(organ, 2017))
     routes["/zwgk/nb/art/2015/broken.html"] = Route(status=500, behaviour="error")
@@ -283,6 +289,8 @@ def build_county_portal() -> CountyPortal:
                                                    headers={"Location": "/zwgk/nb/art/2013/loop.html"})
     routes["/uploads/2012/truncated.pdf"] = Route(fake_pdf("2012", 5000), "application/pdf", behaviour="truncate")
     routes["/uploads/2011/huge.pdf"] = Route(b"", "application/pdf", behaviour="huge")
+    routes["/zwgk/nb/art/2008/away.html"] = Route(status=302, behaviour="redirect",
+                                                  headers={"Location": "http://{other_host}/nb/2008.html"})
     for k, (p, _) in enumerate(fault_paths.items()):
         year = int(p.split("/")[-2]) if p.split("/")[-2].isdigit() else 2017
         entries[k % 3].append((p, f"{organ}{year}年政府信息公开工作年度报告"))

@@ -7,6 +7,8 @@ The map:
 - ``runner.py``      ``validate()``: builds the GX suites from the catalog, runs one checkpoint, stores each suite's
                      run in ``audit.validation_run`` and rebuilds the static data docs in ``$NIANBAO_HOME/gx/data_docs``.
 - ``results.py``     the plain result objects, ``IntegrityError`` and the log text.
+- ``findings_page.py`` ``data_docs/findings.html``: the failing reports with their numbers (GX shows counts only).
+- ``__main__.py``    ``python -m expectations [--url URL] [--suites ...] [--no-docs]``.
 
 Use::
 
@@ -35,6 +37,7 @@ __all__ = [
     "data_docs_dir",
     "format_summary",
     "log_summary",
+    "recent_runs",
     "validate",
     "validate_and_log",
 ]
@@ -59,6 +62,13 @@ def log_summary(summary: ValidationSummary, logger=None) -> str:
     from expectations.runner import log_summary as _log_summary
 
     return _log_summary(summary, logger)
+
+
+def recent_runs(database_url: str | None = None, *, limit: int = 1) -> list[dict]:
+    """See ``expectations.runner.recent_runs``: the last runs as stored in ``audit.validation_run``."""
+    from expectations.runner import recent_runs as _recent_runs
+
+    return _recent_runs(database_url, limit=limit)
 
 
 def data_docs_dir(home=None):

@@ -21,7 +21,7 @@ Two kinds of suite, as in the US FOIA annual-report validation (errors stop, war
 How the SQL is written (GX substitutes ``{batch}``):
 - GX passes the batch as a subquery. When the query contains a JOIN it inserts ``(subquery)`` and the query
   must alias it (``{batch} AS b``); without a JOIN it inserts ``(subquery) AS subselect`` and the query must
-  *not* alias it. ``tests/expectations/test_catalog.py`` enforces this.
+  *not* alias it. ``tests/expectations/test_gx_catalog.py`` enforces this.
 - No other braces: GX formats the string with ``str.format``.
 - Balance rules read ``staging.fact`` of *current* reports only (``staging.report.is_current``) and skip a
   rule when an operand is missing (NULL = "not printed or not readable", never guessed as 0).
@@ -31,8 +31,7 @@ How the SQL is written (GX substitutes ``{batch}``):
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from expectations import vocabulary as v
 
@@ -64,7 +63,6 @@ class Rule:
     zh: str  # one-line explanation, Chinese
     en: str  # one-line explanation, English
     sql: str
-    requires: tuple[str, ...] = field(default=())  # "schema.table" or "schema.table.column" that must exist
 
     @property
     def kind(self) -> str:
@@ -256,7 +254,7 @@ def _labelled(rule: Rule) -> Rule:
     if not labels:
         return rule
     _, zh, en = labels
-    return Rule(rule.name, rule.suite, rule.table, rule.severity, zh, en, rule.sql, rule.requires)
+    return Rule(rule.name, rule.suite, rule.table, rule.severity, zh, en, rule.sql)
 
 
 def _staging_balance() -> list[Rule]:
@@ -647,7 +645,3 @@ ORDER BY fam.report_id, fam.family""",
 def staging_rules() -> list[Rule]:
     """All staging rules (integrity and balance)."""
     return _staging_integrity() + _staging_balance()
-
-
-def current_year() -> int:
-    return _dt.date.today().year

@@ -56,6 +56,7 @@ SUITE_ALIASES: dict[str, tuple[str, ...]] = {
 DATASOURCE = "nianbao_warehouse"
 CHECKPOINT = "nianbao"
 DOCS_SITE = "nianbao"
+CONNECTION_ENV = "NIANBAO_GX_CONNECTION_STRING"
 KEEP_RUNS = 30  # runs per suite kept in the GX folder and its data docs
 
 
@@ -345,7 +346,9 @@ def _run_checkpoint(
 
     context = _context(home)
     # Recreated every run: the URL may differ (tests, another warehouse) and assets are cheap.
-    datasource = context.data_sources.add_or_update_postgres(DATASOURCE, connection_string=url)
+    # The URL reaches GX through an environment variable, so a password never lands in great_expectations.yml.
+    os.environ[CONNECTION_ENV] = url
+    datasource = context.data_sources.add_or_update_postgres(DATASOURCE, connection_string="${" + CONNECTION_ENV + "}")
     rules_by_name: dict[str, Rule] = {}
     definitions = []
     for suite_name, rules in to_run.items():
@@ -429,6 +432,30 @@ def _suite_notes(suite: str) -> str:
 
 # --------------------------------------------------------------------------------------------------------------
 # audit.validation_run
+
+
+def recent_runs(database_url: str | None = None, *, limit: int = 1) -> list[dict[str, Any]]:
+    """The last ``limit`` validation runs as stored, one dict per suite (newest first): run_at, suite, success,
+    evaluated, failed, run_id, failed_errors, failed_warnings, failed_rows, skipped. For summaries (``make run``)."""
+    engine = sa.create_engine(gx_url(database_url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            if not _table_exists(conn, "audit", "validation_run"):
+                return []
+            rows = conn.execute(sa.text("""
+                WITH runs AS (
+                    SELECT details->>'run_id' AS run_id, max(run_at) AS run_at
+                    FROM audit.validation_run GROUP BY details->>'run_id'
+                    ORDER BY max(run_at) DESC LIMIT :limit)
+                SELECT v.run_at, v.suite, v.success, v.evaluated, v.failed, v.details->>'run_id' AS run_id,
+                       (v.details->>'failed_errors')::int AS failed_errors,
+                       (v.details->>'failed_warnings')::int AS failed_warnings,
+                       (v.details->>'failed_rows')::int AS failed_rows, v.details->>'skipped' AS skipped
+                FROM audit.validation_run AS v JOIN runs ON runs.run_id = v.details->>'run_id'
+                ORDER BY v.run_at DESC, v.suite"""), {"limit": limit}).mappings().all()
+    finally:
+        engine.dispose()
+    return [json_safe(dict(r)) for r in rows]
 
 
 def _store_runs(engine: sa.Engine, summary: ValidationSummary) -> None:

@@ -372,14 +372,15 @@ def _print_summary(data: dict) -> None:
 
 
 def _print_next_steps(url: str) -> None:
+    from expectations import data_docs_dir
+
     from nianbao.paths import DBT_PROJECT_DIR
-    from warehouse.settings import home
 
     out.print("\n[bold]Where to look next[/bold]")
     out.print(f"  psql:             psql '{url}'", soft_wrap=True)
     out.print("  analysts' table:  select * from marts.mart_report_summary;")
     out.print(f"  dbt docs:         {DBT_PROJECT_DIR / 'target' / 'index.html'}  (or: .venv/bin/dbt docs serve --project-dir dbt --profiles-dir dbt)")
-    out.print(f"  GX data docs:     {home() / 'gx' / 'data_docs' / 'local_site' / 'index.html'}")
+    out.print(f"  GX data docs:     {data_docs_dir() / 'index.html'}")
     out.print("  exports:          nianbao export --format parquet --out export/")
 
 

@@ -126,7 +126,9 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
     def total(row):
         return (apps.get(row) or {}).get("total") if row in apps else None
 
-    def group(rows):
+    def group(rows, code):
+        if code in apps:  # the group stated alone (pre-2019 统计表)
+            return total(code)
         if not all(r in apps for r in rows):
             return None
         return _sum([total(r) for r in rows])
@@ -139,9 +141,9 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
         "granted": total("granted"),
         "partially_granted": total("partially_granted"),
         "granted_incl_partial": _sum([total("granted"), total("partially_granted")]) if "granted" in apps else None,
-        "denied": group(DENIED),
-        "unavailable": group(UNAVAILABLE),
-        "rejected": group(REJECTED),
+        "denied": group(DENIED, "denied"),
+        "unavailable": group(UNAVAILABLE, "unavailable"),
+        "rejected": group(REJECTED, "rejected"),
         "other": total("other"),
     }
     for col in COLUMNS[:-1]:

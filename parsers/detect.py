@@ -24,8 +24,8 @@ _EXT = {
     ".html": HTML, ".htm": HTML, ".shtml": HTML, ".xhtml": HTML, ".txt": TEXT, ".pdf": PDF, ".docx": DOCX,
     ".doc": DOC, ".wps": WPS,
 }
-_HTML_SNIFF_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|title)[\s>/]", re.I)
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_HTML_SNIFF_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|title)[\s>/]", re.IGNORECASE)
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16"]
 
 

@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 
 _TITLE_LINE_RE = re.compile(r"((?:19|20)\d{2})\s*年度?.{0,24}?信息公开.{0,12}?(?:年度报告|年报|工作报告)")
+# a title line ends with the report's name (a parenthesised note may follow), not with 编制工作的通知 or a date
+_TITLE_END_RE = re.compile(r"(?:年度报告|年报|工作报告)\s*(?:[(（][^)）]*[)）])?\s*$")
+_BREADCRUMB_RE = re.compile(r"当前位置|您的位置|[>›»]")  # page chrome, not the title
+_LABEL_PREFIX_RE = re.compile(r"^.*[:：>›»|/]")  # 图解：宿迁市…, 首页 > 年报 > 宿迁市… → 宿迁市…
 _QUOTED_TITLE_RE = re.compile(r"《([^》]{2,60}?((?:19|20)\d{2})\s*年度?[^》]{0,24}?(?:年度报告|年报))》")
 _PUBLISHED_TITLE_RE = re.compile(r"(?:公布|发布|公开)([^。,《》]{2,40}?((?:19|20)\d{2})\s*年度?[^。,《》]{0,24}?(?:年度报告|年报))")
 _PERIOD_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。]{0,6}?(?:至|到|-|—|~)\s*(?:((?:19|20)\d{2})\s*年)?\s*12\s*月\s*31\s*日")
@@ -55,7 +59,8 @@ def _find_title(text: str) -> tuple[str, int, int] | None:
     for start, line in _lines(text, 25):
         stripped = line.strip()
         m = _TITLE_LINE_RE.search(stripped)
-        if m and len(stripped) <= 70 and not stripped.startswith(("根据", "按照", "依据", "本报告", "现")):
+        if (m and len(stripped) <= 70 and _TITLE_END_RE.search(stripped) and not _BREADCRUMB_RE.search(stripped)
+                and not stripped.startswith(("根据", "按照", "依据", "本报告", "现", "关于"))):
             lead = line.index(stripped)
             a, b = start + lead, start + lead + len(stripped)
             if (m.start() == 0 and previous is not None and len(previous[1].strip()) <= 40
@@ -72,7 +77,7 @@ def _find_title(text: str) -> tuple[str, int, int] | None:
 
 def _organ_from_prefix(prefix: str, text: str, after: int) -> tuple[str | None, str]:
     """(printed organ part, appended suffix) from a title's prefix."""
-    name = _PAREN_RE.sub("", prefix).strip(" \t\n:：,，、\"'")
+    name = _LABEL_PREFIX_RE.sub("", _PAREN_RE.sub("", prefix)).strip(" \t\n:：,，、\"'")
     name = re.sub(r"\s+", "", name)
     if len(name) < 2 or len(name) > 40:
         return None, ""
@@ -122,6 +127,10 @@ def read_metadata(text: str, meta: dict | None = None) -> Metadata:
         prefix = string[:year_at]
         after = offset + len(string) if offset >= 0 else 0
         organ, suffix = _organ_from_prefix(prefix, text, after)
+        if organ is None and not _LABEL_PREFIX_RE.sub("", prefix).strip():
+            between = re.match(r"\d{4}\s*年度?(.{2,30}?)(?:政府)?信息公开", string[year_at:])
+            if between:
+                organ, suffix = _organ_from_prefix(between.group(1), text, after)
         if organ:
             out.organ = organ + suffix
             out.organ_suffix = suffix

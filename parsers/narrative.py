@@ -40,6 +40,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ]
 ]
 
+_INCLUDES_CARRIED_RE = re.compile(r"\s*\(含[^)]{0,16}?结转")
 _NIL_REVIEW_RE = re.compile(r"(?:未|没有|无)(?:发生|产生|出现)?[^。]{0,30}?行政复议[^。]{0,12}?行政诉讼")
 _NIL_FEES_RE = re.compile(r"(?:不收取任何费用|未收取任何费用|没有收取任何费用|无收费|未收取(?:信息处理)?费)")
 
@@ -103,6 +104,8 @@ def _read_joined(text: str) -> NarrativeResult:
         for m in pattern.finditer(text):
             if key in _NEEDS_APPLICATION_CONTEXT and "申请" not in text[max(0, m.start() - 150) : m.end() + 20]:
                 continue
+            if key == "applications_received" and _INCLUDES_CARRIED_RE.match(text, m.end()):
+                continue  # 收到N件(含上年结转M件): N is new + carried over, which no key means
             break
         else:
             m = None

@@ -38,11 +38,38 @@ def parse_bytes(data: bytes, *, filename: str | None = None, media_type: str | N
             return empty_report(source, problems)
         doc = build_document(pieces, meta)
         doc.problems.extend(problems)
-        return analyze(doc, source)
+        report = analyze(doc, source)
+        if kind == detect.PDF and _tables_unread(report, doc.text):
+            report = _retry_pdf_by_position(data, report, source, problems)
+        return report
     except Exception as exc:  # noqa: BLE001 — the contract: never raise for bad input
         return empty_report(
             source, [_problem("unreadable_document", f"{name} ({kind}) could not be read: {type(exc).__name__}: {exc}"[:500])]
         )
+
+
+def _tables_unread(report: dict, text: str) -> bool:
+    """Table labels are printed but the tables did not come out whole."""
+    if "本年新收" not in text and "行政复议" not in text:
+        return False
+    if report["applications"] is None and "本年新收" in text:
+        return True
+    return any(p["code"] in ("unreadable_value", "ambiguous_split") for p in report["problems"])
+
+
+def _retry_pdf_by_position(data: bytes, first: dict, source: dict, problems: list[dict]) -> dict:
+    """Second reading of a PDF with lines rebuilt from positions; kept if it reads more."""
+    from .extract.pdf import extract_pdf_layout
+
+    doc = build_document(extract_pdf_layout(data), {})
+    doc.problems.extend(problems)
+    second = analyze(doc, source)
+
+    def trouble(r):
+        return sum(p["code"] in ("unreadable_value", "ambiguous_split") for p in r["problems"]) + (
+            r["applications"] is None) * 100
+
+    return second if trouble(second) < trouble(first) else first
 
 
 def _extract(data: bytes, kind: str, name: str):

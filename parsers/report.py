@@ -118,8 +118,8 @@ def analyze(doc: Document, source: dict) -> dict:
 
     checks = application_checks(report["applications"], era, derived)
     checks += review_checks(report["review_litigation"], derived)
-    checks += narrative_checks(report["narrative"], report["applications"] if apps else None,
-                               report["review_litigation"] if review else None, apps is not None or review is not None)
+    printed_tables = apps is not None or review is not None or stats is not None
+    checks += narrative_checks(report["narrative"], report["applications"], report["review_litigation"], printed_tables)
     report["checks"] = checks
     return report
 
@@ -146,7 +146,6 @@ def _apply_statistics(report: dict, stats) -> None:
             rl["review"]["total"] = value
             report["review_litigation"] = rl
             report["provenance"]["review_litigation.review.total"] = where
-            report["narrative"].setdefault("review_total", value)
         elif target.startswith("narrative."):
             key = target.split(".", 1)[1]
             report["narrative"][key] = value

@@ -222,9 +222,9 @@ def check_severity(rule: str) -> str:
     """Severity of a rule name, by its family (longest matching prefix)."""
     best = None
     for fam in CHECK_FAMILIES:
-        if rule == fam.family or rule.startswith(fam.family + "."):
-            if best is None or len(fam.family) > len(best.family):
-                best = fam
+        matches = rule == fam.family or rule.startswith(fam.family + ".")
+        if matches and (best is None or len(fam.family) > len(best.family)):
+            best = fam
     if best is None and rule.startswith("review_litigation."):
         return "error"
     return best.severity if best else "warning"

@@ -104,7 +104,7 @@ def start() -> str:
         return url_for(socket_dir)  # warm path: no import of pgserver, no connection
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_pid_file(pgdata)
+    _remove_stale_lock_files(pgdata)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers); pgserver then uses /tmp, which is fine.
         warnings.simplefilter("ignore")
@@ -120,7 +120,7 @@ def start() -> str:
     return url_for(socket_dir)
 
 
-def _remove_stale_pid_file(pgdata: Path) -> None:
+def _remove_stale_lock_files(pgdata: Path) -> None:
     """Delete lock files whose pid is not a live postgres (left by a crash, a kill -9 or a reboot).
 
     postgres refuses to start while ``postmaster.pid`` or the socket's ``.s.PGSQL.5432.lock`` names a live pid;

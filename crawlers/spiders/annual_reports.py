@@ -21,6 +21,7 @@ import hashlib
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import scrapy
 from parsel import Selector
@@ -82,6 +83,17 @@ def _links_in(selector, urljoin) -> list[tuple[str, str]]:
             text = attr_title
         links.append((urljoin(href), text))
     return links
+
+
+def _embedded_files(response: TextResponse) -> list[tuple[str, str]]:
+    """Files shown in the page rather than linked: <iframe>/<embed>/<object>, and PDF viewers
+    (``viewer.html?file=/uploads/x.pdf``)."""
+    found = []
+    for src in response.css("iframe::attr(src), embed::attr(src), object::attr(data)").getall():
+        url = response.urljoin(src.strip())
+        inner = parse_qs(urlsplit(url).query).get("file")
+        found.append((response.urljoin(unquote(inner[0])) if inner else url, ""))
+    return found
 
 
 def _now() -> str:
@@ -194,8 +206,12 @@ class AnnualReportSpider(scrapy.Spider):
     async def start(self):
         for url in self.start_urls:
             self.seen.add(canonical_url(url))
-            yield self._request(url, role="page", callback=self.parse_page, depth=0, is_start=True,
-                                is_list=False, priority=10)
+            request = self._request(url, role="page", callback=self.parse_page, depth=0, is_start=True,
+                                    is_list=False, priority=10)
+            # A portal that moved (http://www.x.gov.cn → https://www.y.gov.cn/x/) is followed once;
+            # parse_page then adds the new host to the allowed domains.
+            request.meta["allow_offsite"] = True
+            yield request
 
     def _request(self, url: str, *, role: str, callback, referer: str | None = None,
                  link_text: str | None = None, title: str | None = None, depth: int = 0,
@@ -258,6 +274,10 @@ class AnnualReportSpider(scrapy.Spider):
         nb = response.meta["nb"]
         if nb.get("is_start"):
             self.start_successes += 1
+            host = urlsplit(response.url).hostname or ""
+            if host and not same_site(response.url, self.allowed_domains):
+                self.logger.warning("%s: start URL moved to %s; allowing %s", self.portal, response.url, host)
+                self.allowed_domains.append(host.removeprefix("www."))
         if response.status == 304:
             cached = self.state.pages.get(_asked_url(response), {}) if self.state else {}
             links = [tuple(x) for x in cached.get("links", [])]
@@ -371,8 +391,11 @@ class AnnualReportSpider(scrapy.Spider):
             year = year_guess(title)
             if year is not None and year not in self.years:
                 return
-        attachments = [(u, t) for u, t in self._extract_links(response)
-                       if is_attachment_url(u, self.hints.attachment_types)]
+        types = self.hints.attachment_types
+        # A file by its address (…/W0202.docx) or, for download scripts (download.jsp?id=…), by the
+        # name in the link text ("附件：2020年年报.pdf").
+        attachments = [(u, t) for u, t in self._extract_links(response) + _embedded_files(response)
+                       if is_attachment_url(u, types) or is_attachment_url("/" + t.strip(), types)]
         carries_text = self._carries_report_text(response)
         is_report = carries_text or not attachments
         sha = None

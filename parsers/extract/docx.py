@@ -53,10 +53,22 @@ def extract_docx(data: bytes) -> list:
                 out.append("\n")
         return "".join(out)
 
+    w_sdt, w_sdtContent = qn("w:sdt"), qn("w:sdtContent")
+
+    def blocks(parent):
+        """Top-level paragraphs and tables, looking inside content controls (w:sdt)."""
+        for child in parent.iterchildren():
+            if child.tag == w_sdt:
+                content = child.find(w_sdtContent)
+                if content is not None:
+                    yield from blocks(content)
+            else:
+                yield child
+
     pieces: list = []
     lines: list[str] = []
     tables = 0
-    for child in body.iterchildren():
+    for child in blocks(body):
         if child.tag == w_p:
             lines.append(para_text(child))
         elif child.tag == w_tbl:

@@ -23,6 +23,8 @@ _DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "
 _DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "og:release_date", "article:published_time")
 
 
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+_TAG_RE = re.compile(r"<[^>]*>")
 _SPACES_RE = re.compile(r"[ \t\r\f\v]+")
 
 
@@ -74,10 +76,11 @@ def _span(value) -> int:
 
 def extract_html(text: str) -> tuple[list, dict]:
     parser = html.HTMLParser(remove_comments=True, remove_pis=True)
+    text = _XML_DECL_RE.sub("", text, count=1)  # lxml refuses str input that declares an encoding
     try:
         root = html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError):
-        return [text], {}
+    except (etree.LxmlError, ValueError):
+        return [_TAG_RE.sub(" ", text)], {}
     meta = _page_meta(root)
     body = root.find("body")
     start = body if body is not None else root

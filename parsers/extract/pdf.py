@@ -1,8 +1,10 @@
-"""PDF → text through its text layer (pdfium, the C library pdfplumber itself ships; pdfplumber as fallback).
+"""PDF → text through its text layer.
 
-The text comes out line by line with cells separated by spaces, which the space-separated and PDF-layout
-readers handle (wrapped labels, footers, vertical row headers). A PDF whose pages carry no text is an
-image scan: the caller reports `needs_ocr` and reads nothing.
+First pdfium (the C library pdfplumber itself ships: fast, text in content-stream order). When that order
+does not give readable tables, `extract_pdf_layout` rebuilds lines from character positions with
+pdfplumber (slower, reading order by position). The text comes out line by line with cells separated by
+spaces, which the space-separated and PDF-layout readers handle (wrapped labels, footers, vertical row
+headers). A PDF whose pages carry no text is an image scan: the caller reports `needs_ocr`.
 """
 
 from __future__ import annotations
@@ -37,3 +39,14 @@ def _pdfium_pages(data: bytes) -> list[str]:
         return out
     finally:
         pdf.close()
+
+
+def extract_pdf_layout(data: bytes) -> list[str]:
+    """Text rebuilt line by line from character positions (pdfplumber)."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [(page.extract_text(x_tolerance=1.5) or "") for page in pdf.pages[:MAX_PAGES]]
+    return ["\n".join(pages)]

@@ -68,6 +68,7 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
     order: list[str] = []
     current: str | None = None
     after_other = False
+    overflow: set[str] = set()
     gap = 0
     i = start
     end = start
@@ -102,10 +103,21 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
         if len(cells) < NCOL:
             cells.append(tok)
             end = i
+        elif tok.kind == "num":
+            overflow.add(current)  # more numbers than columns: the layout is not the one we know
         if current == "carried_forward" and len(cells) >= NCOL:
             break
     result = ApplicationsResult(rows={}, end_index=end)
     result.has_2021_rows = any(c in collected for c in OTHER_SUBROWS)
+    empty_rows = [c for c in order if c not in GROUP_ROWS and c != "other" and not collected[c]]
+    if len(empty_rows) >= 5:
+        # labels without their numbers (e.g. a PDF whose text layer lists the labels first, then the
+        # numbers column by column): whatever follows the last label is not its row, so nothing is read
+        result.rows = {c: dict.fromkeys(COLUMNS) for c in order if c not in GROUP_ROWS}
+        result.problems.append(_problem(
+            "unreadable_value", f"table 三: {len(empty_rows)} row labels without numbers; layout not understood",
+            "applications"))
+        return result
     runs: dict[str, str] = {}
     for code in order:
         if code in GROUP_ROWS:
@@ -114,6 +126,10 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
         row = {c: None for c in COLUMNS}
         result.rows[code] = row
         nums = [t for t in cells if t.kind == "num"]
+        if code in overflow:
+            result.problems.append(_problem(
+                "unreadable_value", f"row {code}: more than {NCOL} numbers; columns cannot be told apart", f"applications.{code}"))
+            continue
         if len(cells) == NCOL:
             for col, tok in zip(COLUMNS, cells):
                 if tok.kind == "num":
@@ -186,19 +202,20 @@ def _resolve_runs(result: ApplicationsResult, runs: dict[str, str]) -> None:
 
 def _column_rules_hold(rows: dict[str, dict]) -> bool:
     """Balance and outcome sums, for every column where all values are known (unknown: no constraint)."""
-    outcome_rows = [r for r in rows if r in LEAF_ROWS_2019 or r in OTHER_SUBROWS or r == "other"]
-    if "other" in rows and any(r in rows for r in OTHER_SUBROWS):
-        outcome_rows = [r for r in outcome_rows if r != "other"]
+    # the outcome rule only when every outcome row was printed: a partial sum proves nothing
+    if all(r in rows for r in OTHER_SUBROWS):
+        outcome_rows = LEAF_ROWS_2019 + OTHER_SUBROWS
+    else:
+        outcome_rows = LEAF_ROWS_2019 + ["other"]
+    complete = all(r in rows for r in outcome_rows)
     for col in COLUMNS:
-        def v(r):
-            return rows.get(r, {}).get(col)
-
-        a, b, t, f = v("new_received"), v("carried_over"), v("total_processed"), v("carried_forward")
+        a, b, t, f = (rows.get(r, {}).get(col) for r in ("new_received", "carried_over", "total_processed", "carried_forward"))
         if None not in (a, b, t, f) and a + b != t + f:
             return False
-        outs = [v(r) for r in outcome_rows]
-        if t is not None and outs and None not in outs and sum(outs) != t:
-            return False
+        if complete and t is not None:
+            outs = [rows[r].get(col) for r in outcome_rows]
+            if None not in outs and sum(outs) != t:
+                return False
     return True
 
 

@@ -26,14 +26,10 @@ class ProactiveResult:
     measures_seen: set[str] = field(default_factory=set)
 
 
-def _is_block_caption(text: str) -> bool:
-    key = label_key(text)
-    return key.startswith("第二十条") or key == "信息内容"
-
-
 def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveResult | None:
     start = next(
-        (i for i, t in enumerate(tokens[:stop]) if t.kind == "text" and label_key(t.text).startswith("第二十条第")),
+        (i for i, t in enumerate(tokens[:stop])
+         if t.kind == "text" and label_key(t.text).startswith(("第二十条第", "信息内容"))),
         None,
     )
     if start is None:
@@ -57,8 +53,8 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
         if key.startswith("第二十条"):
             header, in_header, gap = [], True, 0
             continue
-        if key == "信息内容":
-            header, in_header, gap = [], True, 0
+        if key.startswith("信息内容"):
+            header, in_header, gap = [tok.text[4:]] if len(key) > 4 else [], True, 0
             continue
         item = classify_proactive_item(tok.text)
         if item is None:

@@ -43,7 +43,11 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
         return None
     cells: list[Token] = []
     started = False
+    overflow = False
     for tok in tokens[anchor + 1 : anchor + 400]:
+        if len(cells) >= NCELLS:
+            overflow = tok.kind == "num"  # a 16th number: not the layout we know
+            break
         if tok.kind == "num":
             started = True
             cells.append(tok)
@@ -52,12 +56,13 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
                 cells.append(tok)
         elif started:
             break
-        if len(cells) >= NCELLS:
-            break
     result = ReviewResult(groups={g: {m: None for m in REVIEW_MEASURE_CODES} for g in REVIEW_GROUP_CODES})
     slots = [(g, m) for g in REVIEW_GROUP_CODES for m in REVIEW_MEASURE_CODES]
     nums = [t for t in cells if t.kind == "num"]
-    if len(cells) == NCELLS:
+    if overflow:
+        result.problems.append({"severity": "warning", "code": "unreadable_value", "field": "review_litigation",
+                                "message": f"table 四: more than {NCELLS} numbers in its data row"})
+    elif len(cells) == NCELLS:
         for (g, m), tok in zip(slots, cells):
             if tok.kind == "num":
                 result.groups[g][m] = parse_count(tok.text)

@@ -11,7 +11,7 @@ cells are left null with an `ambiguous_split` problem — never picked.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 MAX_CANDIDATES = 2000
 
@@ -72,7 +72,7 @@ def row_splits(digits: str) -> list[tuple[int, ...]]:
 def group_splits(digits: str, groups: int = 3) -> list[tuple[int, ...]]:
     """Table 四 row: `groups` groups of 结果维持·结果纠正·其他结果·尚未审结·总计."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def rec(start: int, left: int) -> tuple[tuple[int, ...], ...]:
         if left == 0:
             return ((),) if start == len(digits) else ()

@@ -48,7 +48,7 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
     for i, tok in enumerate(tokens):
         if tok.kind != "text":
             continue
-        key = label_key(tok.text)
+        key = re.sub(r"^其中\d*", "", label_key(tok.text))  # 其中：1.同意公开答复数
         if len(key) > 30:
             continue
         for target, pattern in STAT_ROWS:
@@ -57,6 +57,8 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
             for nxt in tokens[i + 1 : i + 4]:
                 if nxt.kind == "num" and nxt.glued and has_cumulative:
                     break  # 本年度 and 历年累计 run together: no rule tells where one ends
+                if nxt.kind == "blank":
+                    break  # 本年度 left empty: never take the 历年累计 cell after it
                 if nxt.kind == "num":
                     value = parse_count(nxt.text)
                     if value is not None:

@@ -151,6 +151,19 @@ def test_year_filter(county, tmp_path):
     assert stats.skipped_year > 0
 
 
+def test_a_moved_start_url_is_followed(county, tmp_path):
+    profile = tmp_path / "moved.yaml"
+    profile.write_text(f"name: moved\nstart_urls: ['{county['url']}/old-home']\nallowed_domains: [127.0.0.1]\n",
+                       encoding="utf-8")
+    stats = run_crawl(str(profile), output_dir=tmp_path / "o", throttle=False, settings=FAST)
+    urls = [r["url"] for r in _manifest(tmp_path / "o")]
+    assert all(u.startswith("http://localhost:") for u in urls)
+    paths = {u.split("/", 3)[3] for u in urls}
+    assert {"/" + p for p in paths} >= county["site"].report_paths  # (+ the 2024 report if added above)
+    assert "/" + county["site"].forbidden_path.lstrip("/") not in {"/" + p for p in paths}
+    assert stats.documents_fetched == len(urls)
+
+
 def test_unreachable_start_url_is_a_clear_error(tmp_path):
     profile = tmp_path / "dead.yaml"
     # Port 9 (discard) is closed on the test machine: connection refused at once.

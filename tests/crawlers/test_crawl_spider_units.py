@@ -40,3 +40,13 @@ def test_fault_descriptions():
 
     assert describe_failure(Failure(IgnoreRequest("Forbidden by robots.txt")))[0] == "forbidden by robots.txt"
     assert "redirect" in describe_failure(Failure(IgnoreRequest("max redirections reached")))[0]
+
+
+def test_files_shown_in_a_viewer_are_attachments():
+    from crawlers.spiders.annual_reports import _embedded_files
+
+    html = ('<html><body><iframe src="/pdfjs/web/viewer.html?file=%2Fuploads%2F2020nb.pdf"></iframe>'
+            '<embed src="files/2019.pdf"></body></html>')
+    response = HtmlResponse("http://x.gov.cn/art/1.html", body=html.encode(), encoding="utf-8")
+    urls = [u for u, _ in _embedded_files(response)]
+    assert urls == ["http://x.gov.cn/uploads/2020nb.pdf", "http://x.gov.cn/art/files/2019.pdf"]

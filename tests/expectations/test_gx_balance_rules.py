@@ -3,21 +3,10 @@ here; test_gx_validate.py runs the same SQL through GX)."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
-from conftest import SEED_000, SEED_003, copy_report
-from psycopg.rows import dict_row
+from gx_fixtures import SEED_000, SEED_003, breaking, copy_report
 
 from expectations import catalog
-
-
-def breaking(wh, name: str, rules=None) -> list[dict]:
-    """The rows the rule ``name`` lists as breaking it, with ``{batch}`` read as the suite's whole table."""
-    rule = next(r for r in (rules or catalog.staging_rules()) if r.name == name)
-    _, schema, table = catalog.SUITES[rule.suite]
-    with psycopg.connect(wh.url, row_factory=dict_row) as conn:
-        return conn.execute(rule.sql.replace("{batch}", f"{schema}.{table}")).fetchall()
-
 
 BALANCE_RULES = [r.name for r in catalog.staging_rules() if r.suite == catalog.STAGING_BALANCE]
 

@@ -109,3 +109,18 @@ def test_severities_agree_with_the_parsers_check_families():
         if rule.suite == catalog.STAGING_BALANCE:
             sample = {"review_litigation.sum": "review_litigation.review_sum"}.get(rule.name, rule.name + ".total")
             assert check_severity(sample) == rule.severity, rule.name
+
+
+def test_gx_history_is_pruned_to_the_newest_runs(tmp_path):
+    import os
+
+    from expectations.runner import _prune_history
+
+    for base in ("uncommitted/validations", "data_docs/validations"):
+        for i in range(5):
+            run = tmp_path / base / "staging_balance" / f"run{i}"
+            run.mkdir(parents=True)
+            os.utime(run, (1_000_000 + i, 1_000_000 + i))
+    _prune_history(tmp_path, keep=2)
+    for base in ("uncommitted/validations", "data_docs/validations"):
+        assert sorted(p.name for p in (tmp_path / base / "staging_balance").iterdir()) == ["run3", "run4"]

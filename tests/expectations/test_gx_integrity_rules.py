@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SEED_000, copy_report
-from test_gx_balance_rules import breaking
+from gx_fixtures import SEED_000, breaking, copy_report
 
 from expectations import catalog
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DBT_SHAPE, SEED_000, SEED_003, copy_report
-from test_gx_balance_rules import breaking
+from gx_fixtures import DBT_SHAPE, SEED_000, SEED_003, breaking, copy_report
 
 from expectations import catalog
 

@@ -8,9 +8,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import SEED_000, SEED_003, copy_report
+from gx_fixtures import SEED_000, SEED_003, copy_report
 
-from expectations import IntegrityError, catalog, log_summary, validate
+from expectations import IntegrityError, catalog, log_summary, recent_runs, validate
 
 N_STAGING_INTEGRITY = sum(1 for r in catalog.staging_rules() if r.suite == catalog.STAGING_INTEGRITY)
 N_STAGING_BALANCE = sum(1 for r in catalog.staging_rules() if r.suite == catalog.STAGING_BALANCE)
@@ -35,6 +35,9 @@ def test_seed_000_passes_every_rule_runs_are_stored_and_docs_built(wh, tmp_path)
     assert details["staging_balance"]["run_id"] == summary.run_id
     assert "does not exist" in details["marts_integrity"]["skipped"]
     assert {r["rule"] for r in details["staging_balance"]["rules"]} >= {"applications.balance", "cross_year"}
+    last = recent_runs(wh.url)
+    assert {r["suite"] for r in last} == set(catalog.SUITES) and {r["run_id"] for r in last} == {summary.run_id}
+    assert all(r["failed_rows"] == 0 for r in last)
 
     # static data docs where `make run` points, with each rule's severity and zh/en explanation
     index = tmp_path / "gx" / "data_docs" / "index.html"
@@ -139,3 +142,13 @@ def test_summary_as_dict_is_json_for_xcom(wh, tmp_path):
     page = (tmp_path / "gx" / "data_docs" / "findings.html").read_text(encoding="utf-8")
     assert "narrative.unavailable" in page and "淮北市人民政府办公室" in page
     assert "findings.html" in (tmp_path / "gx" / "data_docs" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_password_is_written_to_the_gx_folder(wh, tmp_path):
+    wh.load(SEED_000)
+    url = wh.url.replace("postgres@", "postgres:not-a-real-secret@")  # trust auth ignores the password
+    summary = validate(url, suites="staging_balance", home=tmp_path, build_docs=False, log_results=False)
+    assert summary.success and summary.suite("staging_balance").evaluated == N_STAGING_BALANCE
+    for path in (tmp_path / "gx").rglob("*"):
+        if path.is_file() and path.suffix in (".yml", ".json"):
+            assert "not-a-real-secret" not in path.read_text(encoding="utf-8"), path

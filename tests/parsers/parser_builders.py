@@ -109,9 +109,7 @@ def applications_docx(apps: dict, review: dict, title: str, prose: list[str]) ->
     for r, (group, sub, code) in enumerate(LAYOUT_2019, start=3):
         if sub is None:
             table.cell(r, 0).merge(table.cell(r, 2)).text = group
-        elif sub.startswith("（") and group is None:
-            table.cell(r, 1).merge(table.cell(r, 2)).text = sub
-        elif group == "三、本年度办理结果":
+        elif sub.startswith("（") and group is None or group == "三、本年度办理结果":
             table.cell(r, 1).merge(table.cell(r, 2)).text = sub
         else:
             table.cell(r, 2).text = sub
@@ -171,5 +169,28 @@ def image_only_pdf() -> bytes:
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
     c.rect(100, 100, 300, 300, fill=1)
     c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def column_order_pdf(apps: dict, title: str) -> bytes:
+    """Table 三 drawn labels first, then the numbers column by column: the text layer's order is not the
+    reading order (as in some PDF producers); only positions tell the rows apart."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.setFont("STSong-Light", 8)
+    c.drawString(30, 820, title)
+    ys = [790 - 14 * i for i in range(len(LAYOUT_2019))]
+    for (group, sub, _code), y in zip(LAYOUT_2019, ys):
+        c.drawString(20, y, (sub or group)[:16])
+    for j, col in enumerate(COLS):
+        for (_g, _s, code), y in zip(LAYOUT_2019, ys):
+            c.drawString(260 + 40 * j, y, cell_text(apps[code][col]))
     c.save()
     return buf.getvalue()

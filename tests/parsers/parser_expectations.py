@@ -15,9 +15,25 @@ _VALIDATOR = jsonschema.Draft202012Validator(schema())
 
 
 def check_schema(report: dict) -> dict:
+    """The report validates against parsers/report.schema.json and every number in it is traceable."""
     errors = sorted(_VALIDATOR.iter_errors(report), key=str)
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    assert_traceable(report)
     return report
+
+
+def assert_traceable(report: dict) -> None:
+    """Every number given was read (a provenance entry) or derived (a derived_value problem naming it)."""
+    derived = {p.get("field") for p in report["problems"] if p["code"] == "derived_value"}
+    for table in ("applications", "review_litigation", "proactive"):
+        for row, cols in (report[table] or {}).items():
+            for col, value in cols.items():
+                field = f"{table}.{row}.{col}"
+                if value is not None:
+                    assert field in report["provenance"] or field in derived or f"{table}.{row}" in derived, field
+    for key, value in report["narrative"].items():
+        if value is not None:
+            assert f"narrative.{key}" in report["provenance"], key
 
 
 def parse(data: bytes | str, filename: str = "doc.txt", **kw) -> dict:

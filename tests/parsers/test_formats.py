@@ -8,6 +8,7 @@ from parser_builders import (
     LAYOUT_2019,
     applications_docx,
     applications_html,
+    column_order_pdf,
     image_only_pdf,
     page_html,
     review_html,
@@ -95,6 +96,12 @@ def test_pdf_text_layer():
     assert r["review_litigation"] == SEED_000_REVIEW
 
 
+def test_pdf_whose_text_order_is_not_reading_order():
+    # the text layer lists all labels, then the numbers column by column: read by position instead
+    r = parse(column_order_pdf(SEED_000_APPLICATIONS, TITLE), "columns.pdf")
+    assert r["applications"] == SEED_000_APPLICATIONS
+
+
 def test_pdf_without_text_layer_needs_ocr():
     r = parse(image_only_pdf(), "scan.pdf")
     assert [p["code"] for p in r["problems"]] == ["needs_ocr"]
@@ -107,3 +114,28 @@ def test_doc_without_libreoffice_is_unsupported(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     r = parse(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.doc")
     assert [p["code"] for p in r["problems"]] == ["unsupported_format"]
+
+
+def test_page_laid_out_in_a_table_reads_the_inner_table():
+    inner = applications_html(SEED_000_APPLICATIONS)
+    html = page_html(TITLE, "宿迁市人民政府", [], f"<table><tr><td>导航</td><td>{''.join(PROSE)}{inner}</td></tr></table>")
+    r = parse(html, "layout.html")
+    assert r["applications"] == SEED_000_APPLICATIONS
+
+
+def test_dash_cells_are_empty_not_skipped():
+    apps = copy.deepcopy(SEED_000_APPLICATIONS)
+    html = applications_html(apps).replace("<td>13</td>", "<td>—</td>", 1)  # denied_state_secret 自然人
+    r = parse(page_html(TITLE, "", PROSE, html), "p.html")
+    assert r["applications"]["denied_state_secret"]["natural_person"] is None
+    assert r["applications"]["denied_state_secret"]["total"] == 13
+    assert r["applications"]["denied_law_prohibited"] == apps["denied_law_prohibited"]
+
+
+def test_more_numbers_than_columns_is_unreadable_not_shifted():
+    text = ("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 5 1 0 0 0 0 1 6\n"
+            "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n（一）予以公开 5 1 0 0 0 0 6\n（七）总计 5 1 0 0 0 0 6\n")
+    r = parse(text)
+    assert set(r["applications"]["new_received"].values()) == {None}
+    assert r["applications"]["granted"]["total"] == 6
+    assert "unreadable_value" in {p["code"] for p in r["problems"]}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from parsers import PARSER_VERSION, parse_file
-
 from parser_expectations import (
     SEED_000_APPLICATIONS,
     SEED_000_PROACTIVE,
@@ -14,6 +12,8 @@ from parser_expectations import (
     check_schema,
     seed_path,
 )
+
+from parsers import PARSER_VERSION, parse_file
 
 
 def failed(report: dict) -> set[str]:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from parser_builders import LAYOUT_2019
-from parser_expectations import COLS, SEED_000_APPLICATIONS, SEED_000_REVIEW, parse, rows
+from parser_expectations import (
+    COLS,
+    SEED_000_APPLICATIONS,
+    SEED_000_REVIEW,
+    parse,
+    rows,
+)
 
 HEAD = "宿迁市2020年政府信息公开工作年度报告\n宿迁市人民政府\n三、收到和处理政府信息公开申请情况\n"
 REVIEW_HEAD = "四、政府信息公开行政复议、行政诉讼情况\n行政复议  行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉\n"
@@ -37,7 +44,7 @@ def test_labels_broken_by_spaces():
 
 
 def test_typos_in_labels_still_match():
-    text = HEAD + "\n".join([
+    text = HEAD + "\n".join([  # noqa: FLY002
         "一、本年新收到政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
         "二、上年结转政府信息公开数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
         "(三)不予公开 | 3.危机“三安全一稳定” | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
@@ -78,11 +85,11 @@ def test_run_together_ambiguous_split_is_null_never_picked():
 
 
 def test_run_together_resolved_by_column_rules():
-    # granted alone is ambiguous (1|10… or 11|0…); (七) = sum of outcome rows, printed with separators, decides
-    text = HEAD + "一、本年新收政府信息公开申请数量 11 0 0 0 0 0 11\n二、上年结转政府信息公开申请数量0000000\n（一）予以公开110000011\n（二）部分公开0000000\n（七）总计 11 0 0 0 0 0 11\n四、结转下年度继续办理0000000\n"
+    # (七) alone is ambiguous (1|10… or 11|0…); the printed balance 一 + 二 = (七) + 四 decides
+    text = HEAD + "一、本年新收政府信息公开申请数量 11 0 0 0 0 0 11\n二、上年结转政府信息公开申请数量0000000\n（一）予以公开 11 0 0 0 0 0 11\n（七）总计110000011\n四、结转下年度继续办理0000000\n"
     r = parse(text)
-    assert r["applications"]["new_received"] == dict(zip(COLS, [11, 0, 0, 0, 0, 0, 11]))
-    assert r["applications"]["granted"] == dict(zip(COLS, [11, 0, 0, 0, 0, 0, 11]))
+    assert r["applications"]["total_processed"] == dict(zip(COLS, [11, 0, 0, 0, 0, 0, 11]))
+    assert not [p for p in r["problems"] if p["code"] == "ambiguous_split"]
 
 
 def test_run_together_review_row():
@@ -252,7 +259,7 @@ def test_pre2019_statistics_table():
     assert a["total_processed"]["total"] == 498
     assert (a["granted"]["total"], a["partially_granted"]["total"], a["denied"]["total"]) == (115, 120, 166)
     assert r["review_litigation"]["review"]["total"] == 1
-    assert r["narrative"]["litigation_total"] == 7
+    assert r["narrative"]["litigation_total"] == 7  # 行政诉讼数: no table cell means direct + after review
     assert r["narrative"]["proactive_items_published"] == 928
 
 
@@ -282,3 +289,58 @@ def test_fullwidth_digits_invisible_chars_and_word_markup():
 
 def test_derived_rows_are_rows():
     assert rows({"granted": [1, 0, 0, 0, 0, 0, 1]})["granted"]["total"] == 1
+
+
+def test_prose_against_tables():
+    table = "\n".join(
+        _row_label(g, s) + " " + " ".join(str(SEED_000_APPLICATIONS[c][k]) for k in COLS) for g, s, c in LAYOUT_2019)
+    prose = ("本年度共收到政府信息公开申请1062件，其中自然人申请1016件、法人或其他组织申请46件；上年结转11件。"
+             "予以公开504件，部分公开49件，不予公开36件，无法提供339件，不予处理31件，其他处理130件。"
+             "被申请行政复议34件，提起行政诉讼25件。\n")
+    r = parse(HEAD + prose + table + "\n" + REVIEW_HEAD + _review_line())
+    n = r["narrative"]
+    assert (n["applications_received"], n["applications_carried_over"], n["other"]) == (1062, 11, 130)
+    assert n["applications_received_natural_person"] == 1016 and n["applications_received_legal_person"] == 46
+    assert {c["rule"] for c in r["checks"] if c["ok"] is False} == {"narrative.other", "narrative.litigation_total"}
+    ok = {c["rule"] for c in r["checks"] if c["ok"] is True}
+    assert {"narrative.applications_received", "narrative.review_total", "narrative.denied",
+            "narrative.applications_received_legal_person"} <= ok
+
+
+def test_received_including_carried_over_is_not_received():
+    r = parse("2020年，共收到政府信息公开申请25件（含上年结转2件）。\n")
+    assert "applications_received" not in r["narrative"]
+
+
+def _seed_000() -> str:
+    from parser_expectations import seed_path
+
+    return seed_path("000").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda t: t.replace("\t", ""),  # one cell per line without the tab
+        lambda t: t.replace("\n", "\r\n"),  # Windows line ends
+        lambda t: t.translate(str.maketrans("0123456789", "０１２３４５６７８９")),  # full-width digits
+        lambda t: t.replace("\t", "\u00a0"),  # NBSP instead of tabs
+    ],
+    ids=["no_tabs", "crlf", "fullwidth_digits", "nbsp"],
+)
+def test_seed_000_export_variants(variant):
+    from parser_expectations import SEED_000_PROACTIVE
+
+    r = parse(variant(_seed_000()))
+    assert r["applications"] == SEED_000_APPLICATIONS
+    assert r["review_litigation"] == SEED_000_REVIEW
+    assert r["proactive"] == SEED_000_PROACTIVE
+
+
+def test_big5_traditional_without_declaration():
+    from parser_expectations import seed_path
+
+    data = seed_path("004").read_text(encoding="utf-8").encode("big5", errors="replace")
+    r = parse(data)
+    assert (r["organ"], r["script"], r["narrative"]["applications_received"]) == ("江苏省人民政府", "traditional", 30513)
+    assert "encoding_guessed" in {p["code"] for p in r["problems"]}

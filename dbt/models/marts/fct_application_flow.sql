@@ -6,6 +6,7 @@
     pre_hook="{{ delete_reports_to_rebuild('report_parsed_at') }}",
     indexes=[{'columns': ['report_key']}, {'columns': ['report_parsed_at']}],
 ) }}
+-- depends_on: {{ ref('int_report_documents_deduplicated') }}  (read by the pre-hook: the reports to rebuild)
 -- Applications received, carried over, processed and carried forward.
 -- Grain: report × applicant type. received + carried_over = processed + carried_forward when the report
 -- balances (fct_rule_findings lists the ones that do not). Incremental: see macros/incremental_reports.sql.

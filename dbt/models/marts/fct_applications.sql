@@ -6,6 +6,7 @@
     pre_hook="{{ delete_reports_to_rebuild('report_parsed_at') }}",
     indexes=[{'columns': ['report_key']}, {'columns': ['report_parsed_at']}],
 ) }}
+-- depends_on: {{ ref('int_report_documents_deduplicated') }}  (read by the pre-hook: the reports to rebuild)
 -- How each report's applications were handled (table 三, rows （一）–（六）).
 -- Grain: report × outcome × applicant type. Both levels of the outcome hierarchy can be present:
 -- a 2019/2021 table prints reasons (denied_state_secret …), a pre-2019 table or prose prints only the

@@ -6,6 +6,7 @@
     pre_hook="{{ delete_reports_to_rebuild('context_parsed_at') }}",
     indexes=[{'columns': ['report_key']}, {'columns': ['context_parsed_at']}],
 ) }}
+-- depends_on: {{ ref('int_report_documents_deduplicated') }}  (read by the pre-hook: the reports to rebuild)
 -- One row per breached rule per report: the parser's arithmetic checks and the warehouse's cross-year rule
 -- (int_rule_findings), with the numbers compared. Nothing is corrected: a government's numbers are
 -- reported as printed and each broken rule becomes a finding.

@@ -1,0 +1,36 @@
+"""Organ, year, title and publication date from the title and the text (never the publication year)."""
+
+from __future__ import annotations
+
+import pytest
+from parser_expectations import parse
+
+
+@pytest.mark.parametrize(
+    ("text", "organ", "year"),
+    [
+        ("宿迁市2020年政府信息公开工作年度报告\n宿迁市人民政府\n（2021年3月9日）", "宿迁市人民政府", 2020),
+        ("江苏省2020年政府信息公开工作年度报告\n正文", "江苏省人民政府", 2020),
+        ("淮北市人民政府办公室（外事办公室）\n2020年政府信息公开工作年度报告\n", "淮北市人民政府办公室", 2020),
+        ("宿迁市政务服务管理办公室2017年度政府信息公开年度报告\n", "宿迁市政务服务管理办公室", 2017),
+        ("沈阳市苏家屯区2020年政府信息公开工作年度报告\n", "沈阳市苏家屯区人民政府", 2020),
+        ("2021年度某某县政府信息公开工作年度报告\n", "某某县人民政府", 2021),
+        ("当前位置：首页 > 年报 > 宿迁市2020年政府信息公开工作年度报告\n宿迁市2020年政府信息公开工作年度报告\n",
+         "宿迁市人民政府", 2020),
+        ("现发布《江苏省二〇二〇年政府信息公开工作年度报告》。", "江苏省人民政府", 2020),
+    ],
+)
+def test_organ_and_year(text, organ, year):
+    r = parse(text)
+    assert (r["organ"], r["year"]) == (organ, year)
+
+
+def test_year_from_statistics_period_not_publication_date():
+    r = parse("本报告所列数据统计期限从2020年1月1日到12月31日止。\n发布日期：2021-01-29\n")
+    assert (r["year"], r["publication_date"]) == (2020, "2021-01-29")
+    assert r["organ"] is None and "organ_not_found" in {p["code"] for p in r["problems"]}
+
+
+def test_a_notice_about_reports_is_not_a_report_title():
+    r = parse("关于做好2020年政府信息公开工作年度报告编制发布工作的通知\n各区县：\n")
+    assert r["title"] is None and r["organ"] is None
