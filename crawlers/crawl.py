@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = build_settings(profile, database_url=args.database_url, output_dir=args.output,
                               throttle=not args.no_throttle, state_dir=args.state_dir,
                               overrides=_parse_set(args.set))
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(AnnualReportSpider)
     # The spider loads the profile itself (by path, so the subprocess sees what we validated).
     process.crawl(crawler, profile=profile.source_path or args.profile, years=args.years)

@@ -17,8 +17,8 @@ USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; open data on gov
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16  # across portals in one process (one portal per process in practice)
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 1.0  # seconds between requests to one site, randomised 0.5–1.5×
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one site…
+DOWNLOAD_DELAY_JITTER = 0.5  # …randomised ±50%, so our requests do not beat like a clock
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -81,4 +81,5 @@ NIANBAO_MAX_LIST_PAGES = 500
 NIANBAO_MAX_NAV_PAGES = 300  # disclosure-area pages followed (not list pages)
 
 LOG_LEVEL = "WARNING"
+LOG_INSTALL_ROOT_HANDLER = True
 FEED_EXPORT_ENCODING = "utf-8"

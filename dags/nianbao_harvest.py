@@ -43,7 +43,7 @@ def _dbt_task_group():
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 
-    from nianbao.steps import dbt_executable, export_warehouse_env
+    from nianbao.steps import export_warehouse_env
 
     return DbtTaskGroup(
         group_id="dbt",
@@ -57,13 +57,14 @@ def _dbt_task_group():
             target_name="warehouse",
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
-        execution_config=ExecutionConfig(dbt_executable_path=dbt_executable()),
+        # dbt's Python API in the worker process: no interpreter start-up per model
+        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
             # one `dbt build` per model: its run and its tests in one task, half the invocations
             test_behavior=TestBehavior.BUILD,
-            invocation_mode=InvocationMode.DBT_RUNNER,
-            dbt_executable_path=dbt_executable(),
+            # a test on two models (relationships) runs once both are built, as its own task
+            should_detach_multiple_parents_tests=True,
         ),
         operator_args={
             "install_deps": False,

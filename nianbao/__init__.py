@@ -5,3 +5,7 @@
 """
 
 __version__ = "0.1.0"
+
+from nianbao import telemetry as _telemetry
+
+_telemetry.disable()  # before cosmos, dbt or GX can be imported through this package

@@ -35,7 +35,7 @@ def _fmt(v):
     return "null" if v is None else (str(round(v, 6)) if isinstance(v, float) else str(v))
 
 
-def application_checks(apps: dict | None, era: str, derived: set[str]) -> list[dict]:
+def application_checks(apps: dict | None, derived: set[str]) -> list[dict]:
     if not apps:
         return []
     out: list[dict] = []
@@ -73,7 +73,8 @@ def application_checks(apps: dict | None, era: str, derived: set[str]) -> list[d
             f"总计 {_fmt(total)}; sum of applicant columns {_fmt(s)}", s, total, f"applications.{row}.total",
         ))
     if "total_processed" in apps and any(r in apps for r in LEAF_ROWS_2019):
-        has_subrows = era == "2021" or any(r in apps for r in OTHER_SUBROWS)
+        # by the rows printed, not the era: hybrids print a 2019 table 三 in a 2021 report
+        has_subrows = any(r in apps for r in OTHER_SUBROWS)
         outcome_rows = LEAF_ROWS_2019 + (OTHER_SUBROWS if has_subrows else ["other"])
         for col in COLUMNS:
             parts = [cell(r, col) for r in outcome_rows]

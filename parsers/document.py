@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from .normalize import normalize_document
 from .tokens import Token, tokenize_cell, tokenize_text
 
+# a cell's text on one line of the layout: its own line breaks, tabs and pipes would read as cell borders
+_FLATTEN = str.maketrans({"\n": " ", "\t": " ", "|": " ", "\r": " "})
+
 
 @dataclass
 class Grid:
@@ -46,7 +49,7 @@ def build_document(pieces: list[str | Grid], meta: dict | None = None) -> Docume
                 elif last_row is not None:
                     parts.append("\t")
                     pos += 1
-                flat = text.replace("\n", " ").replace("\t", " ").replace("|", " ")
+                flat = text.translate(_FLATTEN)
                 spans.append((pos, pos + len(flat), (piece, row, col)))
                 parts.append(flat)
                 pos += len(flat)

@@ -40,7 +40,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ]
 ]
 
-_INCLUDES_CARRIED_RE = re.compile(r"\s*\(含[^)]{0,16}?结转")
+_INCLUDES_CARRIED_RE = re.compile(r"\s*(?:\(含[^)]{0,16}?结转|[,，;；]?\s*其中(?:上一?年度?|(?:19|20)\d{2}年度?)结转)")
 _NIL_REVIEW_RE = re.compile(r"(?:未|没有|无)(?:发生|产生|出现)?[^。]{0,30}?行政复议[^。]{0,12}?行政诉讼")
 _NIL_FEES_RE = re.compile(r"(?:不收取任何费用|未收取任何费用|没有收取任何费用|无收费|未收取(?:信息处理)?费)")
 

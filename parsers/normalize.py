@@ -103,7 +103,9 @@ def normalize_document(text: str) -> tuple[str, bool]:
     return text, traditional
 
 
-_NUMBERING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\(\s*[一二三四五六七八九十]+\s*\)|\d{1,2}\s*[.、](?!\d))\s*")
+_NUMBERING_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\(\s*(?:[一二三四五六七八九十]+|\d{1,2})\s*\)|\d{1,2}\s*[.、)](?!\d))\s*"
+)
 _SQUEEZE_RE = re.compile(r"[\s\"'“”‘’:：,，、.。()（）\[\]【】《》<>]")
 
 

@@ -61,7 +61,11 @@ def _retry_pdf_by_position(data: bytes, first: dict, source: dict, problems: lis
     """Second reading of a PDF with lines rebuilt from positions; kept if it reads more."""
     from .extract.pdf import extract_pdf_layout
 
-    doc = build_document(extract_pdf_layout(data), {})
+    try:
+        pieces = extract_pdf_layout(data)
+    except Exception:  # noqa: BLE001 — a second opinion that fails leaves the first reading standing
+        return first
+    doc = build_document(pieces, {})
     doc.problems.extend(problems)
     second = analyze(doc, source)
 

@@ -52,7 +52,8 @@ def detect_era(text: str, apps, proactive, stats, year: int | None) -> str:
         return "2021"
     if apps or proactive or re.search(r"收到和处理政府信息公开申请情况|国办公开办函\s*[〔\[(]\s*2019\s*[〕\])]\s*60\s*号", text):
         return "2019"
-    if stats or re.search(r"统计表|指标名称|受理依申请公开信息总数|一、概述", text):
+    # pre-2019 reports: the 2008 regulation's sections (概述, 依申请公开情况, 收费及减免) or a 统计表
+    if stats or re.search(r"统计表|指标名称|受理依申请公开信息总数|一、概述|依申请公开政府信息的?情况|收费及减免", text):
         return "pre2019"
     if year is not None and year <= 2018:
         return "pre2019"
@@ -74,7 +75,6 @@ def analyze(doc: Document, source: dict) -> dict:
     era = detect_era(doc.text, apps, proactive, stats, meta.year)
     report["era"] = era
 
-    derived: set[str] = set()
     for part in (apps, review, proactive):
         if part is None:
             continue
@@ -116,7 +116,7 @@ def analyze(doc: Document, source: dict) -> dict:
     if meta.year is None:
         problems.append({"severity": "warning", "code": "year_not_found", "message": "no title or 统计期限 gives the year covered"})
 
-    checks = application_checks(report["applications"], era, derived)
+    checks = application_checks(report["applications"], derived)
     checks += review_checks(report["review_litigation"], derived)
     printed_tables = apps is not None or review is not None or stats is not None
     checks += narrative_checks(report["narrative"], report["applications"], report["review_litigation"], printed_tables)

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NUM_RE = re.compile(r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|条|个|项|次|%)?")
 _GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)）\"])([+\-]?\d[\d+\-.,]*(?:万元|元)?)$")
 # A numbered label starting inside a word: 三、本年度办理结果(一)予以公开 or (三)不予公开1.属于国家秘密
 # (cells run together). Not after 第 (第二十条第(一)项 is one label).
 _INNER_NUMBERED = re.compile(r"(?<=[\u4e00-\u9fff\")])(?<!第)(?=\([一二三四五六七八九十]\)|\d{1,2}\.(?=[\u4e00-\u9fff]))")
-_STARTS_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))")
+_STARTS_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d))")
 
 
 # A cell printed as a dash, slash or 无 says "nothing": an empty cell, never a number and never skipped
@@ -98,8 +99,13 @@ def tokenize_cell(text: str, where: str) -> list[Token]:
         return [Token("blank", "", where)]
     if NUM_RE.fullmatch(stripped):  # the common case, kept fast
         return [Token("num", stripped, where)]
-    toks = tokenize_segment(text, None, where)
-    return toks or [Token("blank", "", where)]
+    return [Token(kind, part, where, glued) for kind, part, glued in _cell_parts(stripped)]
+
+
+@lru_cache(maxsize=16384)
+def _cell_parts(text: str) -> tuple[tuple[str, str, bool], ...]:
+    """Split of a label cell (the same labels recur in every report, so it is cached)."""
+    return tuple((t.kind, t.text, t.glued) for t in tokenize_segment(text, None, "")) or (("blank", "", False),)
 
 
 def tokenize_text(text: str, base: int = 0) -> list[Token]:

@@ -58,7 +58,7 @@ def _grid(table, label: str) -> Grid:
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
             cells.append((r, c, _cell_text(cell)))
-            for dr in range(rowspan):
+            for dr in range(1, rowspan):  # this row is covered by advancing c; later rows must skip
                 for dc in range(colspan):
                     occupied[(r + dr, c + dc)] = True
             c += colspan

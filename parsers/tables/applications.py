@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from ..normalize import label_key
 from ..tokens import Token
 from ..vocabulary import APPLICANT_COLUMN_CODES
 from .labels import classify_application_label
@@ -60,10 +61,28 @@ def _find_start(tokens: list[Token]) -> int | None:
     return None
 
 
+def _subtotal_column(tokens: list[Token], start: int) -> int | None:
+    """Index of a 小计 (法人或其他组织 subtotal) column printed in the header, which the official layout
+    does not have: after 其他 → 6, before 商业企业 → 1; None when absent or its place is unclear."""
+    header = "".join(label_key(t.text) for t in tokens[max(0, start - 60) : start] if t.kind == "text")
+    cut = header.rfind("勾稽关系")
+    header = header[cut:] if cut >= 0 else header
+    if "小计" not in header:
+        return None
+    at, other, first = header.rfind("小计"), header.rfind("其他"), header.find("商业企业")
+    if other >= 0 and at > other:
+        return 6
+    if first >= 0 and at < first:
+        return 1
+    return None
+
+
 def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
     start = _find_start(tokens)
     if start is None:
         return None
+    subtotal_at = _subtotal_column(tokens, start)
+    width = NCOL + (subtotal_at is not None)
     collected: dict[str, list[Token]] = {}
     order: list[str] = []
     current: str | None = None
@@ -78,8 +97,9 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
         if tok.kind == "text":
             code = classify_application_label(tok.text, after_other)
             if code is None:
-                if tok.text.replace(" ", "") in ("行政复议", "四、政府信息公开行政复议、行政诉讼情况"):
-                    break
+                key = label_key(tok.text)
+                if key in ("行政复议", "行政复议行政诉讼") or ("行政复议" in key and key.endswith("情况")):
+                    break  # table 四 begins
                 gap += 1
                 if gap > MAX_GAP:
                     break
@@ -96,16 +116,15 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
             order.append(code)
             end = i
             continue
-        gap += 1 if current is None else 0
         if current is None or current in GROUP_ROWS:
             continue
         cells = collected[current]
-        if len(cells) < NCOL:
+        if len(cells) < width:
             cells.append(tok)
             end = i
         elif tok.kind == "num":
             overflow.add(current)  # more numbers than columns: the layout is not the one we know
-        if current == "carried_forward" and len(cells) >= NCOL:
+        if current == "carried_forward" and len(cells) >= width:
             break
     result = ApplicationsResult(rows={}, end_index=end)
     result.has_2021_rows = any(c in collected for c in OTHER_SUBROWS)
@@ -130,6 +149,8 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
             result.problems.append(_problem(
                 "unreadable_value", f"row {code}: more than {NCOL} numbers; columns cannot be told apart", f"applications.{code}"))
             continue
+        if subtotal_at is not None and len(cells) == width:
+            cells = cells[:subtotal_at] + cells[subtotal_at + 1 :]  # no contract column for the subtotal
         if len(cells) == NCOL:
             for col, tok in zip(COLUMNS, cells):
                 if tok.kind == "num":
@@ -137,17 +158,14 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
                     row[col] = value
                     result.provenance[f"applications.{code}.{col}"] = tok.where
             continue
-        if len(nums) == 1 and len(cells) <= 2 and len(nums[0].text) >= NCOL and nums[0].text.isdigit():
+        if (subtotal_at is None and len(nums) == 1 and len(cells) <= 2 and len(nums[0].text) >= NCOL
+                and nums[0].text.isdigit()):
             runs[code] = nums[0].text
             result.provenance.update({f"applications.{code}.{col}": nums[0].where for col in COLUMNS})
             continue
-        if cells and code != "other":
+        if cells:  # fewer cells than columns: which one is missing cannot be known
             result.problems.append(
                 _problem("unreadable_value", f"row {code}: {len(cells)} cells where {NCOL} are printed", f"applications.{code}")
-            )
-        elif code == "other" and cells:
-            result.problems.append(
-                _problem("unreadable_value", f"row other: {len(cells)} cells where {NCOL} are printed", "applications.other")
             )
     if runs:
         _resolve_runs(result, runs)

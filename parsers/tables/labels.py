@@ -86,8 +86,8 @@ def classify_application_label(text: str, after_other: bool) -> str | None:
     if not key or len(key) > MAX_LABEL:
         return None
     num = numbering(text)
-    if key == "总计" and num in ("(七)", "七."):
-        return "total_processed"
+    if key == "总计" and (num in ("(七)", "七.") or after_other):
+        return "total_processed"  # unnumbered 总计 only once past （六）: before that it is a column header
     if key in ("其他", "其它") and after_other and num in ("3.", "3、"):
         return "other_misc"
     for code, pattern in APPLICATION_PATTERNS:

@@ -80,13 +80,18 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
             cells.append(nxt)
             i += 1
         row = result.items.setdefault(item, {})
-        if any(c.glued for c in cells) or (len(cells) == 1 < len(measures) and cells[0].kind == "num"
-                                           and len(measures) > 1 and tokens[i].kind == "text"):
+        following = tokens[i] if i < len(tokens) else None
+        if cells and (any(c.glued for c in cells) or (len(cells) == 1 < len(measures) and cells[0].kind == "num")):
             # cells run together: table 二 has no arithmetic to split them, so nothing is guessed
-            for measure in measures:
-                row[measure] = None
-                result.problems.append({"severity": "warning", "code": "ambiguous_split", "field": f"proactive.{item}.{measure}",
-                                        "message": f"{cells[0].text}: cells run together, no rule to split them; left null"})
+            _all_null(result, row, item, measures, "ambiguous_split",
+                      f"{cells[0].text}: cells run together, no rule to split them; left null")
+            continue
+        if cells and (len(cells) < len(measures) or (following is not None and following.kind == "num")):
+            # fewer or more cells than the header names: which column is which cannot be known
+            _all_null(result, row, item, measures, "unreadable_value",
+                      f"{len(cells)} cells where the header names {len(measures)}; left null")
+            while i < limit and tokens[i].kind != "text":
+                i += 1
             continue
         for measure, tok_v in zip(measures, cells):
             fld = f"proactive.{item}.{measure}"
@@ -109,3 +114,9 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
             row.setdefault(measure, None)
     return result if result.items else None
 
+
+def _all_null(result: ProactiveResult, row: dict, item: str, measures: list[str], code: str, message: str) -> None:
+    for measure in measures:
+        row[measure] = None
+        result.problems.append({"severity": "warning", "code": code, "field": f"proactive.{item}.{measure}",
+                                "message": message})

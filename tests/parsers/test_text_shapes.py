@@ -344,3 +344,37 @@ def test_big5_traditional_without_declaration():
     r = parse(data)
     assert (r["organ"], r["script"], r["narrative"]["applications_received"]) == ("江苏省人民政府", "traditional", 30513)
     assert "encoding_guessed" in {p["code"] for p in r["problems"]}
+
+
+def test_subtotal_column_not_in_the_official_layout_is_dropped():
+    header = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n申请人情况\n自然人 法人或其他组织 总计\n商业企业 科研机构 社会公益组织 法律服务机构 其他 小计\n"
+    lines = []
+    for g, s, c in LAYOUT_2019:
+        v = [SEED_000_APPLICATIONS[c][k] for k in COLS]
+        printed = v[:6] + [sum(v[1:6])] + v[6:]
+        lines.append(_row_label(g, s) + " " + " ".join(map(str, printed)))
+    r = parse(HEAD + header + "\n".join(lines))
+    assert r["applications"] == SEED_000_APPLICATIONS
+
+
+def test_hybrid_2021_report_with_2019_headers_in_table_two():
+    text = TABLE_2021.format(organ="某某县").replace("本年制发件数\t本年废止件数\t现行有效件数", "本年新制作数量\t本年新公开数量\t对外公开总数量")
+    r = parse(text)
+    assert r["era"] == "2021"  # from table 三's （六） sub-rows
+    assert r["proactive"]["rules"] == {"new_made": 2, "new_published": 1, "published_total": 30}
+    assert r["proactive"]["fees"] == {"fee_amount_10k_yuan": 9116.36}
+
+
+def test_pre2019_statistics_with_arabic_numbering():
+    text = ("某某区2012年政府信息公开工作年度报告\n政府信息公开情况统计表\n指标名称 | 单位 | 本年度 | 历年累计 |\n"
+            "(1)收到申请数 | 件 | 25 | 300 |\n(2)对申请的答复总数 | 件 | 24 | |\n其中：1.同意公开答复数 | 件 | | 200 |\n")
+    r = parse(text)
+    assert r["applications"]["new_received"]["total"] == 25
+    assert r["applications"]["total_processed"]["total"] == 24
+    assert "granted" not in r["applications"]  # 本年度 left blank: the 历年累计 cell is never taken
+
+
+def test_received_with_carried_over_among_them_is_not_received():
+    r = parse("2020年，共受理政府信息公开申请25件，其中上年结转2件。\n")
+    assert "applications_received" not in r["narrative"]
+    assert r["narrative"]["applications_carried_over"] == 2

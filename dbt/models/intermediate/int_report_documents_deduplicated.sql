@@ -1,5 +1,6 @@
 {{ config(
     materialized='table',
+    post_hook='analyze {{ this }}',
     indexes=[
       {'columns': ['report_key']},
       {'columns': ['report_id'], 'unique': True},

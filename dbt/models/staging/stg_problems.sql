@@ -19,4 +19,5 @@ select
     source.message,
     source.field
 from source
-where source.report_id in (select report_id from current_reports)
+-- a join (not `in (subquery)`): PostgreSQL can then look facts up by report_id for a few reports
+inner join current_reports on current_reports.report_id = source.report_id
