@@ -63,7 +63,9 @@ class CrawlState:
             except Exception as exc:  # noqa: BLE001 — the warehouse being down must not stop the crawl
                 logger.warning("validators lookup failed for %s: %s", url, exc)
                 found = None
-        if found is None:
+        if found is None and self.document_lookup is None:
+            # Without a warehouse the page cache is the only record; with one, the warehouse is the authority:
+            # a report it does not hold must be downloaded in full, whatever this cache remembers.
             page = self.pages.get(url)
             if page and page.get("is_report"):
                 found = page
@@ -85,6 +87,8 @@ class CrawlState:
         page = self.pages.get(url)
         if not page or "links" not in page or not (page.get("etag") or page.get("last_modified")):
             return None
+        if page.get("is_report") and self.document_validators(url) is None:
+            return None  # a report page the warehouse does not hold yet: fetch it in full
         return page
 
     def remember_page(self, url: str, *, etag: str | None, last_modified: str | None,

@@ -67,7 +67,6 @@ def _dbt_task_group():
             should_detach_multiple_parents_tests=True,
         ),
         operator_args={
-            "install_deps": False,
             # the worker learns where the warehouse is right before dbt runs (embedded or external)
             "on_execute_callback": export_warehouse_env,
             "full_refresh": "{{ params.full_refresh }}",

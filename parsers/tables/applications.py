@@ -9,7 +9,9 @@ arithmetic (split.py), first by its own row sum, then by the column rules across
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..normalize import label_key
 from ..tokens import Token
@@ -61,6 +63,54 @@ def _find_start(tokens: list[Token]) -> int | None:
     return None
 
 
+_GRID_WHERE = re.compile(r"^(.*), row (\d+), col (\d+)$")
+
+
+@lru_cache(maxsize=65536)
+def _grid_row(where: str) -> tuple[str, int] | None:
+    if where.startswith("text"):
+        return None
+    m = _GRID_WHERE.match(where)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+@lru_cache(maxsize=65536)
+def _grid_col(where: str) -> int:
+    return int(_GRID_WHERE.match(where).group(3))
+
+
+def _place_grid_cells(collected: dict, grid_cells: dict, width: int, overflow: set) -> None:
+    """HTML/docx rows: take the cells in the value columns, known by coordinates.
+
+    The value columns are the `width` columns that hold numbers anywhere in the table; empty filler cells
+    between a label and its numbers (or after them) are then never taken for values. When the numbers sit
+    in more columns than the layout has, no row can be read; when fewer (a column blank throughout), the
+    cells are taken in order as in text.
+    """
+    by_table: dict[str, set[int]] = {}
+    for code, cells in grid_cells.items():
+        for tok in cells:
+            if tok.kind == "num":
+                by_table.setdefault(_grid_row(tok.where)[0], set()).add(_grid_col(tok.where))
+    for code, cells in grid_cells.items():
+        if not cells:
+            continue
+        table = _grid_row(cells[0].where)[0]
+        columns = sorted(by_table.get(table, ()))
+        if len(columns) > width:
+            overflow.add(code)
+            continue
+        if len(columns) < width:
+            continue
+        at = {_grid_col(t.where): t for t in cells}
+        placed = [at.get(c) or Token("blank", "", cells[0].where) for c in columns]
+        if any(t.kind == "num" and _grid_col(t.where) not in columns for t in cells):
+            overflow.add(code)
+            continue
+        collected[code] = placed
+        overflow.discard(code)
+
+
 def _subtotal_column(tokens: list[Token], start: int) -> int | None:
     """Index of a 小计 (法人或其他组织 subtotal) column printed in the header, which the official layout
     does not have: after 其他 → 6, before 商业企业 → 1; None when absent or its place is unclear."""
@@ -88,6 +138,8 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
     current: str | None = None
     after_other = False
     overflow: set[str] = set()
+    grid_cells: dict[str, list[Token]] = {}  # HTML/docx: every cell of the label's table row
+    label_rows: dict[str, tuple[str, int] | None] = {}
     gap = 0
     i = start
     end = start
@@ -113,18 +165,27 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
                 after_other = True
             current = code
             collected[code] = []
+            grid_cells[code] = []
+            label_rows[code] = _grid_row(tok.where)
             order.append(code)
             end = i
             continue
         if current is None or current in GROUP_ROWS:
             continue
         cells = collected[current]
+        label_row = label_rows[current]
+        if label_row is not None and _grid_row(tok.where) == label_row:
+            grid_cells[current].append(tok)  # a cell of the label's own table row: placed by its column
+            end = i
         if len(cells) < width:
             cells.append(tok)
             end = i
-        elif tok.kind == "num":
+        elif tok.kind == "num" and label_row is None:
             overflow.add(current)  # more numbers than columns: the layout is not the one we know
-        if current == "carried_forward" and len(cells) >= width:
+        if current == "carried_forward" and len(cells) >= width and (
+            label_row is None or _grid_row(tok.where) != label_row or i >= len(tokens)
+            or _grid_row(tokens[i].where) != label_row
+        ):
             break
     result = ApplicationsResult(rows={}, end_index=end)
     result.has_2021_rows = any(c in collected for c in OTHER_SUBROWS)
@@ -137,6 +198,7 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
             "unreadable_value", f"table 三: {len(empty_rows)} row labels without numbers; layout not understood",
             "applications"))
         return result
+    _place_grid_cells(collected, grid_cells, width, overflow)
     runs: dict[str, str] = {}
     for code in order:
         if code in GROUP_ROWS:

@@ -10,6 +10,8 @@ _NUMBER_RE = re.compile(r"^([+\-−]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(.*)
 
 def parse_count(text: str) -> int | float | None:
     """A printed cell as a number: '23' → 23, '+1036' → 1036, '-653' → -653, '9116.36' → 9116.36."""
+    if text.isdigit() and text.isascii():  # the common case
+        return int(text)
     m = _NUMBER_RE.match(text.strip())
     if not m:
         return None

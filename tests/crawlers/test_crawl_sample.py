@@ -106,3 +106,31 @@ def test_faults_go_to_the_warehouse(warehouse_url, tmp_path):
     assert set(errors) == set(stats.errors) == {url + p for p in site.fault_paths}
     assert errors[url + "/zwgk/nb/art/2016/missing.html"]["http_status"] == 404
     assert "robots" in errors[url + site.forbidden_path]["error"]
+
+
+def test_a_new_warehouse_gets_every_report_despite_a_warm_page_cache(sample_url, warehouse_url, tmp_path):
+    """The page cache remembers 304-able report pages; a warehouse that does not hold them must still get
+    them in full (the warehouse, not the cache, is the authority on which documents are stored)."""
+    import psycopg
+    from psycopg import sql
+
+    from warehouse import connection, migrate
+    from warehouse.raw_store import RawStore
+
+    first = run_crawl("sample", database_url=warehouse_url, throttle=False, state_dir=tmp_path)
+    name = f"nianbao_crawl_fresh_{uuid.uuid4().hex[:8]}"
+    admin = connection.with_database(warehouse_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    fresh = connection.with_database(warehouse_url, name)
+    try:
+        migrate.upgrade(fresh)
+        second = run_crawl("sample", database_url=fresh, throttle=False, state_dir=tmp_path)  # same warm cache
+        with RawStore(fresh) as store:
+            stored = list(store.documents(portal="sample"))
+        assert len(stored) == len(SEED_PAGES) + N_ATTACHMENTS
+        assert second.documents_fetched == len(stored)
+        assert first.errors == second.errors == {}
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

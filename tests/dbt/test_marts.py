@@ -181,3 +181,9 @@ def test_dimensions_have_both_languages(built):
         assert missing == [], table
     outcome = built.rows("select * from marts.dim_outcome where outcome_code = 'other_misc'")[0]
     assert (outcome["category_code"], outcome["eras"]) == ("other", ["2021"])
+
+
+def test_docs_generate(built):
+    built.dbt("docs", "generate")
+    assert (built.target_dir / "catalog.json").exists()
+    assert (built.target_dir / "index.html").exists()

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from nianbao import airflow_local, steps
+from warehouse.connection import connect
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +48,7 @@ def run_dag() -> str:
 
 
 def mart_rows(url: str) -> dict[tuple[str, int], dict]:
-    with psycopg.connect(steps_libpq(url)) as conn:
+    with connect(url) as conn:
         cur = conn.execute(
             "select organ_name, report_year, era, applications_received, applications_processed, granted,"
             " passes_balance_rules from marts.mart_report_summary"
@@ -56,13 +57,6 @@ def mart_rows(url: str) -> dict[tuple[str, int], dict]:
             (r[0], r[1]): dict(era=r[2], applications_received=r[3], applications_processed=r[4], granted=r[5], passes=r[6])
             for r in cur.fetchall()
         }
-
-
-def steps_libpq(url: str) -> str:
-    from warehouse.connection import libpq_params
-
-    params = {k: v for k, v in libpq_params(url).items() if v is not None}
-    return " ".join(f"{k}={v}" for k, v in params.items())
 
 
 def assert_true_figures(rows: dict) -> None:

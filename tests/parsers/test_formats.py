@@ -139,3 +139,12 @@ def test_more_numbers_than_columns_is_unreadable_not_shifted():
     assert set(r["applications"]["new_received"].values()) == {None}
     assert r["applications"]["granted"]["total"] == 6
     assert "unreadable_value" in {p["code"] for p in r["problems"]}
+
+
+def test_html_filler_cells_between_label_and_numbers():
+    # some portals print empty cells instead of colspans: values are placed by their columns
+    html = applications_html(SEED_000_APPLICATIONS).replace("<td colspan='3'>一、本年新收政府信息公开申请数量</td>",
+                                                            "<td>一、本年新收政府信息公开申请数量</td><td></td><td></td>")
+    r = parse(page_html(TITLE, "", PROSE, html), "p.html")
+    assert r["applications"] == SEED_000_APPLICATIONS
+    assert r["provenance"]["applications.new_received.natural_person"] == "table 1, row 4, col 4"

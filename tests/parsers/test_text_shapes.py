@@ -378,3 +378,11 @@ def test_received_with_carried_over_among_them_is_not_received():
     r = parse("2020年，共受理政府信息公开申请25件，其中上年结转2件。\n")
     assert "applications_received" not in r["narrative"]
     assert r["narrative"]["applications_carried_over"] == 2
+
+
+def test_proactive_row_with_a_cell_missing_is_null_not_shifted():
+    text = "第二十条第（五）项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可 100 7\n其他对外管理服务事项 5 1 2\n"
+    r = parse(text)
+    assert r["proactive"]["licensing"] == {"prev_year_items": None, "change": None, "decisions": None}
+    assert r["proactive"]["other_admin_services"] == {"prev_year_items": 5, "change": 1, "decisions": 2}
+    assert "unreadable_value" in {p["code"] for p in r["problems"]}

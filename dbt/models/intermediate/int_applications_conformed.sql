@@ -13,7 +13,8 @@
 
 with primary_documents as not materialized (
 
-    select report_key, report_id, organ_key, report_year, era, report_parsed_at, context_parsed_at
+    select report_key, report_id, organ_key, report_year, era, report_parsed_at, context_parsed_at,
+           has_applications_table
     from {{ ref('int_report_documents_deduplicated') }}
     where is_primary
 
@@ -28,7 +29,10 @@ facts as not materialized (
 
 table_cells as not materialized (
 
-    select primary_documents.*, facts.row_code, facts.col_code, facts.value
+    select
+        primary_documents.report_key, primary_documents.report_id, primary_documents.organ_key,
+        primary_documents.report_year, primary_documents.era, primary_documents.report_parsed_at,
+        primary_documents.context_parsed_at, facts.row_code, facts.col_code, facts.value
     from primary_documents
     inner join facts
         on facts.report_id = primary_documents.report_id
@@ -110,8 +114,4 @@ inner join facts
     and facts.table_name = 'narrative'
 inner join narrative_to_row on narrative_to_row.narrative_key = facts.row_code
 -- only for reports without table 三
-where not exists (
-    select 1 from facts as table_facts
-    where table_facts.report_id = primary_documents.report_id
-      and table_facts.table_name = 'applications'
-)
+where not primary_documents.has_applications_table

@@ -33,9 +33,11 @@ aliases as (
 
 facts_read as (
 
-    select report_id, count(*) as facts_read
+    select
+        report_id,
+        count(*) filter (where value is not null and not is_derived) as facts_read,
+        bool_or(table_name = 'applications')                         as has_applications_table
     from {{ ref('stg_facts') }}
-    where value is not null and not is_derived
     group by report_id
 
 ),
@@ -59,6 +61,7 @@ conformed as (
         documents.media_type,
         documents.title,
         coalesce(facts_read.facts_read, 0) as facts_read,
+        coalesce(facts_read.has_applications_table, false) as has_applications_table,
         case
             when documents.media_type ilike '%html%'
                 or documents.source_url ~* '\.s?html?($|\?)' then 0
@@ -136,7 +139,8 @@ select
     media_type,
     media_rank,
     title,
-    facts_read
+    facts_read,
+    has_applications_table
 from ranked
 left join previous_year
     on previous_year.organ_key = ranked.organ_key

@@ -1,28 +1,24 @@
--- Every number of every current report. narrative figures use row_code = the narrative key and
--- col_code = 'value' (docs/interfaces.md).
+-- Every number of every parsed document (tables and narrative), 1:1 with staging.fact. narrative figures
+-- use row_code = the narrative key and col_code = 'value' (docs/interfaces.md).
+--
+-- Not filtered on is_current here: facts are only ever reached through a document of
+-- int_report_documents_deduplicated, which holds current documents only (stg_reports). Joining
+-- staging.report here as well would hide from PostgreSQL that a few reports' facts are an index lookup
+-- away (staging.fact's key starts with report_id), and turn a monthly run into full scans.
 with source as (
 
     select * from {{ source('staging', 'fact') }}
 
-),
-
-current_reports as (
-
-    select report_id from {{ source('staging', 'report') }}
-    where is_current
-
 )
 
 select
-    source.report_id,
-    source.table_name,
-    source.row_code,
-    source.col_code,
-    source.value::numeric           as value,
-    coalesce(source.is_derived, false) as is_derived,
-    source.provenance,
+    report_id,
+    table_name,
+    row_code,
+    col_code,
+    value::numeric                  as value,
+    coalesce(is_derived, false)     as is_derived,
+    provenance,
     -- proactive money cells: the text as printed, unit kept ("372718.4969万元")
-    source.printed_text
+    printed_text
 from source
--- a join (not `in (subquery)`): PostgreSQL can then look facts up by report_id for a few reports
-inner join current_reports on current_reports.report_id = source.report_id

@@ -25,10 +25,11 @@ names_{{ depth }} as (
     select organ_name from reported_organs
     {%- else -%}
     select distinct parent_organ_name as organ_name
-    from classified_{{ depth - 1 }}
+    from classified_{{ depth - 1 }} as child
     where parent_organ_name is not null
     {%- for earlier in range(depth) %}
-      and parent_organ_name not in (select organ_name from names_{{ earlier }})
+      -- not exists (an anti-join), not `not in`: a NOT IN over a large list is quadratic
+      and not exists (select 1 from names_{{ earlier }} as known where known.organ_name = child.parent_organ_name)
     {%- endfor %}
     {%- endif %}
 ),
