@@ -94,6 +94,30 @@ def test_embedded_warehouse_end_to_end(sample_portal):
         k: v for k, v in first.items() if k != "last_validation"
     }
     assert_true_figures(mart_rows(url))
+    assert_readme_sql_runs_as_bi_reader(url)
+
+
+def assert_readme_sql_runs_as_bi_reader(url: str) -> None:
+    """The README's analytical SQL works for a BI user, who can read the marts and nothing else."""
+    import re
+
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from nianbao.paths import REPO_ROOT
+
+    params = {k: v for k, v in conninfo_to_dict(url).items() if v}
+    params["user"] = "bi_reader"
+    params.pop("password", None)
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", readme, re.S)
+    statements = [q.strip() for block in blocks for q in block.split(";") if "select" in q]
+    assert len(statements) >= 3
+    with psycopg.connect(make_conninfo(**params), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement).fetchall()
+        for private in ("raw.document", "staging.report", "audit.validation_run"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"select 1 from {private} limit 1")
 
 
 def _external_server_up() -> bool:
