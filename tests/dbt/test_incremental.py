@@ -9,7 +9,6 @@ version); build incrementally; then rebuild everything with --full-refresh and c
 from __future__ import annotations
 
 import pytest
-
 import reports as r
 
 MARTS = ("mart_report_summary", "fct_applications", "fct_application_flow", "fct_review_litigation",
@@ -20,7 +19,7 @@ def snapshot(wh) -> dict[str, list[tuple]]:
     tables = {}
     for table in MARTS:
         rows = wh.rows(f"select * from marts.{table}")
-        tables[table] = sorted((tuple(str(v) for v in row.values()) for row in rows))
+        tables[table] = sorted(tuple(str(v) for v in row.values()) for row in rows)
     return tables
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 import reports as r
 
 SUQIAN = "宿迁市人民政府"
