@@ -78,7 +78,7 @@ def assert_everything_loaded(summary: dict) -> None:
     assert summary["marts"]["mart_report_summary"] == 5
 
 
-def test_embedded_warehouse_end_to_end(sample_portal):
+def test_embedded_warehouse_end_to_end(sample_portal, tmp_path):
     assert "NIANBAO_DATABASE_URL" not in os.environ
     assert "success" in run_dag()
     url = steps.warehouse_url()
@@ -95,6 +95,8 @@ def test_embedded_warehouse_end_to_end(sample_portal):
     }
     assert_true_figures(mart_rows(url))
     assert_readme_sql_runs_as_bi_reader(url)
+    assert_nothing_listens_beyond_loopback()
+    assert_marts_export(tmp_path)
 
 
 def assert_readme_sql_runs_as_bi_reader(url: str) -> None:
@@ -118,6 +120,42 @@ def assert_readme_sql_runs_as_bi_reader(url: str) -> None:
         for private in ("raw.document", "staging.report", "audit.validation_run"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(f"select 1 from {private} limit 1")
+
+
+def assert_nothing_listens_beyond_loopback() -> None:
+    """Every listening socket this process holds (the sample portal, anything Airflow or dbt opened) is bound
+    to 127.0.0.1 or ::1."""
+    inodes = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    loopback = {"0100007F", "00000000000000000000000001000000"}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and inode in inodes:  # 0A = LISTEN
+                assert local.split(":")[0] in loopback, f"listening beyond loopback: {local}"
+
+
+def assert_marts_export(out_dir) -> None:
+    """`nianbao export` writes every mart (a user's command, in its own process)."""
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    result = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "export", "--format", "parquet", "--out", str(out_dir)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = pq.read_table(out_dir / "mart_report_summary.parquet")
+    assert summary.num_rows == 5
 
 
 def _external_server_up() -> bool:
