@@ -87,8 +87,11 @@ _ANNUAL_REPORT = re.compile(r"年度(工作)?报告|年报")
 # other annual reports (法治政府建设年度报告), summaries, explainers and calls for comments.
 _NEAR_MISS = re.compile(
     r"通知|关于做好|关于印发|关于开展|工作要点|要点|方案|计划|法治政府|法治建设|依法行政|"
-    r"解读|图解|征求|征集|评议|评估|考核|测评|培训|会议|检查|督查|情况通报|目录|指南"
+    r"解读|图解|一图|读懂|图说|视频|征求|征集|评议|评估|考核|测评|培训|会议|检查|督查|情况通报|目录|指南"
 )
+
+# A column of reports, not a report: "政府信息公开工作年度报告专栏".
+_COLUMN_SUFFIX = re.compile(r"(?:专栏|栏目)$")
 
 
 def is_annual_report_title(title: str | None, pattern: str | None = None) -> bool:
@@ -107,6 +110,7 @@ def is_annual_report_title(title: str | None, pattern: str | None = None) -> boo
         and _DISCLOSURE.search(t) is not None
         and _ANNUAL_REPORT.search(t) is not None
         and _NEAR_MISS.search(t) is None
+        and _COLUMN_SUFFIX.search(t) is None
     )
 
 
@@ -128,11 +132,17 @@ def is_cut_report_title(title: str | None) -> bool:
 DEFAULT_ATTACHMENT_TYPES = ("pdf", "doc", "docx", "wps", "xls", "xlsx")
 
 # Words of the link to the disclosure area and, within it, to the annual-report column.
-_AREA_WORDS = re.compile(r"政务公开|政府信息公开|信息公开|政务信息|公开目录|公开专栏|法定主动公开")
+# Navigation links are refused only for these (a 政府信息公开目录 or 公开专栏 is the way in).
+_AREA_MISS = re.compile(r"通知|关于|工作要点|方案|计划|解读|图解|一图|读懂|征求|征集|考核|培训|会议|指南")
+_AREA_WORDS = re.compile(r"政务公开|政府信息公开|信息公开|资讯公开|主动公开|政务信息|公开目录|公开专栏|法定主动公开")
 _COLUMN_WORDS = re.compile(r"年度报告|年报|工作报告")
-_NEXT_WORDS = re.compile(r"^(下一页|下页|后页|后一页|尾页|末页|>|>>|›|»|next|Next)$")
-_PAGE_URL = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|cur_page|curpage|pageNum|pageno|p)=\d+",
+_NEXT_WORDS = re.compile(r"^(?:[\[【<(]*(?:下一页|下页|后页|后一页|尾页|末页|最后一页|next|Next|NEXT)[>›»\]】)]*|>|>>|›|»)$")
+_PAGE_URL = re.compile(r"(?:index|list|default)_\d+\.s?html?$|"
+                       r"[?&](?:page|cur_page|curpage|pageNum|pageno|pageIndex|p|startrecord)=\d+",
                        re.IGNORECASE)
+# A year (sub-)column inside the report column: "2022年", "2022年度", "2022年度报告", "2022年年报".
+_YEAR_COLUMN = re.compile(r"^(?:19|20)\d{2}年?度?(?:年报|年度报告|报告|政府信息公开年报)?$")
+
 
 
 class LinkKind(str, Enum):
@@ -142,6 +152,7 @@ class LinkKind(str, Enum):
     COLUMN = "column"  # the annual-report column (年报 / 年度报告 without a year)
     AREA = "area"  # the disclosure area (政务公开, 政府信息公开…)
     PAGINATION = "pagination"  # another page of the current list
+    YEAR_COLUMN = "year_column"  # a year's sub-column ("2022年度") — followed from list pages only
     OTHER = "other"
 
 
@@ -159,8 +170,22 @@ def url_extension(url: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+_DOWNLOAD_PARAMS = {"filename", "file", "fileurl", "filepath", "path", "name", "url", "src", "fn"}
+
+
 def is_attachment_url(url: str, types: tuple[str, ...] | list[str] = DEFAULT_ATTACHMENT_TYPES) -> bool:
-    return url_extension(url) in {t.lower().lstrip(".") for t in types}
+    """A document file by its address: the path's extension, or the file named in a download
+    script's query (Hanweb ``/module/download/downfile.jsp?classid=0&filename=2301311.pdf``)."""
+    wanted = {t.lower().lstrip(".") for t in types}
+    if url_extension(url) in wanted:
+        return True
+    query = urlsplit(url).query
+    if not query:
+        return False
+    for key, value in parse_qsl(query):
+        if key.lower() in _DOWNLOAD_PARAMS and "." in value and value.rsplit(".", 1)[-1].lower() in wanted:
+            return True
+    return False
 
 
 def classify_link(
@@ -175,6 +200,10 @@ def classify_link(
     """What a link is to the crawler, from its text and absolute URL (profile hints take priority)."""
     t = normalize_text(text)
     if is_annual_report_title(text, title_pattern):
+        # A cut title ("…年度报告（图...") may have lost the word that makes it a near miss: a page
+        # is opened and its own title decides; a file cannot be asked, the cut text has to do.
+        if title_pattern is None and t.endswith(_CUT) and not is_attachment_url(url, attachment_types):
+            return LinkKind.MAYBE_REPORT
         return LinkKind.REPORT
     if is_attachment_url(url, attachment_types):
         return LinkKind.ATTACHMENT
@@ -185,11 +214,15 @@ def classify_link(
     if list_page_pattern and re.search(list_page_pattern, url):
         return LinkKind.COLUMN
     if t and len(t) <= 30:
+        if _COLUMN_SUFFIX.search(t) and (_COLUMN_WORDS.search(t) or _DISCLOSURE.search(t)):
+            return LinkKind.COLUMN
+        if _YEAR_COLUMN.match(t):
+            return LinkKind.YEAR_COLUMN
         if _DISCLOSURE.search(t) and _COLUMN_WORDS.search(t) and year_guess(t) is None:
             return LinkKind.COLUMN
         if _COLUMN_WORDS.search(t) and year_guess(t) is None and _NEAR_MISS.search(t) is None:
             return LinkKind.COLUMN
-        if _AREA_WORDS.search(t) and _NEAR_MISS.search(t) is None:
+        if _AREA_WORDS.search(t) and _AREA_MISS.search(t) is None and year_guess(t) is None:
             return LinkKind.AREA
     if _NEXT_WORDS.match(t):
         return LinkKind.PAGINATION
@@ -201,8 +234,9 @@ def classify_link(
 
 # TRS WCM and similar site builders write pagination from JavaScript:
 #   createPageHTML(12, 0, "index", "html");   → index.html, index_1.html … index_11.html
+#   createPageHTML('page_div', 12, 0, "index", "shtml", 120);  (newer TRS: element id first)
 _CREATE_PAGE_HTML = re.compile(
-    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+    r"createPageHTML\(\s*(?:['\"][\w-]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
 )
 _COUNT_PAGE = re.compile(r"(?:countPage|pageCount|totalPage|totalpage)\s*[=:]\s*['\"]?(\d+)")
 
@@ -223,6 +257,54 @@ def script_pages(html: str, page_url: str, max_pages: int = 500) -> list[str]:
         for i in range(min(int(m.group(1)), max_pages)):
             pages.append(urljoin(page_url, f"{stem}.{ext}" if i == 0 else f"{stem}_{i}.{ext}"))
     return pages
+
+
+# Hanweb (大汉) columns ship the first groups of records inside <script type="text/xml"><datastore> and
+# fetch the rest from a data proxy, by POST in the browser:
+#   <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&columnid=12345…">]]>
+#   …totalRecord: 58, perPage: 15, groupSize: 3  (or <totalrecord>58</totalrecord>)
+# → dataproxy.jsp?…&startrecord=46&endrecord=58&perpage=15, one request per group still missing.
+_HANWEB_PROXY = re.compile(r"""(?:href|proxyUrl|url)\s*[=:]\s*['"]([^'"\s>]*dataproxy\.jsp[^'"\s>]*)['"]""", re.IGNORECASE)
+_HANWEB_TOTAL = re.compile(r"totalRecord\s*[:=>]\s*['\"]?(\d+)", re.IGNORECASE)
+_HANWEB_PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
+_HANWEB_GROUP = re.compile(r"groupSize\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
+_HANWEB_RANGE = {"startrecord", "endrecord", "perpage", "page"}
+
+
+def is_data_proxy(url: str) -> bool:
+    """True for a Hanweb data-proxy URL (asked for by POST, its parameters also in the form body)."""
+    return urlsplit(url).path.lower().endswith("/dataproxy.jsp")
+
+
+def data_proxy_form(url: str) -> dict[str, str]:
+    """The form body a browser posts to a Hanweb data proxy: the URL's parameters but the range."""
+    return {k: v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k.lower() not in _HANWEB_RANGE}
+
+
+def hanweb_pages(html: str, page_url: str, max_requests: int = 200) -> list[str]:
+    """Data-proxy URLs for the records of a Hanweb column that are not in the page itself."""
+    if is_data_proxy(page_url) or "dataproxy" not in html:
+        return []
+    proxies = [m.group(1) for m in _HANWEB_PROXY.finditer(html)]
+    proxy = next((p for p in proxies if "?" in p), proxies[0] if proxies else None)
+    total = _HANWEB_TOTAL.search(html)
+    if proxy is None or total is None:
+        return []
+    base = urljoin(page_url, proxy.replace("&amp;", "&"))
+    parts = urlsplit(base)
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _HANWEB_RANGE]
+    per_page = int(m.group(1)) if (m := _HANWEB_PER_PAGE.search(html)) else 15
+    group = int(m.group(1)) if (m := _HANWEB_GROUP.search(html)) else 3
+    chunk = max(1, per_page) * max(1, group)
+    have = html.count("<record>") or html.lower().count("<record")
+    urls = []
+    start = have + 1
+    while start <= int(total.group(1)) and len(urls) < max_requests:
+        end = min(int(total.group(1)), start + chunk - 1)
+        query = urlencode(params + [("startrecord", str(start)), ("endrecord", str(end)), ("perpage", str(per_page))])
+        urls.append(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
+        start = end + 1
+    return urls
 
 
 # --- canonical URLs -----------------------------------------------------------------------------
@@ -251,6 +333,18 @@ def canonical_url(url: str) -> str:
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if k.lower() not in _TRACKING))
     return urlunsplit(("http", host, path, query, ""))
+
+
+def clean_url(url: str) -> str:
+    """The address to ask for: no fragment, no tracking parameters (``?from=timeline``…)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if not parts.query and "#" not in url:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k.lower() not in _TRACKING]
+    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def same_site(url: str, allowed_domains: list[str]) -> bool:

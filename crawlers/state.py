@@ -93,10 +93,10 @@ class CrawlState:
 
     def remember_page(self, url: str, *, etag: str | None, last_modified: str | None,
                       links: list[tuple[str, str]], title: str | None = None,
-                      is_report: bool = False, sha256: str | None = None) -> None:
+                      is_report: bool = False, sha256: str | None = None, is_list: bool = False) -> None:
         self.pages[url] = {
             "etag": etag, "last_modified": last_modified, "links": [list(x) for x in links],
-            "title": title, "is_report": is_report, "sha256": sha256,
+            "title": title, "is_report": is_report, "sha256": sha256, "is_list": is_list,
         }
 
     def save(self) -> None:

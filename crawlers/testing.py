@@ -8,6 +8,8 @@ purpose (slow answers, truncated bodies, redirect loops, oversized files, 500s).
   a report that is only an attachment, a robots.txt that forbids a report-like page, and every
   fault the crawler must record.
 - ``build_bulk_portal(n)``: many reports in TRS-style lists (``index_N.html``), for the benchmark.
+- ``build_cms_portal()``: a city portal on several host names built like real ones (TRS WCM main
+  site, Hanweb disclosure subdomain), crawled through the local server as an HTTP proxy.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Route:
     behaviour: str | None = None
     delay: float = 0.0
     last_modified: float = 1_700_000_000.0  # fixed, so validators are stable across crawls
+    methods: tuple[str, ...] = ("GET",)  # others are answered 405
 
 
 class LocalPortal:
@@ -43,6 +46,7 @@ class LocalPortal:
         self.routes: dict[str, Route] = routes or {}
         self.resolver = resolver
         self.log: list[tuple[str, int, int]] = []  # (path, status, body bytes sent)
+        self.posts: list[tuple[str, bytes]] = []  # (path, form body) of every POST
         self._lock = threading.Lock()
         self.url = ""
 
@@ -88,14 +92,28 @@ class LocalPortal:
 
             def do_GET(self):
                 try:
-                    self._get()
+                    self._get("GET")
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            def _get(self):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with portal._lock:
+                    portal.posts.append((self.path, body))
+                try:
+                    self._get("POST")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _get(self, method: str):
+                # As an HTTP proxy (tests of several host names, all served here) the request line
+                # carries the absolute URL: routes are then keyed by it ("http://host/path").
                 r = portal.route(self.path)
                 if r is None:
                     self._send(404, b"<html><body>404 Not Found</body></html>", {"Content-Type": "text/html"})
+                    return
+                if method not in r.methods:
+                    self._send(405, b"<html><body>405 Method Not Allowed</body></html>", {"Content-Type": "text/html"})
                     return
                 if r.delay:
                     time.sleep(r.delay)
@@ -349,3 +367,235 @@ def build_bulk_portal(n_reports: int = 1000, per_page: int = 20, doc_size: int =
         return None
 
     return LocalPortal(resolver=resolver), 2 * n_reports
+
+
+# --- a city portal built like real ones: TRS WCM main site, Hanweb disclosure subdomain ----------
+
+@dataclass
+class CmsPortal:
+    portal: LocalPortal  # serve() it, then crawl with proxy_env(url): every host is answered here
+    start_url: str
+    allowed_domain: str
+    report_urls: set[str]  # every report document the crawler must store (absolute URLs)
+    near_miss_urls: set[str]  # report-like pages and files it must never fetch
+    titles: dict[str, str]  # report URL → the full title it must be stored under
+
+    @staticmethod
+    def proxy_env(url: str) -> dict[str, str]:
+        """Environment for the crawl subprocess: every http request goes to the local server."""
+        import os
+
+        env = {k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}}
+        env["http_proxy"] = env["HTTP_PROXY"] = url
+        return env
+
+
+def build_cms_portal() -> CmsPortal:
+    """Qinghe city (``*.qinghe.test``, a reserved TLD that never resolves), built like real portals.
+
+    - ``www.qinghe.test``: a TRS WCM site. ``/`` only redirects by script to ``/index.shtml``, whose
+      menu is written by ``document.write``. Home → 政务公开 → 信息公开年报 →
+      ``/zwgk/zfxxgk/zfxxgknb/index.shtml``, paginated only by ``createPageHTML('page_div', 3, 0,
+      "index", "shtml")``; detail pages ``./202301/t20230131_123456.shtml`` (one list page under a
+      ``<base href>``), whose report is a ``./P0202301…pdf`` attachment; a 2021年度 sub-column shown
+      in an iframe; "2019年度报告" leading to the report itself and a report-named link leading to a
+      list of department reports; links through ``data-url``, ``onclick="window.open(…)"``, ``../``,
+      https twins, ``#`` and ``?from=`` tails.
+    - ``xxgk.qinghe.test``: a Hanweb disclosure platform reached from the home page's image link
+      (alt 政府信息公开) → left menu 法定主动公开内容 → 政府信息公开年报 (``/col/col12345/``): records in
+      ``<script type="text/xml"><datastore>`` (some clickable by ``onclick`` on the ``li``), the rest
+      from ``/module/web/jpage/dataproxy.jsp`` by POST; one report only behind ``downfile.jsp?filename=….pdf``.
+    - Titles cut with ``...`` (full title in @title), traditional, department reports; near misses.
+    """
+    www, xxgk = "http://www.qinghe.test", "http://xxgk.qinghe.test"
+    city = "青河市"
+    routes: dict[str, Route] = {}
+    reports: set[str] = set()
+    near: set[str] = set()
+    titles: dict[str, str] = {}
+
+    def html(title: str, body: str, head: str = "") -> Route:
+        doc = (f'<!DOCTYPE html><html><head><meta charset="utf-8">{head}<title>{title}</title></head>'
+               f"<body>{body}</body></html>")
+        return Route(doc.encode("utf-8"), "text/html; charset=utf-8")
+
+    robots = Route(b"User-agent: *\nDisallow: /search/\n", "text/plain")
+    routes[f"{www}/robots.txt"] = robots
+    routes[f"{xxgk}/robots.txt"] = robots
+
+    # The root only sends the browser on; the home page writes its menu from a script.
+    routes[f"{www}/"] = html(city, "<script>window.location.href = './index.shtml';</script>")
+    routes[f"{www}/index.shtml"] = html(f"{city}人民政府门户网站", (
+        '<div class="nav"><script>document.write(\'<a href="/index.shtml">首页</a><a href="/xwzx/">新闻中心</a>'
+        '<a href="/zwgk/">政务公开</a><a href="/hdjl/">互动交流</a>\');</script></div>'
+        f'<div class="banner"><a href="{xxgk}/" target="_blank"><img src="/images/xxgk.png" alt="政府信息公开"></a></div>'
+        '<ul><li><a href="/xwzx/t20230101_1.shtml">市长主持召开常务会议</a></li></ul>'))
+    routes[f"{www}/xwzx/"] = html("新闻中心", '<a href="/xwzx/t20230101_1.shtml">市长主持召开常务会议</a>')
+    routes[f"{www}/xwzx/t20230101_1.shtml"] = html("市长主持召开常务会议", "<p>新闻</p>")
+    routes[f"{www}/hdjl/"] = html("互动交流", "<p>留言</p>")
+
+    # --- www: TRS WCM ---
+    nb = f"{www}/zwgk/zfxxgk/zfxxgknb/"
+    routes[f"{www}/zwgk/"] = html("政务公开", (
+        '<ul class="menu"><li><a href="./zfxxgk/zn/">政府信息公开指南</a></li>'
+        '<li><a href="./yjsgk/">预决算公开</a></li>'
+        '<li><a href="./zfxxgk/zfxxgknb/index.shtml">信息公开年报</a></li>'
+        '<li><a href="./gzyd/">2023年政务公开工作要点</a></li></ul>'))
+    routes[f"{www}/zwgk/zfxxgk/zn/"] = html("政府信息公开指南", "<p>指南</p>")
+    routes[f"{www}/zwgk/yjsgk/"] = html("预决算公开", '<a href="./t1.shtml">2022年部门预决算公开</a>')
+    routes[f"{www}/zwgk/gzyd/"] = html("2023年政务公开工作要点", "<p>要点</p>")
+
+    def trs_detail(rel_dir: str, stamp: str, n: int, title: str, *, pdf: bool) -> str:
+        """A TRS detail page under the column; returns its absolute URL."""
+        url = f"{nb}{rel_dir}/t{stamp}_{n}.shtml"
+        head = f'<meta name="ArticleTitle" content="{title}">'
+        if pdf:
+            att = f"P0{stamp}{n:06d}.pdf"
+            routes[f"{nb}{rel_dir}/{att}"] = Route(fake_pdf(title), "application/pdf")
+            body = (f'<div class="detail"><h2>{title}</h2><div class="info">发布时间：2023-01-31</div>'
+                    f'<div class="TRS_Editor"><p>详见附件。</p></div>'
+                    f'<p>附件：<a href="./{att}" oldsrc="W0{stamp}.pdf">{att}</a></p></div>')
+            reports.add(f"{nb}{rel_dir}/{att}")
+            titles[f"{nb}{rel_dir}/{att}"] = title
+        else:
+            body = f'<div class="detail">{report_text(title[:title.index("20")], int(stamp[:4]) - 1, seed=n)}</div>'
+            reports.add(url)
+            titles[url] = title
+        routes[url] = html(title, body, head)
+        return url
+
+    r1 = trs_detail("202301", "20230131", 123456, f"{city}2022年政府信息公开工作年度报告", pdf=True)
+    r2 = trs_detail("202301", "20230128", 123401, f"{city}教育局2022年政府信息公开工作年度报告", pdf=False)
+    r3 = trs_detail("202201", "20220120", 111111, f"{city}2021年政府信息公开工作年度报告", pdf=True)
+    r4 = trs_detail("202201", "20220125", 111122, f"{city}民政局2021年政府信息公開工作年度報告", pdf=False)
+    r5 = trs_detail("202101", "20210129", 100001, f"{city}2020年政府信息公开工作年度报告", pdf=False)
+    r6 = trs_detail("202101", "20210130", 100002, f"{city}财政局2020年政府信息公开工作年度报告", pdf=True)
+    # "2019年度报告" (a year's words only) leads to the report itself.
+    trs_detail("202001", "20200130", 100003, f"{city}2019年政府信息公开工作年度报告", pdf=False)
+    # A link named like a report leads to the list of that year's department reports.
+    bm = [trs_detail("2020bm/202101", "20210131", 100010 + k, f"{city}{d}2020年政府信息公开工作年度报告", pdf=k == 1)
+          for k, d in enumerate(["审计局", "统计局"])]
+    routes[f"{nb}2020bm/index.shtml"] = html(f"{city}2020年度部门政府信息公开工作年度报告", "<ul>" + "".join(
+        f'<li><a href="{u[len(nb) + 7:]}" title="{t}">{t}</a></li>'
+        for u, t in zip(bm, [f"{city}审计局2020年政府信息公开工作年度报告", f"{city}统计局2020年政府信息公开工作年度报告"]))
+        + "</ul>")
+    sub = trs_detail("2021/202201", "20220126", 111133, f"{city}卫生健康委员会2021年政府信息公开工作年度报告", pdf=False)
+    for j, (rel, t) in enumerate([("202212/t20221201_9001.shtml", "关于做好2022年政府信息公开工作年度报告编制发布工作的通知"),
+                                  ("202302/t20230210_9002.shtml", f"{city}2022年度政府信息公开工作年度报告（解读）"),
+                                  ("202302/t20230211_9003.shtml", f"{city}2022年度政府信息公开工作年度报告（图解）"),
+                                  ("202303/t20230301_9004.shtml", f"{city}2022年法治政府建设年度报告")]):
+        # Its page repeats the report's own heading (解读 pages quote it): the title must decide.
+        routes[nb + rel] = html(t, f"<h1>{t}</h1>" + report_text(city, 2022, seed=900 + j))
+        if j != 2:  # the 图解 entry is cut without @title ("…（图..."): opened, read, never kept
+            near.add(nb + rel)
+    cut = f"{city}2022年度政府信息公开工作年度报告（解读）"
+    trs_pages = [
+        # page 0: relative ./ links, cut titles with @title, a data-url link, an https twin, a near miss
+        ((f'<li><a href="./202301/t20230131_123456.shtml" target="_blank" title="{city}2022年政府信息公开工作年度报告">'
+         f'{city}2022年政府信息公开工作...</a><span>2023-01-31</span></li>'
+         f'<li><a href="javascript:void(0)" data-url="../zfxxgknb/202301/t20230128_123401.shtml" '
+         f'title="{city}教育局2022年政府信息公开工作年度报告">{city}教育局2022年政府信息...</a></li>'
+         f'<li><a href="https://www.qinghe.test/zwgk/zfxxgk/zfxxgknb/202301/t20230131_123456.shtml">'
+         f'{city}2022年政府信息公开工作年度报告</a></li>'
+         f'<li><a href="./202302/t20230210_9002.shtml" title="{cut}">{cut[:16]}...</a></li>'
+         f'<li><a href="./202212/t20221201_9001.shtml">关于做好2022年政府信息公开工作年度报告编制发布工作的通知</a></li>'
+         '<li><a href="./2021/index.shtml">2021年度</a></li>'
+         f'<li><a href="./2020bm/index.shtml">{city}2020年度部门政府信息公开工作年度报告</a></li>'), ""),
+        # page 1: under <base href>, onclick, #, ?from=, a near miss cut without @title
+        ((f'<li><a href="javascript:;" onclick="window.open(\'zfxxgknb/202201/t20220120_111111.shtml\')">'
+         f'{city}2021年政府信息公开工作年度报告</a></li>'
+         f'<li><a href="zfxxgknb/202201/t20220125_111122.shtml#" title="{city}民政局2021年政府信息公開工作年度報告">'
+         f'{city}民政局2021年政府...</a></li>'
+         f'<li><a href="zfxxgknb/202302/t20230211_9003.shtml">{city}2022年度政府信息公开工作年度报告（图...</a></li>'),
+         f'<base href="{www}/zwgk/zfxxgk/">'),
+        # page 2: ?from= tracking, ../ path, a sibling column's near miss
+        ((f'<li><a href="./202101/t20210129_100001.shtml?from=timeline">{city}2020年政府信息公开工作年度报告</a></li>'
+         f'<li><a href="../zfxxgknb/202101/t20210130_100002.shtml" title="{city}财政局2020年政府信息公开工作年度报告">'
+         f'{city}财政局2020年...</a></li>'
+         f'<li><a href="./202303/t20230301_9004.shtml">{city}2022年法治政府建设年度报告</a></li>'
+         '<li><a href="./202001/t20200130_100003.shtml">2019年度报告</a></li>'), ""),
+    ]
+    for k, (items, head) in enumerate(trs_pages):
+        name = "index.shtml" if k == 0 else f"index_{k}.shtml"
+        script = f"<script>createPageHTML('page_div', 3, {k}, \"index\", \"shtml\", 18);</script>"
+        routes[nb + name] = html("信息公开年报", f'<ul class="list">{items}</ul><div id="page_div"></div>{script}', head)
+    # The 2021年度 sub-column shows its list in an iframe.
+    routes[f"{nb}2021/index.shtml"] = html("2021年度", '<iframe src="./list.shtml" frameborder="0"></iframe>')
+    routes[f"{nb}2021/list.shtml"] = html("2021年度", (
+        f'<ul><li><a href="./202201/t20220126_111133.shtml" title="{city}卫生健康委员会2021年政府信息公开工作年度报告">'
+        f'{city}卫生健康委员会2021年…</a></li></ul>'))
+    assert {r1, r2, r3, r4, r5, r6, sub}
+
+    # --- xxgk: Hanweb ---
+    routes[f"{xxgk}/"] = html(f"{city}政府信息公开", _hanweb_menu(xxgk, level=0) + "<p>欢迎访问</p>")
+    routes[f"{xxgk}/col/col100/index.html"] = html("法定主动公开内容", _hanweb_menu(xxgk, level=1) + "<p>请选择栏目</p>")
+    for col, name in [(101, "政府信息公开指南"), (102, "政府信息公开制度"), (103, "机构职能")]:
+        routes[f"{xxgk}/col/col{col}/index.html"] = html(name, _hanweb_menu(xxgk, level=1) + f"<p>{name}</p>")
+    routes[f"{xxgk}/col/col12399/index.html"] = html("政府信息公开工作年度报告专栏", (
+        f'<a href="{xxgk}/col/col12345/index.html">进入专栏</a>'))
+    records: list[str] = []
+    departments = ["发展和改革委员会", "公安局", "司法局", "人力资源和社会保障局", "自然资源和规划局", "生态环境局",
+                   "住房和城乡建设局", "交通运输局", "水利局", "农业农村局", "商务局", "文化广电和旅游局"]
+    n = 0
+    for year in (2022, 2021):
+        for d in departments:
+            n += 1
+            title = f"{city}{d}{year}年政府信息公开工作年度报告"
+            url = f"{xxgk}/art/{year + 1}/1/{n}/art_12345_{600 + n}.html"
+            if n == 4:  # the report is a file behind Hanweb's download script; the page only links it
+                down = f"{xxgk}/module/download/downfile.jsp?classid=0&filename=230104{n}.pdf"
+                routes[down] = Route(fake_pdf(title), "application/octet-stream")
+                routes[url] = html(title, f'<div class="article"><h1>{title}</h1><p>附件：'
+                                          f'<a href="/module/download/downfile.jsp?classid=0&amp;filename=230104{n}.pdf">'
+                                          "附件下载</a></p></div>")
+                url = down
+            else:
+                routes[url] = html(title, f'<div class="article">{report_text(city + d, year, seed=n)}</div>')
+            reports.add(url)
+            titles[url] = title
+            if n % 3 == 0:  # onclick on the list item itself
+                records.append(f'<li onclick="window.open(\'/art/{year + 1}/1/{n}/art_12345_{600 + n}.html\')">'
+                               f'<span>{title}</span></li>')
+            else:
+                records.append(f'<li><a href="/art/{year + 1}/1/{n}/art_12345_{600 + n}.html" title="{title}" '
+                               f'target="_blank">{title[:15]}...</a><span>{year + 1}-01-{n:02d}</span></li>')
+    for j, t in enumerate(["关于做好2022年政府信息公开工作年度报告编制发布工作的通知",
+                           f"{city}2022年度政府信息公开工作年度报告（图解）"]):
+        url = f"{xxgk}/art/2023/2/{j + 1}/art_12345_{900 + j}.html"
+        routes[url] = html(t, f"<h1>{t}</h1>" + report_text(city, 2022, seed=950 + j))
+        near.add(url)
+        records.insert(5 + j, f'<li><a href="/art/2023/2/{j + 1}/art_12345_{900 + j}.html" title="{t}">{t[:15]}...</a></li>')
+    per_page, group = 5, 2
+    in_page = per_page * group
+    proxy = ("/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=3&path=/&columnid=12345&unitid=56789"
+             "&webname=%E9%9D%92%E6%B2%B3&permissiontype=0")
+
+    def datastore(recs: list[str], *, with_total: bool) -> str:
+        body = "".join(f"<record><![CDATA[\n{r}\n]]></record>" for r in recs)
+        total = f"<totalrecord>{len(records)}</totalrecord>" if with_total else ""
+        return (f'<datastore><nextgroup><![CDATA[<a href="{proxy}"></a>]]></nextgroup>'
+                f"<recordset>{body}</recordset>{total}</datastore>")
+
+    routes[f"{xxgk}/col/col12345/index.html"] = html("政府信息公开年报", (
+        _hanweb_menu(xxgk, level=1) + '<div id="56789">'
+        f'<script type="text/xml">{datastore(records[:in_page], with_total=True)}</script>'
+        f"<script>$('#56789').jpage({{proxyUrl:'/module/web/jpage/dataproxy.jsp', perPage:{per_page}, "
+        f"groupSize:{group}, totalRecord:{len(records)}, dataStore: dataStore}});</script></div>"))
+    for start in range(in_page + 1, len(records) + 1, in_page):
+        end = min(len(records), start + in_page - 1)
+        q = (f"/module/web/jpage/dataproxy.jsp?appid=1&webid=3&path=%2F&columnid=12345&unitid=56789"
+             f"&webname=%E9%9D%92%E6%B2%B3&permissiontype=0&startrecord={start}&endrecord={end}&perpage={per_page}")
+        routes[xxgk + q] = Route(f'<?xml version="1.0" encoding="utf-8"?>{datastore(records[start - 1:end], with_total=True)}'
+                                 .encode(), "text/xml; charset=utf-8", methods=("POST",))
+    return CmsPortal(LocalPortal(routes), f"{www}/", "qinghe.test", reports, near, titles)
+
+
+def _hanweb_menu(xxgk: str, level: int) -> str:
+    """The left-hand menu of the disclosure platform: 年报 only shows once 法定主动公开内容 is open."""
+    items = [(f"{xxgk}/col/col101/index.html", "政府信息公开指南"), (f"{xxgk}/col/col102/index.html", "政府信息公开制度"),
+             (f"{xxgk}/col/col100/index.html", "法定主动公开内容")]
+    if level >= 1:
+        items += [(f"{xxgk}/col/col103/index.html", "机构职能"),
+                  (f"{xxgk}/col/col12345/index.html", "政府信息公开年报"),
+                  (f"{xxgk}/col/col12399/index.html", "政府信息公开工作年度报告专栏")]
+    return '<div class="left-menu"><ul>' + "".join(f'<li><a href="{u}">{t}</a></li>' for u, t in items) + "</ul></div>"

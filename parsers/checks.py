@@ -118,8 +118,11 @@ def review_checks(review: dict | None, derived: set[str]) -> list[dict]:
     return out
 
 
-def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, from_tables: bool) -> list[dict]:
-    """Prose against tables; only when the tables were printed (figures taken from prose agree by construction)."""
+def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, from_tables: bool,
+                     statistics: dict | None = None) -> list[dict]:
+    """Prose against tables; only when the tables were printed (figures taken from prose agree by construction).
+    `statistics`: figures of a pre-2019 统计表 that have no table cell (行政诉讼数, 主动公开信息数 …), by
+    narrative key."""
     if not from_tables or not narrative:
         return []
     apps = apps or {}
@@ -157,6 +160,9 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
         d = (review.get("litigation_direct") or {}).get("total")
         a = (review.get("litigation_after_review") or {}).get("total")
         table_values["litigation_total"] = _sum([d, a])
+    for key, value in (statistics or {}).items():
+        if table_values.get(key) is None:
+            table_values[key] = value
     out = []
     for key, stated in narrative.items():
         if key not in table_values:

@@ -17,17 +17,19 @@ _UNIT = r"\s*(?:件|个|宗|份|条|起)"
 PATTERNS: list[tuple[str, re.Pattern]] = [
     (key, re.compile(p))
     for key, p in [
-        ("applications_received", rf"(?:新收|收到|受理|接收)[^。;；\n]{{0,25}}?(?:申请|诉求)[^。;；,，\n]{{0,8}}?(?:共|总计|合计)?{_N}{_UNIT}"),
-        ("applications_processed", rf"(?:答复完毕|已办结|办结|已答复)(?:申请)?(?:共)?{_N}\s*件"),
+        # not a change (收到申请较上年增加10件): no 较/比/同比/增/减 between 申请 and the number
+        ("applications_received", rf"(?:新收|收到|受理|接收)[^。;；\n]{{0,25}}?(?:申请|诉求)(?:(?!较|比|增|减|下降|上升)[^。;；,，\n]){{0,8}}?(?:共|总计|合计)?{_N}{_UNIT}"),
+        ("applications_processed", rf"(?:答复完毕|已办结|办结|已答复)(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?{_N}\s*件"),
         # 办理…申请N件 alone may mean new + carried over; only with (含…结转M件) is N what was handled
         ("applications_processed", rf"办理[^。;；,，\n]{{0,20}}?(?:申请|案件)(?:共)?{_N}\s*件\s*\(含[^)]{{0,16}}?结转"),
-        ("applications_carried_over", rf"(?:上一?年度?结转|(?:19|20)\d{{2}}年度?结转)[^。;；,，\n]{{0,6}}?{_N}{_UNIT}"),
-        ("applications_carried_forward", rf"(?:结转(?:至|到)?下一?年度?|顺延至下一?年度?|转入下一?年度?)[^。;；,，\n]{{0,6}}?{_N}{_UNIT}"),
+        # 2021年结转5件 is carried over; 结转至2023年(度)… is carried forward, never carried over
+        ("applications_carried_over", rf"(?:上一?年度?结转|(?:19|20)\d{{2}}年度?结转)(?!至|到|下)[^。;；,，\n]{{0,6}}?{_N}{_UNIT}"),
+        ("applications_carried_forward", rf"(?:结转(?:至|到)?(?:下一?年度?|(?:19|20)\d{{2}}年度?)|顺延至下一?年度?|转入下一?年度?)[^。;；,，\n]{{0,6}}?{_N}{_UNIT}"),
         ("applications_carried_forward", rf"{_N}{_UNIT}(?:申请)?(?:顺延|结转|转入)(?:至|到)?下一?年度?"),
         ("granted_incl_partial", rf"公开\(含部分公开\)(?:的)?{_N}{_UNIT}"),
         ("granted", rf"(?<![部分不])(?:予以公开|同意公开)(?:的)?{_N}{_UNIT}"),
         ("partially_granted", rf"部分公开(?:的)?{_N}{_UNIT}"),
-        ("denied", rf"不予公开(?:的)?{_N}{_UNIT}"),
+        ("denied", rf"(?:不予公开|不同意公开)(?:的)?{_N}{_UNIT}"),
         ("unavailable", rf"无法提供(?:的)?{_N}{_UNIT}"),
         ("rejected", rf"不予处理(?:的)?{_N}{_UNIT}"),
         ("other", rf"其他处理(?:的)?{_N}{_UNIT}"),
@@ -96,6 +98,12 @@ def _mapped(result: NarrativeResult, keep: list[int], size: int) -> NarrativeRes
     return result
 
 
+def _sentence_start(text: str, at: int, limit: int) -> int:
+    """Start of the sentence holding `at` (after the last 。；!), at most `limit` characters back."""
+    cut = max(text.rfind(c, max(0, at - limit), at) for c in "。；;!！")
+    return cut + 1 if cut >= 0 else max(0, at - limit)
+
+
 def _read_joined(text: str) -> NarrativeResult:
     out = NarrativeResult(values={})
     for key, pattern in PATTERNS:
@@ -106,6 +114,8 @@ def _read_joined(text: str) -> NarrativeResult:
                 continue
             if key == "applications_received" and _INCLUDES_CARRIED_RE.match(text, m.end()):
                 continue  # 收到N件(含上年结转M件): N is new + carried over, which no key means
+            if key == "applications_received" and "公开" not in text[_sentence_start(text, m.start(), 80) : m.end()]:
+                continue  # 政务服务中心受理各类办件申请12万件: not disclosure applications
             break
         else:
             m = None

@@ -93,8 +93,9 @@ def analyze(doc: Document, source: dict) -> dict:
     report["narrative"] = dict(narrative.values)
     provenance.update(narrative.provenance)
 
+    stat_figures: dict = {}
     if stats is not None:
-        _apply_statistics(report, stats)
+        stat_figures = _apply_statistics(report, stats)
 
     if era in ("2019", "2021"):
         for name, part in (("applications", apps), ("review_litigation", review), ("proactive", proactive)):
@@ -119,7 +120,8 @@ def analyze(doc: Document, source: dict) -> dict:
     checks = application_checks(report["applications"], derived)
     checks += review_checks(report["review_litigation"], derived)
     printed_tables = apps is not None or review is not None or stats is not None
-    checks += narrative_checks(report["narrative"], report["applications"], report["review_litigation"], printed_tables)
+    checks += narrative_checks(report["narrative"], report["applications"], report["review_litigation"], printed_tables,
+                               stat_figures)
     report["checks"] = checks
     return report
 
@@ -132,7 +134,11 @@ def _printed(doc: Document, span: tuple[int, int], simplify: bool) -> str:
     return to_simplified(text) if simplify else text
 
 
-def _apply_statistics(report: dict, stats) -> None:
+def _apply_statistics(report: dict, stats) -> dict:
+    """Put the 统计表's figures in place; returns those by narrative key, for the prose checks. A figure
+    with no table cell (行政诉讼数 …) fills the narrative key only when the prose does not state it: prose
+    that says otherwise is kept and checked against the table, never overwritten."""
+    figures: dict = {}
     for target, value in stats.values.items():
         where = stats.provenance[target]
         if target.startswith("applications."):
@@ -148,5 +154,8 @@ def _apply_statistics(report: dict, stats) -> None:
             report["provenance"]["review_litigation.review.total"] = where
         elif target.startswith("narrative."):
             key = target.split(".", 1)[1]
-            report["narrative"][key] = value
-            report["provenance"][target] = where
+            figures[key] = value
+            if key not in report["narrative"]:
+                report["narrative"][key] = value
+                report["provenance"][target] = where
+    return figures

@@ -1,3 +1,3 @@
 """The parser's version: bump whenever the output for some input changes (staging supersedes older ones)."""
 
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.4.0"

@@ -8,6 +8,7 @@ a temporary directory here, before any test module imports airflow. The project'
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,3 +20,15 @@ os.environ.pop("NIANBAO_DATABASE_URL", None)  # the default under test is the em
 from nianbao import airflow_local  # noqa: E402  (must follow the environment above)
 
 airflow_local.configure()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop the embedded PostgreSQL this session may have started under its temporary NIANBAO_HOME."""
+    if os.environ.get("NIANBAO_HOME", "").startswith(str(_SESSION_DIR)):
+        from warehouse import embedded
+
+        try:
+            embedded.stop()
+        except Exception:  # noqa: BLE001 - clean-up must not change the session's result
+            return  # keep the directory: a server may still be using it
+        shutil.rmtree(_SESSION_DIR, ignore_errors=True)

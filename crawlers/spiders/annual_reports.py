@@ -33,7 +33,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import FormRequest, Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -47,8 +47,12 @@ from crawlers.discovery import (
     LinkKind,
     canonical_url,
     classify_link,
+    clean_url,
+    data_proxy_form,
+    hanweb_pages,
     is_annual_report_title,
     is_attachment_url,
+    is_data_proxy,
     media_type,
     normalize_text,
     same_site,
@@ -66,22 +70,63 @@ _KEPT_HEADERS = ("content-type", "content-length", "etag", "last-modified", "dat
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
 
 
+# Link text marking a page shown in a frame of the page that links it (kept in the page cache as is).
+FRAME_TEXT = "<frame>"
+
+_JS_REDIRECT = re.compile(
+    r"""(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]""")
+
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 
 
+# A URL in a script attribute: window.open('…'), location.href='…', openUrl("…")…: the first quoted
+# string that looks like an address (absolute, rooted, relative, or a page/file name).
+_SCRIPT_URL = re.compile(
+    r"""['"]((?:https?://|/|\.{1,2}/)[^'"\s]+|[\w./-]+\.(?:s?html?|jsp|aspx?|php|pdf|docx?|wps|xlsx?)(?:\?[^'"\s]*)?)['"]"""
+)
+_URL_ATTRS = ("data-url", "data-href", "data-link", "data-src")
+_CUT_ENDINGS = ("…", "...", "..", "⋯")
+_TAB_NL = str.maketrans("", "", "\t\r\n")
+
+
+def _element_url(el) -> str | None:
+    """The address a link-like element leads to: a real href, else data-url & co, else onclick."""
+    href = (el.attrib.get("href") or "").strip().translate(_TAB_NL)
+    if href and not href.lower().startswith(("javascript:", "mailto:", "tel:", "#")):
+        return href
+    for attr in _URL_ATTRS:
+        value = (el.attrib.get(attr) or "").strip()
+        if value and not value.lower().startswith("javascript:"):
+            return value
+    for script in (href if href.lower().startswith("javascript:") else "", el.attrib.get("onclick") or ""):
+        m = _SCRIPT_URL.search(script)
+        if m:
+            return m.group(1)
+    return None
+
+
 def _links_in(selector, urljoin) -> list[tuple[str, str]]:
-    """(absolute URL, link text) of every ``a[href]``; the @title wins over a cut-off text."""
+    """(absolute URL, link text) of every link-like element; the @title wins over a cut-off text.
+
+    Links are ``a[href]``, and anything a script makes clickable: ``href="javascript:void(0)"`` with
+    ``data-url``, ``onclick="window.open('…')"`` on an ``a``, ``li`` or ``div``.
+    """
     links: list[tuple[str, str]] = []
-    for a in selector.css("a[href]"):
-        href = (a.attrib.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+    for a in selector.css("a[href], [onclick], [data-url], [data-href], [data-link]"):
+        href = _element_url(a)
+        if not href:
             continue
         text = " ".join(" ".join(a.css("::text").getall()).split())
         # List pages cut long titles ("2020年政府信息公开工作…") and keep the full one in @title.
         attr_title = " ".join((a.attrib.get("title") or "").split())
-        if attr_title and (not text or text.endswith(("…", "...", "..")) or len(attr_title) > len(text)):
+        if attr_title and (not text or text.endswith(_CUT_ENDINGS) or len(attr_title) > len(text)):
             text = attr_title
-        links.append((urljoin(href), text))
+        if not text:  # an image link: its alt text names it
+            text = " ".join((a.css("img::attr(alt)").get() or a.css("img::attr(title)").get() or "").split())
+        try:
+            links.append((urljoin(href), text))
+        except ValueError:  # a malformed address (bad IPv6 literal…): not a link
+            continue
     return links
 
 
@@ -221,11 +266,17 @@ class AnnualReportSpider(scrapy.Spider):
         headers = {"Referer": referer} if referer else None
         # dont_filter: redirects must keep going until Scrapy's redirect limit turns a loop into a
         # recorded fault; duplicates are stopped earlier by self.seen.
+        if is_data_proxy(url):
+            # Hanweb's data proxy is asked by POST, as the column page's script does; the parameters
+            # go in the URL and in the form body (the JSP reads either).
+            return FormRequest(url, formdata=data_proxy_form(url), callback=callback, errback=self.on_error,
+                               meta=meta, headers=headers, dont_filter=True, priority=priority)
         return Request(url, callback=callback, errback=self.on_error, meta=meta, headers=headers,
                        dont_filter=True, priority=priority)
 
     def _follow(self, url: str, **kwargs) -> Request | None:
         """A request for ``url`` unless it is off-site, not http(s), or already requested."""
+        url = clean_url(url)
         if not url.startswith(("http://", "https://")) or not same_site(url, self.allowed_domains):
             return None
         key = canonical_url(url)
@@ -280,6 +331,9 @@ class AnnualReportSpider(scrapy.Spider):
                 self.allowed_domains.append(host.removeprefix("www."))
         if response.status == 304:
             cached = self.state.pages.get(_asked_url(response), {}) if self.state else {}
+            if cached.get("is_report"):  # a "2022年度" link that led to a report (see below)
+                yield from self.parse_detail(response)
+                return
             links = [tuple(x) for x in cached.get("links", [])]
             yield self._item("page", _asked_url(response), response, nb=nb, is_report=False)
             yield from self._take_links(_asked_url(response), links, nb)
@@ -290,7 +344,17 @@ class AnnualReportSpider(scrapy.Spider):
                 yield self._document_item(response, nb, nb.get("link_text"))
             return
         links = self._extract_links(response)
+        if nb.get("maybe_detail") and not self._report_links(response.url, links):
+            # A "2022年度报告" entry of the column is a year's sub-column or that year's report itself.
+            title = self._report_title_on_page(response)
+            if title is not None:
+                response.meta["nb"] = {**nb, "role": "detail", "title": title}
+                yield from self.parse_detail(response)
+                return
         links += [(u, "") for u in script_pages(response.text, response.url, self.max_list_pages)]
+        links += [(u, "") for u in hanweb_pages(response.text, response.url, self.max_list_pages)]
+        links += self._frames(response)
+        links += self._script_redirect(response, links)
         if self.state is not None:
             self.state.remember_page(_asked_url(response), **_validators(response), links=links)
         yield self._item("page", _asked_url(response), response, nb=nb, is_report=False,
@@ -301,11 +365,38 @@ class AnnualReportSpider(scrapy.Spider):
         links = _links_in(response, response.urljoin)
         # Hanweb-built portals (many provinces and cities) ship list items as HTML inside
         # <script type="text/xml"><datastore>…<![CDATA[<li><a href=…>…</a></li>]]>: invisible to CSS.
+        # Menus written by scripts: document.write('<a href="/zwgk/">政务公开</a>'), JSON menus with
+        # HTML inside, "\/"- and "\""-escaped.
+        for script in response.xpath("//script[not(@type='text/xml')]/text()").getall():
+            if len(script) < 200_000 and "<a" in script and "href" in script:
+                html = script.replace('\\"', '"').replace("\\'", "'").replace("\\/", "/")
+                links += [(u, t) for u, t in _links_in(Selector(text=html), response.urljoin) if t]
         if "CDATA" in response.text:
             for block in _CDATA.findall(response.text):
-                if "<a" in block:
-                    links += _links_in(Selector(text=block), response.urljoin)
+                if "<a" in block or "onclick" in block:
+                    # The <nextgroup> link is the data proxy without its range (see hanweb_pages).
+                    links += [(u, t) for u, t in _links_in(Selector(text=block), response.urljoin)
+                              if not is_data_proxy(u)]
         return links
+
+    @staticmethod
+    def _script_redirect(response: TextResponse, links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """A shell page that only sends the browser on (``location.href = "/index.shtml"``): the
+        target is this page's continuation. Pages with real content are left alone."""
+        if len(links) > 3 or len(response.body) > 20_000:
+            return []
+        m = _JS_REDIRECT.search(response.text)
+        return [(response.urljoin(m.group(1).strip()), FRAME_TEXT)] if m else []
+
+    @staticmethod
+    def _frames(response: TextResponse) -> list[tuple[str, str]]:
+        """Pages shown in (i)frames: many disclosure platforms put the column's list in one."""
+        frames = []
+        for src in response.css("iframe::attr(src), frame::attr(src)").getall():
+            src = src.strip()
+            if src and not src.lower().startswith(("javascript:", "about:", "data:")) and "file=" not in src:
+                frames.append((response.urljoin(src), FRAME_TEXT))
+        return frames
 
     @staticmethod
     def _page_title(response: TextResponse) -> str | None:
@@ -321,11 +412,19 @@ class AnnualReportSpider(scrapy.Spider):
                                            list_page_pattern=self.hints.list_page_pattern,
                                            pagination_pattern=self.hints.pagination_pattern))
                  for url, text in links]
-        has_reports = any(k is LinkKind.REPORT for _, _, k in kinds)
+        has_reports = any(k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) for _, _, k in kinds)
         is_list = nb.get("is_list") or has_reports
         depth = nb.get("depth", 0)
         for url, text, kind in kinds:
-            if kind is LinkKind.REPORT:
+            if text == FRAME_TEXT:
+                # The page in a frame is part of this page: same depth, same list-ness.
+                req = None
+                if not is_attachment_url(url, self.hints.attachment_types) and self.nav_pages < self.max_nav_pages:
+                    req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
+                                       link_text=nb.get("link_text"), depth=depth, is_list=is_list, priority=8)
+                    if req is not None:
+                        self.nav_pages += 1
+            elif kind is LinkKind.REPORT:
                 year = year_guess(text)
                 if self.years and year is not None and year not in self.years:
                     self.crawler.stats.inc_value("nianbao/skipped_year")
@@ -341,7 +440,7 @@ class AnnualReportSpider(scrapy.Spider):
                                    link_text=text, priority=5)
                 if req is not None:
                     req.meta["nb"]["confirm_title"] = True
-            elif kind is LinkKind.COLUMN and depth < self.max_nav_depth:
+            elif kind is LinkKind.COLUMN and depth <= self.max_nav_depth:  # one more step for the goal
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
                                    link_text=text, depth=depth + 1, is_list=True, priority=8)
             elif kind is LinkKind.AREA and depth < self.max_nav_depth and self.nav_pages < self.max_nav_pages:
@@ -350,6 +449,12 @@ class AnnualReportSpider(scrapy.Spider):
                                    link_text=text, depth=depth + 1, priority=6)
                 if req is not None:
                     self.nav_pages += 1
+            elif kind is LinkKind.YEAR_COLUMN and is_list and depth < self.max_nav_depth + 1:
+                # "2022年度" inside the report column: a sub-column of that year's reports.
+                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
+                                   link_text=text, depth=depth + 1, is_list=True, priority=8)
+                if req is not None:
+                    req.meta["nb"]["maybe_detail"] = True
             elif kind is LinkKind.PAGINATION and is_list and self.list_pages < self.max_list_pages:
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
                                    link_text=text, depth=depth, is_list=True, priority=7)
@@ -366,6 +471,10 @@ class AnnualReportSpider(scrapy.Spider):
         url = _asked_url(response)
         if response.status == 304:
             cached = self.state.pages.get(url, {}) if self.state else {}
+            if cached.get("is_list"):
+                yield self._item("page", url, response, nb=nb, is_report=False)
+                yield from self._take_links(url, [tuple(x) for x in cached.get("links", [])], {**nb, "is_list": True})
+                return
             if cached.get("is_report"):
                 yield self._item("not_modified", url, response, nb=nb, is_report=True,
                                  sha256=cached.get("sha256"), title=nb.get("title") or cached.get("title"))
@@ -380,7 +489,7 @@ class AnnualReportSpider(scrapy.Spider):
         title = nb.get("title") or self._page_title(response)
         if nb.get("confirm_title"):
             # Reached through a cut-off list entry: only a report if the page's own title says so.
-            title = self._report_title_on_page(response)
+            title = self._report_title_on_page(response, nb.get("link_text"))
             if title is None:
                 if self.state is not None:  # remembered, so the next crawl only revalidates it
                     self.state.remember_page(url, **_validators(response), links=[])
@@ -392,11 +501,21 @@ class AnnualReportSpider(scrapy.Spider):
             if year is not None and year not in self.years:
                 return
         types = self.hints.attachment_types
+        links = self._extract_links(response)
         # A file by its address (…/W0202.docx) or, for download scripts (download.jsp?id=…), by the
         # name in the link text ("附件：2020年年报.pdf").
-        attachments = [(u, t) for u, t in self._extract_links(response) + _embedded_files(response)
+        attachments = [(u, t) for u, t in links + _embedded_files(response)
                        if is_attachment_url(u, types) or is_attachment_url("/" + t.strip(), types)]
         carries_text = self._carries_report_text(response)
+        if not carries_text and not attachments and len(self._report_links(response.url, links)) >= 2:
+            # "2022年政府信息公开工作年度报告" led to a column of that year's reports (one per
+            # department), not to a report: walk it as a list page.
+            links += [(u, "") for u in script_pages(response.text, response.url, self.max_list_pages)]
+            if self.state is not None:
+                self.state.remember_page(url, **_validators(response), links=links, title=title, is_list=True)
+            yield self._item("page", url, response, nb=nb, is_report=False, title=title)
+            yield from self._take_links(response.url, links, {**nb, "is_list": True})
+            return
         is_report = carries_text or not attachments
         sha = None
         if is_report:
@@ -410,14 +529,34 @@ class AnnualReportSpider(scrapy.Spider):
                                      is_report=is_report, sha256=sha)
         yield from self._take_attachments(url, attachments, nb, title)
 
-    def _report_title_on_page(self, response: TextResponse) -> str | None:
-        """The page's own title if it names a report (article-title meta, headings, <title>)."""
+    def _report_links(self, own_url: str, links: list[tuple[str, str]]) -> list[str]:
+        """Links to other pages whose text is (or may be) a report title."""
+        own = canonical_url(own_url)
+        kinds = (LinkKind.REPORT, LinkKind.MAYBE_REPORT)
+        return [u for u, t in links
+                if canonical_url(u) != own and classify_link(t, u, attachment_types=self.hints.attachment_types,
+                                                             title_pattern=self.hints.title_pattern) in kinds]
+
+    def _report_title_on_page(self, response: TextResponse, cut_text: str | None = None) -> str | None:
+        """The page's own title if it names a report (article-title meta, headings, <title>).
+
+        The first candidate that begins like the cut list entry is the page's title, and decides
+        alone: a 解读 page also quotes the report's name in a heading."""
         candidates = [response.css("meta[name=ArticleTitle]::attr(content)").get()]
         for selector in ("h1", "h2", ".title", "title"):
             candidates += [" ".join(" ".join(n.css("::text").getall()).split()) for n in response.css(selector)]
+        prefix = normalize_text(cut_text).rstrip("….⋯")
+        if len(prefix) >= 6:
+            for text in candidates:
+                if text and normalize_text(text).startswith(prefix):
+                    return text if is_annual_report_title(text, self.hints.title_pattern) else None
         for text in candidates:
             if text and is_annual_report_title(text, self.hints.title_pattern):
                 return text
+        # No heading at all names the page: a cut entry that already reads as a report stands.
+        if cut_text and is_annual_report_title(cut_text, self.hints.title_pattern) and not any(
+                normalize_text(t).startswith(prefix) for t in candidates if t and len(prefix) >= 6):
+            return cut_text
         return None
 
     @staticmethod

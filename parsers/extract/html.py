@@ -133,6 +133,8 @@ def _page_meta(root) -> dict:
         content = (m.get("content") or "").strip()
         if name in ("articletitle", "title") and content:
             meta["title"] = content
+        if name in ("contentsource", "source", "author") and content and "organ" not in meta:
+            meta["organ"] = content  # TRS/gov.cn pages: the publishing organ; used only when no title names one
         if name in _DATE_META and content:
             d = re.match(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})", content)
             if d:

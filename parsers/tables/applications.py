@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..normalize import label_key
+from ..normalize import label_key, numbering
 from ..tokens import Token
 from ..vocabulary import APPLICANT_COLUMN_CODES
 from .labels import classify_application_label
@@ -79,7 +79,8 @@ def _grid_col(where: str) -> int:
     return int(_GRID_WHERE.match(where).group(3))
 
 
-def _place_grid_cells(collected: dict, grid_cells: dict, width: int, overflow: set) -> None:
+def _place_grid_cells(collected: dict, grid_cells: dict, width: int, overflow: set,
+                      problems: list | None = None) -> None:
     """HTML/docx rows: take the cells in the value columns, known by coordinates.
 
     The value columns are the `width` columns that hold numbers anywhere in the table; empty filler cells
@@ -92,23 +93,106 @@ def _place_grid_cells(collected: dict, grid_cells: dict, width: int, overflow: s
         for tok in cells:
             if tok.kind == "num":
                 by_table.setdefault(_grid_row(tok.where)[0], set()).add(_grid_col(tok.where))
+    # rows whose own cells after the label are `width` numbers satisfying the row sum: their columns are
+    # known value columns (used when a mis-set span shifts rows, below)
+    verified: dict[str, set[tuple[int, ...]]] = {}
+    for code, cells in grid_cells.items():
+        own = _own_value_cells(cells) if cells else None
+        if own is not None and len(own) == width and _row_sum_holds(own, width):
+            verified.setdefault(_grid_row(cells[0].where)[0], set()).add(tuple(_grid_col(t.where) for t in own))
     for code, cells in grid_cells.items():
         if not cells:
             continue
         table = _grid_row(cells[0].where)[0]
         columns = sorted(by_table.get(table, ()))
         if len(columns) > width:
-            overflow.add(code)
+            # the table's numbers sit in more columns than the layout has (a row shifted by a mis-set
+            # rowspan/colspan): a row is still read from its own cells after its label when they are exactly
+            # the layout and either add up (总计 = Σ) or sit in the columns of rows that do
+            own = _own_value_cells(cells)
+            if (own is not None and len(own) == width
+                    and (_row_sum_holds(own, width)
+                         or tuple(_grid_col(t.where) for t in own) in verified.get(table, ()))):
+                collected[code] = own
+                overflow.discard(code)
+            else:
+                overflow.add(code)
             continue
         if len(columns) < width:
             continue
-        at = {_grid_col(t.where): t for t in cells}
+        at: dict[int, Token] = {}
+        split_cells = set()
+        for t in cells:  # a cell "5 件" gives a number and a unit: the number is the cell's value
+            col = _grid_col(t.where)
+            if t.kind == "num" and col in at and at[col].kind == "num":
+                split_cells.add(col)  # "1 04": two numbers in one cell; which is meant cannot be known
+            if col not in at or (t.kind == "num" and at[col].kind != "num"):
+                at[col] = t
+        for col in split_cells:
+            at[col] = Token("blank", "", at[col].where)
+            if problems is not None:
+                problems.append(_problem("unreadable_value", f"row {code}: cell {at[col].where} holds more than one number",
+                                         f"applications.{code}"))
         placed = [at.get(c) or Token("blank", "", cells[0].where) for c in columns]
         if any(t.kind == "num" and _grid_col(t.where) not in columns for t in cells):
             overflow.add(code)
             continue
         collected[code] = placed
         overflow.discard(code)
+
+
+def _shift_past_fillers(code: str, collected: dict, more: list[Token], width: int, overflow: set) -> None:
+    """A text row with more cells than the layout: the first `width` are its cells when no number follows
+    them (the rest are empty cells of whatever comes next); else the row is read past leading empty filler
+    cells (label | | | 98 | 3 …) when exactly one placement holds every number; else nothing is read."""
+    if code in overflow:
+        return
+    row = collected[code] + more
+    nums = [k for k, t in enumerate(row) if t.kind == "num"]
+    if not nums or nums[-1] < width:
+        return  # the first `width` cells hold every number: as before
+    starts = [s for s in range(len(row) - width + 1)
+              if s <= nums[0] and nums[-1] < s + width and all(t.kind == "blank" for t in row[:s])]
+    if len(starts) == 1:
+        collected[code] = row[starts[0] : starts[0] + width]
+    else:
+        overflow.add(code)  # more numbers than columns, or empty cells that could sit on either side
+
+
+def _row_sum_holds(cells: list[Token], width: int) -> bool:
+    """All cells numbers and the last (总计) the sum of the applicant cells (a 小计 column, if any, skipped
+    by requiring width == NCOL)."""
+    if width != NCOL or any(t.kind != "num" for t in cells):
+        return False
+    values = [parse_count(t.text) for t in cells]
+    return None not in values and sum(values[:-1]) == values[-1]
+
+
+def _own_value_cells(cells: list[Token]) -> list[Token] | None:
+    """The cells of one grid row after its last label cell, when they sit in consecutive columns."""
+    last_text = max((k for k, t in enumerate(cells) if t.kind == "text"), default=-1)
+    values = cells[last_text + 1 :]
+    if any(t.kind == "text" for t in values):
+        return None
+    cols = [_grid_col(t.where) for t in values]
+    if cols != list(range(cols[0], cols[0] + len(cols))) if cols else True:
+        return None
+    return values
+
+
+_COLUMN_HEADER_KEYS = ("自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "申请人情况")
+
+
+def _is_column_header(tokens: list[Token], i: int) -> bool:
+    """True when the unnumbered 总计 just read (tokens[i-1]) is followed by column headers, not values."""
+    if numbering(tokens[i - 1].text):
+        return False
+    for tok in tokens[i : i + 4]:
+        if tok.kind != "text":
+            return False
+        if any(k in label_key(tok.text) for k in _COLUMN_HEADER_KEYS):
+            return True
+    return False
 
 
 def _subtotal_column(tokens: list[Token], start: int) -> int | None:
@@ -140,6 +224,7 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
     overflow: set[str] = set()
     grid_cells: dict[str, list[Token]] = {}  # HTML/docx: every cell of the label's table row
     label_rows: dict[str, tuple[str, int] | None] = {}
+    extra: dict[str, list[Token]] = {}  # text rows: cells beyond the layout's width (filler cells?)
     gap = 0
     i = start
     end = start
@@ -147,6 +232,8 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
         tok = tokens[i]
         i += 1
         if tok.kind == "text":
+            if current == "carried_forward" and len(collected[current]) >= width:
+                break  # the last row is complete: what follows is not the table
             code = classify_application_label(tok.text, after_other)
             if code is None:
                 key = label_key(tok.text)
@@ -156,9 +243,14 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
                 if gap > MAX_GAP:
                     break
                 continue
+            if code == "total_processed" and _is_column_header(tokens, i):
+                continue  # a bare 总计 followed by 商业企业…: the column header repeated after a page break
             gap = 0
             if code == current:
                 continue  # the rest of a wrapped label
+            if code in collected and (code in GROUP_ROWS or (code == "other" and not collected[code])):
+                current = code  # a group label printed again on each of its sub-rows (merged cells filled)
+                continue
             if code in collected:  # the same label again: a second table or prose; stop here
                 break
             if code in ("other", "other_no_correction", "other_unpaid_fee"):
@@ -180,13 +272,24 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
         if len(cells) < width:
             cells.append(tok)
             end = i
-        elif tok.kind == "num" and label_row is None:
-            overflow.add(current)  # more numbers than columns: the layout is not the one we know
-        if current == "carried_forward" and len(cells) >= width and (
-            label_row is None or _grid_row(tok.where) != label_row or i >= len(tokens)
-            or _grid_row(tokens[i].where) != label_row
-        ):
-            break
+        elif label_row is None:
+            more = extra.setdefault(current, [])
+            if len(more) < 2 * width:
+                more.append(tok)  # placed (or refused) once the row is complete
+                end = i
+            else:
+                overflow.add(current)
+        if current == "carried_forward" and len(cells) >= width:
+            if label_row is None:
+                row_all = cells + extra.get(current, [])
+                first_num = next((k for k, t in enumerate(row_all) if t.kind == "num"), None)
+                if first_num is not None and len(row_all) - first_num >= width:
+                    break  # as many cells from its first number as the layout has
+            elif (_grid_row(tok.where) != label_row or i >= len(tokens)
+                  or _grid_row(tokens[i].where) != label_row):
+                break
+    for code, more in extra.items():
+        _shift_past_fillers(code, collected, more, width, overflow)
     result = ApplicationsResult(rows={}, end_index=end)
     result.has_2021_rows = any(c in collected for c in OTHER_SUBROWS)
     empty_rows = [c for c in order if c not in GROUP_ROWS and c != "other" and not collected[c]]
@@ -198,7 +301,7 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
             "unreadable_value", f"table 三: {len(empty_rows)} row labels without numbers; layout not understood",
             "applications"))
         return result
-    _place_grid_cells(collected, grid_cells, width, overflow)
+    _place_grid_cells(collected, grid_cells, width, overflow, result.problems)
     runs: dict[str, str] = {}
     for code in order:
         if code in GROUP_ROWS:

@@ -20,7 +20,7 @@ MAX_LABEL = 42
 APPLICATION_PATTERNS: list[tuple[str, re.Pattern]] = [
     (code, re.compile(p))
     for code, p in [
-        ("new_received", r"本年新收|新收到|本年收到|本年新受理"),
+        ("new_received", r"本年度?新收|新收到|本年度?收到|本年度?新受理"),
         ("carried_over", r"上年结转|上年度结转"),
         ("carried_forward", r"结转下一?年|下一?年度继续|转入下一?年"),
         ("_outcomes", r"^本年度?办理结果"),
@@ -47,7 +47,7 @@ APPLICATION_PATTERNS: list[tuple[str, re.Pattern]] = [
         ("rejected_confirmation", r"确认或重新|重新出具|已获取信息"),
         ("other_no_correction", r"逾期不补正|无正当理由逾期"),
         ("other_unpaid_fee", r"缴纳费用|收费通知|逾期未按"),
-        ("other", r"^其他处理$"),
+        ("other", r"^其[他它]处理$"),
     ]
 ]
 
@@ -86,7 +86,7 @@ def classify_application_label(text: str, after_other: bool) -> str | None:
     if not key or len(key) > MAX_LABEL:
         return None
     num = numbering(text)
-    if key == "总计" and (num in ("(七)", "七.") or after_other):
+    if key in ("总计", "合计") and (num in ("(七)", "七.") or after_other):
         return "total_processed"  # unnumbered 总计 only once past （六）: before that it is a column header
     if key in ("其他", "其它") and after_other and num in ("3.", "3、"):
         return "other_misc"

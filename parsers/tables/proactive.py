@@ -99,9 +99,13 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
                 row[measure] = None
                 continue
             if measure in MONEY:
-                value, missing = parse_money_10k(tok_v.text)
+                printed = tok_v.text
+                if (tok_v is cells[-1] and following is not None and following.kind == "text"
+                        and label_key(following.text) in ("元", "万元", "亿元") and not printed[-1:] in ("元",)):
+                    printed = printed + label_key(following.text)  # 251000 元: the unit printed apart
+                value, missing = parse_money_10k(printed)
                 row[measure] = value
-                result.texts[f"{item}.{measure}"] = tok_v.text
+                result.texts[f"{item}.{measure}"] = printed
                 if missing and measure == "procurement_amount_10k_yuan" and not header_money_unit:
                     result.problems.append(
                         {"severity": "warning", "code": "bare_amount_unit", "field": fld,

@@ -44,18 +44,28 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
     cells: list[Token] = []
     started = False
     overflow = False
+    pending: list[Token] = []  # blank cells just before the first number
     for tok in tokens[anchor + 1 : anchor + 400]:
         if len(cells) >= NCELLS:
             overflow = tok.kind == "num"  # a 16th number: not the layout we know
             break
         if tok.kind == "num":
+            if not started:
+                # HTML/docx: dash or empty cells opening the data row (行政复议 all "—") are its first cells
+                row = _grid_row(tok.where)
+                if row is not None:
+                    cells.extend(t for t in pending if _grid_row(t.where) == row)
             started = True
             cells.append(tok)
         elif tok.kind == "blank":
             if started:
                 cells.append(tok)
+            else:
+                pending.append(tok)
         elif started:
             break
+        else:
+            pending = []
     result = ReviewResult(groups={g: {m: None for m in REVIEW_MEASURE_CODES} for g in REVIEW_GROUP_CODES})
     slots = [(g, m) for g in REVIEW_GROUP_CODES for m in REVIEW_MEASURE_CODES]
     nums = [t for t in cells if t.kind == "num"]
@@ -69,6 +79,12 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
                 result.provenance[f"review_litigation.{g}.{m}"] = tok.where
     elif len(nums) == 1 and nums[0].text.isdigit() and len(nums[0].text) >= NCELLS:
         _split_run(result, slots, nums[0])
+    elif (len(cells) == len(REVIEW_GROUP_CODES) == len(nums)
+          and all(t.text.isdigit() and len(t.text) >= len(REVIEW_MEASURE_CODES) for t in nums)):
+        # each group's five cells run together, the groups apart: 31015 20103 00011
+        width = len(REVIEW_MEASURE_CODES)
+        for k, tok in enumerate(nums):
+            _split_run(result, slots[k * width : (k + 1) * width], tok, groups=1)
     elif cells:
         result.problems.append(
             {"severity": "warning", "code": "unreadable_value", "message": f"table 四: {len(cells)} cells where {NCELLS} are printed",
@@ -78,8 +94,16 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
     return result
 
 
-def _split_run(result: ReviewResult, slots, tok: Token) -> None:
-    options = group_splits(tok.text, len(REVIEW_GROUP_CODES))
+def _grid_row(where: str) -> tuple[str, str] | None:
+    """(table, row) of a grid cell locator 'table 2, row 4, col 3'; None for text offsets."""
+    parts = where.rsplit(", ", 2)
+    if len(parts) != 3 or not parts[1].startswith("row "):
+        return None
+    return parts[0], parts[1]
+
+
+def _split_run(result: ReviewResult, slots, tok: Token, groups: int = len(REVIEW_GROUP_CODES)) -> None:
+    options = group_splits(tok.text, groups)
     if not options:
         result.problems.append(
             {"severity": "warning", "code": "unreadable_value", "field": "review_litigation",

@@ -21,12 +21,14 @@ STAT_ROWS: list[tuple[str, re.Pattern]] = [
         ("applications.granted.total", r"^同意公开(?:答复)?数"),
         ("applications.denied.total", r"^(?:否决|不予公开|不同意公开)(?:答复)?数|^否决"),
         ("applications.other.total", r"^其他(?:类型)?答复数"),
-        ("applications.total_processed.total", r"^对申请的答复(?:总)?数|^答复(?:总)?数"),
+        ("applications.total_processed.total", r"^对申请的答复(?:总)?数|^(?:申请)?答复(?:总)?数"),
         ("applications.new_received.total",
          r"^受理(?:依申请|政府信息公开申请|申请)|^(?:收到|接收)(?:政府信息公开)?申请(?:总)?数|^(?:依申请公开信息|申请)总数"),
         ("review.total", r"^(?:因政府信息公开)?(?:申请)?行政复议(?:案件)?数"),
         ("narrative.litigation_total", r"^(?:因政府信息公开)?(?:提起)?行政诉讼(?:案件)?数"),
         ("narrative.proactive_items_published", r"^主动公开(?:政府)?信息"),
+        # fees collected (not 收费减免金额, the amount waived); converted to 元 by the unit cell
+        ("narrative.fees_collected_yuan", r"^(?:依申请公开(?:政府)?信息)?收取(?:的)?费用|^(?:信息公开)?收费(?:金额|数额)"),
     ]
 ]
 _UNIT_RE = re.compile(r"^(?:条|件|个|次|项|万元|元|人次|份|宗)$")
@@ -55,6 +57,7 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
         for target, pattern in STAT_ROWS:
             if target in out.values or not pattern.search(key):
                 continue
+            unit = next((u for u in ("万元", "元") if key.endswith(u)), None)  # unit run into the label
             for nxt in tokens[i + 1 : i + 4]:
                 if nxt.kind == "num" and nxt.glued and has_cumulative:
                     break  # 本年度 and 历年累计 run together: no rule tells where one ends
@@ -62,11 +65,28 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
                     break  # 本年度 left empty: never take the 历年累计 cell after it
                 if nxt.kind == "num":
                     value = parse_count(nxt.text)
+                    if target == "narrative.fees_collected_yuan":
+                        value = _yuan(value, unit, nxt.text)
                     if value is not None:
                         out.values[target] = value
                         out.provenance[target] = nxt.where
                     break
                 if nxt.kind == "text" and not _UNIT_RE.match(label_key(nxt.text)):
                     break
+                if nxt.kind == "text":
+                    unit = label_key(nxt.text)
             break
     return out if out.values else None
+
+
+def _yuan(value, unit: str | None, printed: str):
+    """A fee in 元: the unit cell (or a unit printed with the number) says 万元 or 元; none → not read."""
+    unit = unit or ("万元" if printed.endswith("万元") else "元" if printed.endswith("元") else None)
+    if value is None or unit not in ("万元", "元"):
+        return None
+    if unit == "元":
+        return value
+    from decimal import Decimal
+
+    yuan = Decimal(str(value)) * 10000
+    return int(yuan) if yuan == yuan.to_integral_value() else float(yuan)

@@ -50,3 +50,48 @@ def test_files_shown_in_a_viewer_are_attachments():
     response = HtmlResponse("http://x.gov.cn/art/1.html", body=html.encode(), encoding="utf-8")
     urls = [u for u, _ in _embedded_files(response)]
     assert urls == ["http://x.gov.cn/uploads/2020nb.pdf", "http://x.gov.cn/art/files/2019.pdf"]
+
+
+def test_script_and_image_links_are_found(tmp_path):
+    html = """<html><head><base href="http://127.0.0.1/zwgk/zfxxgk/"></head><body><ul>
+    <li><a href="javascript:void(0)" data-url="zfxxgknb/t1.shtml">甲市2022年政府信息公开工作年度报告</a></li>
+    <li><a href="javascript:;" onclick="window.open('../t2.shtml')">甲市2021年政府信息公开工作年度报告</a></li>
+    <li onclick="location.href='/art/2023/1/31/art_1_3.html'"><span>甲市2020年政府信息公开工作年度报告</span></li>
+    <li><a href="javascript:openUrl('/art/4.html')">甲市2019年政府信息公开工作年度报告</a></li>
+    <li><a href="
+       ./t5.shtml#">甲市2018年…</a></li>
+    <li><a href="http://127.0.0.1/xxgk/"><img src="x.png" alt="政府信息公开"></a></li>
+    <li><a href="#">回到顶部</a><a href="javascript:void(0)">打印</a></li>
+    </ul></body></html>"""
+    response = HtmlResponse("http://127.0.0.1/zwgk/index.html", body=html.encode(), encoding="utf-8")
+    links = dict(_spider(tmp_path)._extract_links(response))
+    assert links["http://127.0.0.1/zwgk/zfxxgk/zfxxgknb/t1.shtml"] == "甲市2022年政府信息公开工作年度报告"
+    assert links["http://127.0.0.1/zwgk/t2.shtml"] == "甲市2021年政府信息公开工作年度报告"
+    assert links["http://127.0.0.1/art/2023/1/31/art_1_3.html"] == "甲市2020年政府信息公开工作年度报告"
+    assert links["http://127.0.0.1/art/4.html"] == "甲市2019年政府信息公开工作年度报告"
+    assert links["http://127.0.0.1/zwgk/zfxxgk/t5.shtml"] == "甲市2018年…"
+    assert links["http://127.0.0.1/xxgk/"] == "政府信息公开"
+    assert len(links) == 6
+
+
+def test_cut_entry_is_judged_by_the_heading_it_begins(tmp_path):
+    spider = _spider(tmp_path)
+    html = ("<html><head><title>甲市2022年政府信息公开工作年度报告</title></head><body>"
+            "<h1>甲市2022年度政府信息公开工作年度报告（解读）</h1><h2>甲市2022年政府信息公开工作年度报告</h2></body></html>")
+    response = HtmlResponse("http://x/a.html", body=html.encode(), encoding="utf-8")
+    assert spider._report_title_on_page(response, "甲市2022年度政府信息公开工作年度报告（解...") is None
+    assert spider._report_title_on_page(response, "甲市2022年政府信息公开工...") == "甲市2022年政府信息公开工作年度报告"
+
+
+def test_script_menus_and_script_redirects(tmp_path):
+    spider = _spider(tmp_path)
+    html = """<html><body><script>document.write('<li><a href="/zwgk/">政务公开</a></li>');
+    var menu = "<a href=\\"\\/xxgk\\/\\">政府信息公开<\\/a>";</script></body></html>"""
+    response = HtmlResponse("http://127.0.0.1/", body=html.encode(), encoding="utf-8")
+    links = dict(spider._extract_links(response))
+    assert links["http://127.0.0.1/zwgk/"] == "政务公开"
+    assert links["http://127.0.0.1/xxgk/"] == "政府信息公开"
+    shell = HtmlResponse("http://127.0.0.1/", encoding="utf-8",
+                         body=b"<html><script>window.location.href = './index.shtml';</script></html>")
+    assert spider._script_redirect(shell, []) == [("http://127.0.0.1/index.shtml", "<frame>")]
+    assert spider._script_redirect(response, [("a", "b")] * 5) == []

@@ -3,7 +3,7 @@
 Build with a first batch of reports; load a second batch that exercises every way a report can change
 (a new report, a late previous-year report that changes next year's cross-year rule, a second document of
 an existing report that becomes its primary and fixes a breached rule, a re-parse by a newer parser
-version); build incrementally; then rebuild everything with --full-refresh and compare every mart row by row.
+version, a new organ, and an organ that so far was only listed as the government above another); build incrementally; then rebuild everything with --full-refresh and compare every mart row by row.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def second_batch() -> dict[str, dict]:
         "suqian-2020": r.seed_report("000"),        # late: 2021's cross-year rule now has a previous year
         "003.docx": fixed_003,
         "new-organ-2020": r.variant(r.seed_report("000"), organ="宿迁市政务服务管理办公室", scale=1),
+        # listed in dim_organ until now only as the government above 003's organ: now it reports itself
+        "parent-organ-2020": r.variant(r.seed_report("000"), organ="淮北市人民政府", scale=2),
     }
 
 
@@ -78,7 +80,10 @@ def test_incremental_equals_full_refresh(incremental_then_full):
 
 def test_incremental_run_picked_up_every_kind_of_change(incremental_then_full, warehouse):
     before, incremental, _, _ = incremental_then_full
-    assert len(incremental["mart_report_summary"]) == len(before["mart_report_summary"]) + 2
+    assert len(incremental["mart_report_summary"]) == len(before["mart_report_summary"]) + 3
+    has_reports = {row["organ_name"]: row["has_reports"]
+                   for row in warehouse.rows("select organ_name, has_reports from marts.dim_organ")}
+    assert has_reports["淮北市人民政府"] is True and has_reports["宿迁市政务服务管理办公室"] is True
     findings = warehouse.rows("select report_year, rule, o.organ_name from marts.fct_rule_findings "
                               "join marts.dim_organ o using (organ_key) order by 1, 2")
     rules = {(f["organ_name"], f["report_year"], f["rule"]) for f in findings}

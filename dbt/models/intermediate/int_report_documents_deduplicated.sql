@@ -1,6 +1,13 @@
 {{ config(
-    materialized='table',
-    post_hook='analyze {{ this }}',
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_key',
+    on_schema_change='append_new_columns',
+    post_hook=[
+        "{{ delete_superseded_documents() }}",
+        "analyze {{ this }} (report_key, report_id, organ_key, report_year, is_primary, has_applications_table,
+                             report_parsed_at, context_parsed_at)",
+    ],
     indexes=[
       {'columns': ['report_key']},
       {'columns': ['report_id'], 'unique': True},
@@ -18,33 +25,104 @@
 -- The other documents stay listed here (is_primary = false) so nothing is lost.
 -- A table (not a view): every fact mart joins it, and it is small (one row per document). Its
 -- report_parsed_at / context_parsed_at columns drive the incremental marts (macros/incremental_reports.sql).
+--
+-- Analyzed after every run (the key columns only): the marts' plans start from how many reports changed
+-- (report_parsed_at, context_parsed_at); stale statistics say "none", and a monthly run's joins then
+-- repeat their aggregates once per report.
+-- Incremental (delete+insert by report): a run rebuilds every document of the reports that gained or lost
+-- a current document since the last run, and of the same organs' next-year reports (their
+-- context_parsed_at reads this year's); a report left with no current document is deleted by the
+-- post-hook. The same rows as a full build, as long as organ_aliases is unchanged (after editing it, run
+-- --full-refresh, as after a parser upgrade).
 
-with documents as (
-
-    select * from {{ ref('stg_reports') }}
-
-),
-
-aliases as (
+with aliases as (
 
     select alias_name, organ_name from {{ ref('organ_aliases') }}
 
 ),
 
-facts_read as (
+-- the report every current document belongs to: only the columns that decide it, so that an incremental
+-- run keys all documents cheaply (stg_reports is referenced, not put in a CTE: it stays a flattened view
+-- whose other columns are read only for the documents rebuilt)
+keys as (
+
+    select
+        documents.report_id,
+        documents.parsed_at,
+        documents.report_year,
+        -- a renamed organ / short form / traditional spelling is filed under its canonical name
+        coalesce(aliases.organ_name, documents.organ_name) as organ_name
+    from {{ ref('stg_reports') }} as documents
+    left join aliases on aliases.alias_name = documents.organ_name
+
+),
+
+keyed_documents as (
 
     select
         report_id,
-        count(*) filter (where value is not null and not is_derived) as facts_read,
-        bool_or(table_name = 'applications')                         as has_applications_table
-    from {{ ref('stg_facts') }}
-    group by report_id
+        parsed_at,
+        report_year,
+        organ_name,
+        -- without an organ or a year a document cannot be matched to others: it is its own report
+        md5(
+            coalesce(organ_name, 'document:' || report_id::text)
+            || '|' || coalesce(report_year::text, 'document:' || report_id::text)
+        ) as report_key,
+        case when organ_name is not null then md5(organ_name) end as organ_key
+    from keys
+
+),
+{%- if is_incremental() %}
+
+-- reports with a document that is new here, or listed here but no longer current (superseded)
+changed_reports as (
+
+    select report_key, organ_name, report_year
+    from keyed_documents
+    where not exists (select 1 from {{ this }} as built where built.report_id = keyed_documents.report_id)
+    union
+    select report_key, organ_name, report_year
+    from {{ this }} as built
+    where not exists (
+        select 1 from {{ ref('stg_reports') }} as documents where documents.report_id = built.report_id
+    )
+
+),
+
+reports_to_rebuild as (
+
+    select report_key from changed_reports
+    union
+    -- the same organ's next year: its context_parsed_at (and cross-year comparisons) read this year
+    select md5(organ_name || '|' || (report_year + 1)::text)
+    from changed_reports
+    where organ_name is not null and report_year is not null
+
+),
+
+-- materialized: picked out first, so that only these documents are joined with their details below
+documents_to_rebuild as materialized (
+
+    select * from keyed_documents
+    where report_key in (select report_key from reports_to_rebuild)
+
+),
+{%- endif %}
+
+facts_read as (
+
+    -- per document, counted once (incremental: see int_document_figures)
+    select report_id, facts_read, has_applications_table
+    from {{ ref('int_document_figures') }}
 
 ),
 
 conformed as (
 
     select
+        keyed_documents.report_key,
+        keyed_documents.organ_key,
         documents.report_id,
         documents.document_sha256,
         documents.parser_version,
@@ -52,8 +130,7 @@ conformed as (
         documents.source_url,
         documents.portal,
         documents.organ_name_printed,
-        -- a renamed organ / short form / traditional spelling is filed under its canonical name
-        coalesce(aliases.organ_name, documents.organ_name) as organ_name,
+        keyed_documents.organ_name,
         documents.report_year,
         documents.era,
         documents.script,
@@ -70,23 +147,9 @@ conformed as (
             when documents.media_type ilike '%pdf%' or documents.source_url ~* '\.pdf($|\?)' then 2
             else 3
         end as media_rank
-    from documents
-    left join aliases on aliases.alias_name = documents.organ_name
+    from {{ 'documents_to_rebuild' if is_incremental() else 'keyed_documents' }} as keyed_documents
+    inner join {{ ref('stg_reports') }} as documents on documents.report_id = keyed_documents.report_id
     left join facts_read on facts_read.report_id = documents.report_id
-
-),
-
-keyed as (
-
-    select
-        *,
-        -- without an organ or a year a document cannot be matched to others: it is its own report
-        md5(
-            coalesce(organ_name, 'document:' || report_id::text)
-            || '|' || coalesce(report_year::text, 'document:' || report_id::text)
-        ) as report_key,
-        case when organ_name is not null then md5(organ_name) end as organ_key
-    from conformed
 
 ),
 
@@ -101,7 +164,7 @@ ranked as (
         count(*) over (partition by report_key) as document_count,
         -- the newest parse of any document of the report: incremental marts rebuild a report when it moves
         max(parsed_at) over (partition by report_key) as report_parsed_at
-    from keyed
+    from conformed
 
 ),
 
@@ -110,7 +173,7 @@ ranked as (
 previous_year as (
 
     select organ_key, report_year + 1 as next_year, max(parsed_at) as previous_year_parsed_at
-    from keyed
+    from keyed_documents
     where organ_key is not null and report_year is not null
     group by organ_key, report_year
 

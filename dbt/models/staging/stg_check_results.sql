@@ -1,12 +1,7 @@
 -- The parser's rule evaluations, one row per evaluated rule, 1:1 with staging.check_result. `ok` is null
 -- when a rule could not be evaluated; `expected`/`actual` are the numbers compared and `field` the cell.
 -- Like stg_facts, reached only through current documents (int_report_documents_deduplicated).
-with source as (
-
-    select * from {{ source('staging', 'check_result') }}
-
-)
-
+-- (no CTE: see stg_facts)
 select
     report_id,
     rule,
@@ -18,4 +13,4 @@ select
     field,
     expected,
     actual
-from source
+from {{ source('staging', 'check_result') }}

@@ -1,7 +1,16 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='organ_key',
+    on_schema_change='append_new_columns',
+) }}
 -- Issuing organs (发布机关): every organ that published a report, plus the governments above them
 -- (so parent_organ_key always points at a row of this table).
 -- Key: md5 of the canonical name — stable across runs and across renamings listed in organ_aliases.
+-- Incremental: an organ's row depends only on its name and the seeds, so a run classifies only the organs
+-- that report for the first time (and their governments not listed yet); an organ listed before only as
+-- a parent is replaced by its reporting row. The same rows as a full build — until organ_aliases or
+-- regions change, or an organ's reports all move away (a parser upgrade): rebuild with --full-refresh.
 
 {%- set max_depth = 4 %}  {#- township → county → city → province #}
 
@@ -10,6 +19,10 @@ with reported_organs as (
     select distinct organ_name
     from {{ ref('int_report_documents_deduplicated') }}
     where organ_name is not null
+    {%- if is_incremental() %}
+    except
+    select organ_name from {{ this }} where has_reports
+    {%- endif %}
 
 ),
 
@@ -31,6 +44,9 @@ names_{{ depth }} as (
       -- not exists (an anti-join), not `not in`: a NOT IN over a large list is quadratic
       and not exists (select 1 from names_{{ earlier }} as known where known.organ_name = child.parent_organ_name)
     {%- endfor %}
+    {%- if is_incremental() %}
+      and not exists (select 1 from {{ this }} as listed where listed.organ_name = child.parent_organ_name)
+    {%- endif %}
     {%- endif %}
 ),
 

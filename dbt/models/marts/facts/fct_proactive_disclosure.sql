@@ -3,7 +3,7 @@
     incremental_strategy='delete+insert',
     unique_key=['report_key', 'item_code', 'measure_code'],
     on_schema_change='append_new_columns',
-    pre_hook="{{ delete_reports_to_rebuild('report_parsed_at') }}",
+    pre_hook=["{{ plan_for_few_reports('report_parsed_at') }}", "{{ delete_reports_to_rebuild('report_parsed_at') }}"],
     indexes=[{'columns': ['report_key']}, {'columns': ['report_parsed_at']}],
 ) }}
 -- Proactive disclosure (table 二): items × measures as printed, money in 万元 with the printed text kept.

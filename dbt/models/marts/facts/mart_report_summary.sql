@@ -3,7 +3,7 @@
     incremental_strategy='delete+insert',
     unique_key='report_key',
     on_schema_change='append_new_columns',
-    pre_hook="{{ delete_reports_to_rebuild('context_parsed_at') }}",
+    pre_hook=["{{ plan_for_few_reports('context_parsed_at') }}", "{{ delete_reports_to_rebuild('context_parsed_at') }}"],
     indexes=[{'columns': ['report_key'], 'unique': True}, {'columns': ['context_parsed_at']},
              {'columns': ['organ_key', 'report_year']}],
 ) }}
