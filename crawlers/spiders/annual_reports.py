@@ -130,6 +130,22 @@ def _links_in(selector, urljoin) -> list[tuple[str, str]]:
     return links
 
 
+_NOT_A_SUBCOLUMN = re.compile(r"\d|首页|上一页|下一页|尾页|末页|更多|返回|打印|关闭|登录|注册|搜索|English|无障碍|[>»›<«‹]")
+
+
+def _inside_column(url: str, text: str, column_url: str, types) -> bool:
+    """A short, year-less link under the report column's own folder (``/zfxxgknb/sjyj/``): a
+    department's sub-column, or its report listed by the department's name only."""
+    t = normalize_text(text)
+    if not t or len(t) > 20 or _NOT_A_SUBCOLUMN.search(t) or is_attachment_url(url, types):
+        return False
+    here, there = urlsplit(column_url), urlsplit(url)
+    folder = here.path.rsplit("/", 1)[0] + "/"
+    if here.hostname != there.hostname or folder.count("/") < 3:  # "/zwgk/nb/" at least, never "/"
+        return False
+    return there.path.startswith(folder) and there.path != here.path
+
+
 def _embedded_files(response: TextResponse) -> list[tuple[str, str]]:
     """Files shown in the page rather than linked: <iframe>/<embed>/<object>, and PDF viewers
     (``viewer.html?file=/uploads/x.pdf``)."""
@@ -443,6 +459,16 @@ class AnnualReportSpider(scrapy.Spider):
             elif kind is LinkKind.COLUMN and depth <= self.max_nav_depth:  # one more step for the goal
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
                                    link_text=text, depth=depth + 1, is_list=True, priority=8)
+                if req is not None:
+                    req.meta["nb"]["is_column"] = True
+            elif (kind is LinkKind.OTHER and nb.get("is_column") and self.nav_pages < self.max_nav_pages
+                  and _inside_column(url, text, page_url, self.hints.attachment_types)):
+                # In the report column, "市教育局" is that department's sub-column or its report.
+                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
+                                   link_text=text, depth=depth + 1, is_list=True, priority=7)
+                if req is not None:
+                    req.meta["nb"]["maybe_detail"] = True
+                    self.nav_pages += 1
             elif kind is LinkKind.AREA and depth < self.max_nav_depth and self.nav_pages < self.max_nav_pages:
                 # A big portal links 信息公开 from every department; the cap keeps discovery bounded.
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,

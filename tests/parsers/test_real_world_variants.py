@@ -460,17 +460,22 @@ def test_blank_rows_inside_the_table():
 
 
 def test_shifted_row_with_a_filler_cell_and_no_total_is_not_read():
-    # one row sits a column to the right (mis-set span) and lost its 总计 to a filler cell: its own seven
-    # cells (blank, 5, 1, 0, 0, 0, 0) neither add up nor sit in the columns of rows that do, so null
-    rows = []
-    for _group, label, code in LAYOUT_2021:
-        values = [str(v) for v in APPS_2021[code]]
-        name = label or _group
-        if code == "carried_forward":
-            rows.append([name, "", "", "", "5", "1", "0", "0", "0", "0"])
-        else:
-            rows.append([name, "", "", *values])
-    table = "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows) + "</table>"
-    r = parse(f"<html><body><p>丰县2022年政府信息公开工作年度报告</p>{table}</body></html>", "r.html")
+    # one row sits a column to the right (its label spans 4 columns, not 3) and lost its 总计 to a filler
+    # cell: its own seven cells (blank, 5, 1, 0, 0, 0, 0) neither add up nor sit in the columns of rows that
+    # do, so nothing is read; a shifted row that adds up is read
+    def table(last_row):
+        rows = []
+        for group, label, code in LAYOUT_2021:
+            name = label or group
+            if code == "carried_forward":
+                rows.append(f'<tr><td colspan="4">{name}</td>' + "".join(f"<td>{c}</td>" for c in last_row) + "</tr>")
+            else:
+                rows.append(f'<tr><td colspan="3">{name}</td>'
+                            + "".join(f"<td>{v}</td>" for v in APPS_2021[code]) + "</tr>")
+        return f"<html><body><p>丰县2022年政府信息公开工作年度报告</p><table>{''.join(rows)}</table></body></html>"
+
+    r = parse(table(["", "5", "1", "0", "0", "0", "0"]), "r.html")
     assert r["applications"]["carried_forward"] == dict.fromkeys(COLS)
     assert r["applications"]["granted"] == as_rows(APPS_2021)["granted"]
+    r = parse(table(["5", "0", "0", "0", "0", "0", "5"]), "r.html")
+    assert r["applications"]["carried_forward"] == as_rows(APPS_2021)["carried_forward"]
