@@ -479,6 +479,10 @@ def build_cms_portal() -> CmsPortal:
         f'<li><a href="{u[len(nb) + 7:]}" title="{t}">{t}</a></li>'
         for u, t in zip(bm, [f"{city}审计局2020年政府信息公开工作年度报告", f"{city}统计局2020年政府信息公开工作年度报告"]))
         + "</ul>")
+    dag = trs_detail("bmnb/dag/202301", "20230116", 100021, f"{city}档案馆2022年政府信息公开工作年度报告", pdf=False)
+    routes[f"{nb}bmnb/dag/index.shtml"] = html("市档案馆", (
+        f'<ul><li><a href="{dag[len(nb) + 9:]}">{city}档案馆2022年政府信息公开工作年度报告</a></li></ul>'))
+    trs_detail("bmnb/202301", "20230115", 100020, f"{city}林业局2022年政府信息公开工作年度报告", pdf=False)
     sub = trs_detail("2021/202201", "20220126", 111133, f"{city}卫生健康委员会2021年政府信息公开工作年度报告", pdf=False)
     for j, (rel, t) in enumerate([("202212/t20221201_9001.shtml", "关于做好2022年政府信息公开工作年度报告编制发布工作的通知"),
                                   ("202302/t20230210_9002.shtml", f"{city}2022年度政府信息公开工作年度报告（解读）"),
@@ -513,7 +517,10 @@ def build_cms_portal() -> CmsPortal:
          f'<li><a href="../zfxxgknb/202101/t20210130_100002.shtml" title="{city}财政局2020年政府信息公开工作年度报告">'
          f'{city}财政局2020年...</a></li>'
          f'<li><a href="./202303/t20230301_9004.shtml">{city}2022年法治政府建设年度报告</a></li>'
-         '<li><a href="./202001/t20200130_100003.shtml">2019年度报告</a></li>'), ""),
+         '<li><a href="./202001/t20200130_100003.shtml">2019年度报告</a></li>'
+         # Departments listed by name only: a sub-column, and a report page.
+         '<li><a href="./bmnb/dag/index.shtml">市档案馆</a></li>'
+         '<li><a href="./bmnb/202301/t20230115_100020.shtml">市林业局</a></li>'), ""),
     ]
     for k, (items, head) in enumerate(trs_pages):
         name = "index.shtml" if k == 0 else f"index_{k}.shtml"

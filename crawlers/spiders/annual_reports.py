@@ -440,6 +440,7 @@ class AnnualReportSpider(scrapy.Spider):
                                        link_text=nb.get("link_text"), depth=depth, is_list=is_list, priority=8)
                     if req is not None:
                         self.nav_pages += 1
+                        req.meta["nb"]["is_column"] = bool(nb.get("is_column"))
             elif kind is LinkKind.REPORT:
                 year = year_guess(text)
                 if self.years and year is not None and year not in self.years:
@@ -481,11 +482,13 @@ class AnnualReportSpider(scrapy.Spider):
                                    link_text=text, depth=depth + 1, is_list=True, priority=8)
                 if req is not None:
                     req.meta["nb"]["maybe_detail"] = True
+                    req.meta["nb"]["is_column"] = True
             elif kind is LinkKind.PAGINATION and is_list and self.list_pages < self.max_list_pages:
                 req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
                                    link_text=text, depth=depth, is_list=True, priority=7)
                 if req is not None:
                     self.list_pages += 1
+                    req.meta["nb"]["is_column"] = bool(nb.get("is_column"))  # pages of the same column
             else:
                 req = None
             if req is not None:
