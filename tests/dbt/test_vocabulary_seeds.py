@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
-from conftest import DBT_DIR
+# not `from conftest import DBT_DIR`: with several test folders in one run, `conftest` may be another's
+DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
 
 
 def load_exporter():

@@ -3,6 +3,7 @@
     incremental_strategy='delete+insert',
     unique_key='organ_key',
     on_schema_change='append_new_columns',
+    indexes=[{'columns': ['organ_key'], 'unique': True}],
 ) }}
 -- Issuing organs (发布机关): every organ that published a report, plus the governments above them
 -- (so parent_organ_key always points at a row of this table).
@@ -11,6 +12,8 @@
 -- that report for the first time (and their governments not listed yet); an organ listed before only as
 -- a parent is replaced by its reporting row. The same rows as a full build — until organ_aliases or
 -- regions change, or an organ's reports all move away (a parser upgrade): rebuild with --full-refresh.
+-- Indexed on organ_key: every fact mart's organ_key is tested against it (relationships) and the
+-- incremental delete matches on it — index lookups, whatever the marts' statistics say after a monthly run.
 
 {%- set max_depth = 4 %}  {#- township → county → city → province #}
 
