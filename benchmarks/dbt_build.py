@@ -195,9 +195,10 @@ def dbt_parse(url: str, target: Path, *extra: str) -> float:
     return time.perf_counter() - started
 
 
-def dbt_build(url: str, target: Path, *extra: str) -> float:
+def dbt_build(url: str, target: Path, *args: str) -> float:
+    """`dbt <args>` with the arguments the pipeline uses (nianbao.steps), timed."""
     started = time.perf_counter()
-    result = subprocess.run([DBT, "build", "--threads", "2", *extra, "--project-dir", str(DBT_DIR),
+    result = subprocess.run([DBT, *args, "--project-dir", str(DBT_DIR),
                              "--profiles-dir", str(DBT_DIR), "--target-path", str(target),
                              "--log-path", str(target / "logs")], env=dbt_env(url), text=True, capture_output=True,
                             check=False)
@@ -220,6 +221,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
     args = parser.parse_args()
 
+    from nianbao.steps import DBT_FULL_BUILD_ARGS, DBT_MONTHLY_BUILD_ARGS, DBT_MONTHLY_VARS
     from warehouse.connection import with_database
     from warehouse.migrate import upgrade
 
@@ -238,18 +240,17 @@ def main() -> None:
         load_s = time.perf_counter() - started
         print(f"staging: {args.reports:,} reports ({documents:,} documents, {facts:,} facts) by COPY in {load_s:.1f} s")
 
-        full_s = dbt_build(url, target)
+        full_s = dbt_build(url, target, *DBT_FULL_BUILD_ARGS)
         print(f"full dbt build:        {full_s:7.1f} s   (target ≤ 300 s for 100,000 reports)")
 
-        # the monthly run tests the reports it built (the last 30 days), not the whole history again
-        monthly = ("--vars", "{test_window_days: 30}")
-        # dbt re-parses the whole project when --vars differ from the previous invocation's (here: the full
-        # build's); a recurring monthly run finds the partial-parse state of last month's identical command
-        parse_s = dbt_parse(url, target, *monthly)
+        # the monthly run (nianbao.steps.DBT_MONTHLY_BUILD_ARGS) tests the reports it built, not the whole
+        # history again; dbt re-parses the whole project when --vars differ from the previous invocation's
+        # (here: the full build's), while a recurring monthly run finds last month's identical command's state
+        parse_s = dbt_parse(url, target, "--vars", DBT_MONTHLY_VARS)
         organs = range(args.reports // YEARS_PER_ORGAN)
         added = fill(url, args.increment, 10 * args.reports + 1, "now",
                      organs=organs, year=FIRST_YEAR + YEARS_PER_ORGAN, generator=generator)
-        incremental_s = dbt_build(url, target, *monthly)
+        incremental_s = dbt_build(url, target, *DBT_MONTHLY_BUILD_ARGS)
         print(f"incremental dbt build: {incremental_s:7.1f} s   after adding {args.increment:,} reports "
               f"({added:,} documents): {100 * incremental_s / full_s:.1f}% of the full build (target ≤ 10%)")
         print(f"  (+ {parse_s:.1f} s of `dbt parse` when the previous run had other --vars: "
