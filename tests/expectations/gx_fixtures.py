@@ -3,8 +3,8 @@ whatever other conftest.py files the session loads): the seeds, a loader writing
 a stand-in for dbt's marts, and ``breaking()`` which runs one rule's SQL.
 
 The seeds are the true figures of ../shared/seeds 000 (宿迁市人民政府 2020, every rule holds) and 003
-(淮北市人民政府办公室 2020, prose swaps two of its table's figures). They are written here as data, not parsed,
-so these tests do not depend on the parsers.
+(淮北市人民政府办公室 2020, prose swaps two of its table's figures). They are read from the hand transcription in
+tests/fixtures/seeds/ (not parsed), so these tests do not depend on the parsers.
 """
 
 from __future__ import annotations
@@ -13,79 +13,28 @@ import hashlib
 import json
 import uuid
 
+from pathlib import Path
+
 import psycopg
 
 from expectations import catalog
 
-APPLICANT_COLS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
-REVIEW_MEASURES = ("upheld", "corrected", "other", "pending", "total")
-ZERO = [0, 0, 0, 0, 0, 0, 0]
+SEED_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 
-def _app(rows: dict[str, list[int]]) -> dict[str, dict[str, int]]:
-    return {row: dict(zip(APPLICANT_COLS, values)) for row, values in rows.items()}
+
+def _seed(number: str) -> dict:
+    """A seed report as printed: the hand transcription in tests/fixtures/seeds/ (one copy for every test)."""
+    expected = json.loads((SEED_FIXTURES / f"{number}.expected.json").read_text(encoding="utf-8"))
+    keys = ("organ", "year", "era", "applications", "review_litigation", "proactive", "narrative")
+    return {key: expected[key] for key in keys if expected.get(key) is not None}
 
 
-# Seed 000: 宿迁市人民政府 2020 (2019 format), as printed.
-SEED_000 = {
-    "organ": "宿迁市人民政府", "year": 2020, "era": "2019",
-    "applications": _app({
-        "new_received": [1016, 35, 5, 3, 1, 2, 1062],
-        "carried_over": [11, 0, 0, 0, 0, 0, 11],
-        "granted": [480, 15, 4, 3, 0, 2, 504],
-        "partially_granted": [47, 1, 1, 0, 0, 0, 49],
-        "denied_state_secret": [13, 0, 0, 0, 0, 0, 13],
-        "denied_law_prohibited": [4, 0, 0, 0, 0, 0, 4],
-        "denied_security_stability": ZERO,
-        "denied_third_party": ZERO,
-        "denied_internal_affairs": [7, 0, 0, 0, 0, 0, 7],
-        "denied_process_info": [5, 0, 0, 0, 0, 0, 5],
-        "denied_enforcement_file": [1, 0, 0, 0, 0, 0, 1],
-        "denied_admin_query": [5, 1, 0, 0, 0, 0, 6],
-        "unavailable_not_held": [314, 16, 0, 0, 0, 0, 330],
-        "unavailable_needs_creation": [5, 0, 0, 0, 0, 0, 5],
-        "unavailable_unclear": [4, 0, 0, 0, 0, 0, 4],
-        "rejected_petition": [18, 0, 0, 0, 1, 0, 19],
-        "rejected_duplicate": [11, 0, 0, 0, 0, 0, 11],
-        "rejected_publication": ZERO,
-        "rejected_excessive": ZERO,
-        "rejected_confirmation": [1, 0, 0, 0, 0, 0, 1],
-        "other": [101, 2, 0, 0, 0, 0, 103],
-        "total_processed": [1016, 35, 5, 3, 1, 2, 1062],
-        "carried_forward": [11, 0, 0, 0, 0, 0, 11],
-    }),
-    "review_litigation": {
-        "review": dict(zip(REVIEW_MEASURES, [9, 10, 11, 4, 34])),
-        "litigation_direct": dict(zip(REVIEW_MEASURES, [3, 5, 7, 8, 23])),
-        "litigation_after_review": dict(zip(REVIEW_MEASURES, [1, 0, 0, 0, 1])),
-    },
-    "proactive": {"rules": {"new_made": 1, "new_published": 1, "published_total": 12},
-                  "licensing": {"prev_year_items": 300, "change": -18, "decisions": 1200}},
-    # 全市共办理依申请公开政府信息案件1062件（含2019年度结转11件）… 予以公开的504件、部分公开的49件、不予公开的36件、
-    # 无法提供的339件、不予处理的31件、作其他处理的103件
-    "narrative": {"applications_processed": 1062, "applications_carried_over": 11, "granted": 504,
-                  "partially_granted": 49, "denied": 36, "unavailable": 339, "rejected": 31, "other": 103},
-}
-
-_003_rows = {row: ZERO for row in SEED_000["applications"]}
-_003_rows.update({
-    "new_received": [36, 0, 0, 0, 0, 0, 36],
-    "granted": [10, 0, 0, 0, 0, 0, 10],
-    "partially_granted": [1, 0, 0, 0, 0, 0, 1],
-    "unavailable_not_held": [24, 0, 0, 0, 0, 0, 24],
-    "other": [1, 0, 0, 0, 0, 0, 1],
-    "total_processed": [36, 0, 0, 0, 0, 0, 36],
-})
-# Seed 003: 淮北市人民政府办公室 2020. Its prose: 共受理依申请公开共36件 … 予以公开10件，部分公开1件，其他处理的24件，
-# 无法提供的1件 — "other" and "unavailable" swapped against the table; 未发生…行政复议、行政诉讼.
-SEED_003 = {
-    "organ": "淮北市人民政府办公室", "year": 2020, "era": "2019",
-    "applications": _app(_003_rows),
-    "review_litigation": {g: dict.fromkeys(REVIEW_MEASURES, 0)
-                          for g in ("review", "litigation_direct", "litigation_after_review")},
-    "narrative": {"applications_received": 36, "granted": 10, "partially_granted": 1, "other": 24,
-                  "unavailable": 1, "review_total": 0, "litigation_total": 0},
-}
+# Seed 000: 宿迁市人民政府 2020 (2019 format); passes every rule.
+SEED_000 = _seed("000")
+# Seed 003: 淮北市人民政府办公室 2020. Its prose (予以公开10件，部分公开1件，其他处理的24件，无法提供的1件) swaps
+# "other" and "unavailable" against its table.
+SEED_003 = _seed("003")
 
 
 def copy_report(report: dict, **changes) -> dict:
