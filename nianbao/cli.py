@@ -60,6 +60,7 @@ def parse(
     non-zero when a file could not be read at all (its object says why; the other files are still parsed).
     """
     import parsers
+    from parsers.vocabulary import UNREADABLE_DOCUMENT_CODES
 
     unreadable = 0
     for path in files:
@@ -71,13 +72,10 @@ def parse(
             report["problems"] = [
                 {"severity": "error", "code": "unreadable_document", "message": f"cannot open {path}: {exc.strerror or exc}"}
             ]
-        if any(p.get("severity") == "error" for p in report.get("problems", []) if p.get("code") in _UNREADABLE):
+        if any(p.get("code") in UNREADABLE_DOCUMENT_CODES for p in report.get("problems", [])):
             unreadable += 1
         out.print_json(data=report) if pretty else print(json.dumps(report, ensure_ascii=False), flush=True)
     raise typer.Exit(code=1 if unreadable else 0)
-
-
-_UNREADABLE = {"unreadable_document", "unsupported_format", "needs_ocr", "too_large", "not_found"}
 
 
 # --------------------------------------------------------------------------------------------- crawl
@@ -116,7 +114,7 @@ def crawl(
             with _progress() as progress:
                 bar = progress.add_task(f"crawl {target}", total=None)
 
-                def on_progress(event: dict, bar=bar, progress=progress) -> None:
+                def on_progress(event: dict, bar=bar, progress=progress, target=target) -> None:
                     progress.update(bar, description=f"crawl {target}: {_describe(event)}")
 
                 try:
@@ -233,6 +231,7 @@ def run(
 
     airflow_local.configure()  # before anything imports airflow
     from nianbao import steps
+    from nianbao.paths import DBT_MANIFEST
 
     if throttle is None:
         throttle = portal != [SAMPLE_PORTAL]
@@ -245,7 +244,7 @@ def run(
             url = steps.prepare_warehouse()
         with console.status("preparing Airflow (metadata database, DAG)…"):
             airflow_local.migrate_metadata_db()
-            if not steps_manifest_exists():
+            if not DBT_MANIFEST.exists():
                 steps.dbt_parse()
         with console.status("running DAG nianbao_harvest (crawl → parse → load → dbt → GX)…"):
             dag_run = airflow_local.test_dag(conf)
@@ -256,12 +255,6 @@ def run(
     if "success" not in state:
         console.print(f"[red]DAG run ended in state {state}[/red]")
         raise typer.Exit(code=1)
-
-
-def steps_manifest_exists() -> bool:
-    from nianbao.paths import DBT_MANIFEST
-
-    return DBT_MANIFEST.exists()
 
 
 def _sample_portal():

@@ -124,10 +124,10 @@ def parse_and_load(
     rerun does not complete.
     """
     import parsers
+    from parsers.vocabulary import UNREADABLE_DOCUMENT_CODES
     from warehouse.staging import load_reports, pending_documents
 
     url = url or warehouse_url()
-    wanted_portals = set(portals or [])
     wanted_years = set(years or [])
     parsed = failed = 0
     facts = 0
@@ -136,44 +136,29 @@ def parse_and_load(
     def flush() -> None:
         nonlocal facts
         if batch:
-            stats = load_reports(batch, parsers.PARSER_VERSION, url=url)
-            facts += _stat(stats, "facts")
+            facts += load_reports(batch, parsers.PARSER_VERSION, url=url).facts
             batch.clear()
 
-    for doc in pending_documents(parsers.PARSER_VERSION, url=url):
-        if wanted_portals and _attr(doc, "portal") not in wanted_portals:
-            continue
-        year_guess = _attr(doc, "year_guess")
-        if wanted_years and year_guess is not None and year_guess not in wanted_years:
-            continue
-        name = _attr(doc, "url") or _attr(doc, "sha256")
-        report = parsers.parse_bytes(
-            _attr(doc, "content"), filename=name, media_type=_attr(doc, "media_type")
-        )
-        report["source"]["path"] = name
-        if any(p.get("severity") == "error" and p.get("code") in _UNREADABLE for p in report["problems"]):
-            failed += 1
-            log.warning("could not read %s: %s", name, "; ".join(p["message"] for p in report["problems"]))
-        parsed += 1
-        if on_document:
-            on_document(name, report)
-        batch.append((_attr(doc, "sha256"), report))
-        if len(batch) >= LOAD_BATCH_SIZE:
-            flush()
+    for portal in sorted(set(portals or [])) or [None]:
+        for doc in pending_documents(parsers.PARSER_VERSION, url=url, portal=portal):
+            # a document whose year the crawler could not guess is parsed anyway: the parser reads the year
+            if wanted_years and doc.year_guess is not None and doc.year_guess not in wanted_years:
+                continue
+            name = doc.url or doc.sha256
+            report = parsers.parse_bytes(doc.content, filename=name, media_type=doc.media_type)
+            report["source"]["path"] = name
+            unreadable = [p for p in report["problems"] if p.get("code") in UNREADABLE_DOCUMENT_CODES]
+            if unreadable:
+                failed += 1
+                log.warning("could not read %s: %s", name, "; ".join(p["message"] for p in unreadable))
+            parsed += 1
+            if on_document:
+                on_document(name, report)
+            batch.append((doc.sha256, report))
+            if len(batch) >= LOAD_BATCH_SIZE:
+                flush()
     flush()
     return {"parsed": parsed, "unreadable": failed, "facts_loaded": facts, "parser_version": parsers.PARSER_VERSION}
-
-
-_UNREADABLE = {"unreadable_document", "unsupported_format", "needs_ocr", "too_large"}
-
-
-def _attr(obj, name):
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-
-
-def _stat(stats, name) -> int:
-    value = _attr(stats, name)
-    return int(value or 0)
 
 
 # --------------------------------------------------------------------------------------------- dbt

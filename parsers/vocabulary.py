@@ -214,6 +214,10 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
 }
 
 
+# The problems that mean the document itself could not be read (as opposed to one value in it).
+UNREADABLE_DOCUMENT_CODES = frozenset(code for code, (severity, _) in PROBLEM_CODES.items() if severity == "error")
+
+
 def application_row(code: str) -> ApplicationRow:
     return _ROWS_BY_CODE[code]
 
