@@ -8,10 +8,11 @@ A throwaway database is created on the server of --admin-url (default: the machi
 with the warehouse's migrations and filled with synthetic staging rows by COPY (psycopg 3): reports of
 organs × consecutive years across the three eras, with their tables, narrative figures and checks; a few
 reports arrive as two documents, a few are prose only, a few break a rule or disagree with last year.
-Then: `dbt build` (full), add --increment reports (the next year of existing organs, parsed later), and
-`dbt build --vars '{test_window_days: 30}'` again (incremental, testing the new reports' rows; target ≤ 10%
-of the full build). The incremental run is timed as a recurring monthly run finds dbt: with the
-partial-parse state of the same command (a `dbt parse` with the same --vars, timed and shown apart).
+Then the builds the pipeline plans (nianbao.dbt_builds): the first, full `dbt build`; then, after adding
+--increment reports (the next year of existing organs, parsed later), the monthly incremental one (new
+reports only, testing their rows; target ≤ 10% of the full build). The incremental run is timed as a
+recurring monthly run finds dbt: with the partial-parse state of the same command (a `dbt parse` with the
+same --vars, timed and shown apart).
 """
 
 from __future__ import annotations
@@ -221,7 +222,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
     args = parser.parse_args()
 
-    from nianbao.steps import DBT_FULL_BUILD_ARGS, DBT_MONTHLY_BUILD_ARGS, DBT_MONTHLY_VARS
+    from nianbao import dbt_builds
     from warehouse.connection import with_database
     from warehouse.migrate import upgrade
 
@@ -240,17 +241,22 @@ def main() -> None:
         load_s = time.perf_counter() - started
         print(f"staging: {args.reports:,} reports ({documents:,} documents, {facts:,} facts) by COPY in {load_s:.1f} s")
 
-        full_s = dbt_build(url, target, *DBT_FULL_BUILD_ARGS)
+        # the pipeline's own plans (nianbao.dbt_builds): a first build is a full one, and it is logged
+        plan = dbt_builds.plan_build(url)
+        assert plan.mode == "full", plan
+        full_s = dbt_build(url, target, *plan.dbt_args)
+        dbt_builds.record_build(url, plan)
         print(f"full dbt build:        {full_s:7.1f} s   (target ≤ 300 s for 100,000 reports)")
 
-        # the monthly run (nianbao.steps.DBT_MONTHLY_BUILD_ARGS) tests the reports it built, not the whole
-        # history again; dbt re-parses the whole project when --vars differ from the previous invocation's
-        # (here: the full build's), while a recurring monthly run finds last month's identical command's state
-        parse_s = dbt_parse(url, target, "--vars", DBT_MONTHLY_VARS)
+        # dbt re-parses the whole project when --vars differ from the previous invocation's (here: the full
+        # build's), while a recurring monthly run finds last month's identical command's state
+        parse_s = dbt_parse(url, target, "--vars", dbt_builds.MONTHLY_VARS)
         organs = range(args.reports // YEARS_PER_ORGAN)
         added = fill(url, args.increment, 10 * args.reports + 1, "now",
                      organs=organs, year=FIRST_YEAR + YEARS_PER_ORGAN, generator=generator)
-        incremental_s = dbt_build(url, target, *DBT_MONTHLY_BUILD_ARGS)
+        plan = dbt_builds.plan_build(url)
+        assert plan.mode == "incremental", plan
+        incremental_s = dbt_build(url, target, *plan.dbt_args)
         print(f"incremental dbt build: {incremental_s:7.1f} s   after adding {args.increment:,} reports "
               f"({added:,} documents): {100 * incremental_s / full_s:.1f}% of the full build (target ≤ 10%)")
         print(f"  (+ {parse_s:.1f} s of `dbt parse` when the previous run had other --vars: "

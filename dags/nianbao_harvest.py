@@ -27,25 +27,51 @@ YEARLY_AFTER_DEADLINE = "0 2 1 4 *"  # 1 April, 02:00: the day after the 31 Marc
 MONTHLY_LATE_REPORTS = "0 2 15 * *"  # the 15th of every month: late and revised reports
 
 
-def _dbt_task_group():
-    """The dbt project as one Airflow task per model (cosmos), or one task when no manifest was made yet."""
+def _dbt_tasks():
+    """The dbt step as (first task, last task): plan → one Airflow task per dbt model (cosmos) → record.
+
+    The plan (nianbao.dbt_builds) says whether the marts build incrementally or from scratch: from scratch
+    when asked, and when the dbt project or the parser changed since the last logged build.
+    """
     if not DBT_MANIFEST.exists():
         # Without a manifest cosmos would have to run `dbt ls` at every parse; build the project in one task
-        # instead, and say how to get the per-model view.
+        # instead (it plans and logs the build itself), and say how to get the per-model view.
         @task(task_id="dbt_build", doc_md="Run `nianbao dbt-parse` to see one task per dbt model here.")
         def dbt_build_all() -> dict:
             from nianbao import steps
 
             return steps.dbt_build(full_refresh=get_current_context()["params"]["full_refresh"])
 
-        return dbt_build_all()
+        only = dbt_build_all()
+        return only, only
 
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 
     from nianbao.steps import export_warehouse_env
 
-    return DbtTaskGroup(
+    @task
+    def plan_dbt_build() -> dict:
+        """Incremental, or from scratch (--full-refresh) when asked or when the code changed."""
+        from dataclasses import asdict
+
+        from nianbao import dbt_builds, steps
+
+        full_refresh = get_current_context()["params"]["full_refresh"]
+        plan = dbt_builds.plan_build(steps.warehouse_url(), full_refresh=full_refresh)
+        print(f"dbt build: {plan.mode} ({plan.reason})")
+        return {**asdict(plan), "full_refresh": plan.full_refresh}
+
+    @task
+    def record_dbt_build(plan: dict) -> None:
+        """Log the build in audit.dbt_build: the next run knows what the marts were built with."""
+        from nianbao import dbt_builds, steps
+
+        fields = {k: plan[k] for k in ("mode", "reason", "project_fingerprint", "parser_version")}
+        dbt_builds.record_build(steps.warehouse_url(), dbt_builds.BuildPlan(**fields))
+
+    plan = plan_dbt_build()
+    models = DbtTaskGroup(
         group_id="dbt",
         project_config=ProjectConfig(
             dbt_project_path=DBT_PROJECT_DIR,
@@ -69,9 +95,12 @@ def _dbt_task_group():
         operator_args={
             # the worker learns where the warehouse is right before dbt runs (embedded or external)
             "on_execute_callback": export_warehouse_env,
-            "full_refresh": "{{ params.full_refresh }}",
+            "full_refresh": "{{ ti.xcom_pull(task_ids='plan_dbt_build')['full_refresh'] }}",
         },
     )
+    record = record_dbt_build(plan)
+    chain(plan, models, record)
+    return plan, record
 
 
 @dag(
@@ -150,7 +179,9 @@ def nianbao_harvest():
     crawled = crawl_portal.expand(portal=portals)
     loaded = parse_and_load()
     chain(prepare_warehouse(), portals)
-    chain(crawled, loaded, _dbt_task_group(), [validate(), dbt_docs()], summarize())
+    dbt_first, dbt_last = _dbt_tasks()
+    chain(crawled, loaded, dbt_first)
+    chain(dbt_last, [validate(), dbt_docs()], summarize())
 
 
 nianbao_harvest()

@@ -163,8 +163,9 @@ def build(full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebui
 
     url = steps.prepare_warehouse()
     with console.status("dbt build…"):
-        steps.dbt_build(url=url, full_refresh=full_refresh)
+        built = steps.dbt_build(url=url, full_refresh=full_refresh)
         docs = steps.dbt_docs(url=url)
+    console.print(f"dbt build ({built['mode']}: {built['reason']})")
     console.print(f"dbt docs: {docs}")
 
 

@@ -195,19 +195,17 @@ def dbt_parse() -> Path:
     return DBT_MANIFEST
 
 
-# How the pipeline invokes `dbt build`. A recurring (monthly) run builds incrementally and tests the rows
-# of recently parsed reports; the models' unit tests check SQL logic on mock rows, which no new report can
-# change, so they run in full builds and in CI (tests/dbt), not again every month. dbt's nodes mostly wait on
-# database round trips, so more threads than cores pay off.
-DBT_MONTHLY_VARS = "{test_window_days: 40}"
-DBT_FULL_BUILD_ARGS = ("build", "--threads", "4")
-DBT_MONTHLY_BUILD_ARGS = (*DBT_FULL_BUILD_ARGS, "--vars", DBT_MONTHLY_VARS, "--exclude-resource-type", "unit_test")
-
-
 def dbt_build(*, url: str | None = None, full_refresh: bool = False) -> dict:
-    args = [*DBT_FULL_BUILD_ARGS, "--full-refresh"] if full_refresh else list(DBT_MONTHLY_BUILD_ARGS)
-    result = dbt(*args, url=url)
-    return {"ok": result.returncode == 0, "log_tail": result.stdout[-2000:]}
+    """`dbt build` of the marts: incremental, or from scratch when the code changed (nianbao.dbt_builds)."""
+    from nianbao import dbt_builds
+
+    url = url or warehouse_url()
+    plan = dbt_builds.plan_build(url, full_refresh=full_refresh)
+    log.info("dbt build, %s: %s", plan.mode, plan.reason)
+    result = dbt(*plan.dbt_args, url=url)
+    dbt_builds.record_build(url, plan)
+    return {"ok": result.returncode == 0, "mode": plan.mode, "reason": plan.reason,
+            "log_tail": result.stdout[-2000:]}
 
 
 def dbt_docs(*, url: str | None = None) -> Path:

@@ -28,10 +28,15 @@ def test_pipeline_order(dagbag):
     for expected in ("prepare_warehouse", "choose_portals", "crawl_portal", "parse_and_load", "validate", "summarize"):
         assert expected in ids
     assert dag.get_task("parse_and_load").upstream_task_ids == {"crawl_portal"}
-    # crawl → parse/load → dbt → validate
+    # crawl → parse/load → plan the dbt build → dbt → record the build → validate
     assert dag.get_task("crawl_portal").upstream_task_ids == {"choose_portals"}
-    validate_upstream = dag.get_task("validate").upstream_task_ids
-    assert validate_upstream and all(t.startswith("dbt") for t in validate_upstream)
+    if "plan_dbt_build" in ids:
+        assert dag.get_task("plan_dbt_build").upstream_task_ids == {"parse_and_load"}
+        record_upstream = dag.get_task("record_dbt_build").upstream_task_ids - {"plan_dbt_build"}
+        assert record_upstream and all(t.startswith("dbt.") for t in record_upstream)
+        assert dag.get_task("validate").upstream_task_ids == {"record_dbt_build"}
+    else:  # no manifest: the whole project in one task
+        assert dag.get_task("validate").upstream_task_ids == {"dbt_build"}
 
 
 @pytest.mark.skipif(not DBT_MANIFEST.exists(), reason="no dbt manifest: run `nianbao dbt-parse` (make setup does)")

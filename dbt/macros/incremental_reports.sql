@@ -14,9 +14,10 @@
   scan of int_report_documents_deduplicated, so a monthly run reads only the new reports' facts.
 
   Rows that should disappear (a rule no longer breached after a re-parse) are removed by a pre-hook that
-  deletes the reports about to be rebuilt; the model then inserts their current rows (delete+insert on the
-  grain, which then finds nothing left to delete). The model and the pre-hook compare with the same
-  constant, read before anything is deleted, so they agree on the reports to rebuild.
+  deletes the reports about to be rebuilt (by report_key, through its index); the model then appends their
+  current rows (incremental_strategy 'append': dbt's delete+insert would look for rows to delete a second
+  time). The model and the pre-hook compare with the same constant, read before anything is deleted, so
+  they agree on the reports to rebuild. The grains stay unique (unique_combination tests in _facts.yml).
 
   Known limits: loads are assumed to commit in parsed_at order (the loader stamps parsed_at at load);
   a new parser version that reads a different organ or year for a document moves it to another report, and
@@ -35,13 +36,14 @@
 {%- endmacro %}
 
 
-{#- `<column> > newest <column> already in this mart` (always true on a full build or an empty mart). -#}
-{% macro changed_since_last_run(column='report_parsed_at') -%}
+{#- `<column> > newest <column> already in this mart` (always true on a full build or an empty mart);
+    `qualifier`: the alias of the relation the column is read from in the model's query, if any. -#}
+{% macro changed_since_last_run(column='report_parsed_at', qualifier=none) -%}
     {%- set newest = watermark(column) -%}
     {%- if newest is none -%}
         true
     {%- else -%}
-        {{ column }} > '{{ newest }}'::timestamptz
+        {{ qualifier ~ '.' if qualifier }}{{ column }} > '{{ newest }}'::timestamptz
     {%- endif -%}
 {%- endmacro %}
 

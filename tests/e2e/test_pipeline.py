@@ -94,6 +94,10 @@ def test_embedded_warehouse_end_to_end(sample_portal, tmp_path):
         k: v for k, v in first.items() if k != "last_validation"
     }
     assert_true_figures(mart_rows(url))
+    # the first run built the marts from scratch, the second (same code) incrementally: both logged
+    with connect(url) as conn:
+        modes = [m for (m,) in conn.execute("select mode from audit.dbt_build order by build_id")]
+    assert modes == ["full", "incremental"]
     assert_readme_sql_runs_as_bi_reader(url)
     assert_nothing_listens_beyond_loopback()
     assert_marts_export(tmp_path)

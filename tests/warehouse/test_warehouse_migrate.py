@@ -9,7 +9,7 @@ from warehouse import migrate
 
 EXPECTED_TABLES = {
     "raw.document", "raw.fetch", "staging.report", "staging.fact", "staging.check_result", "staging.problem",
-    "audit.validation_run",
+    "audit.validation_run", "audit.dbt_build",
 }
 
 
@@ -29,7 +29,7 @@ def test_upgrade_creates_schemas_and_tables(db_url):
     tables, schemas = _tables(db_url)
     assert schemas == {"raw", "staging", "marts", "audit"}
     assert EXPECTED_TABLES <= tables
-    assert migrate.current_revision(db_url) == "0001"
+    assert migrate.current_revision(db_url) == "0002"
 
 
 def test_upgrade_is_idempotent(db_url):
@@ -37,7 +37,7 @@ def test_upgrade_is_idempotent(db_url):
     migrate.upgrade(db_url)
     migrate.upgrade()  # url=None: $NIANBAO_DATABASE_URL, set by the fixture
     assert _tables(db_url) == before
-    assert migrate.current_revision(db_url) == "0001"
+    assert migrate.current_revision(db_url) == "0002"
 
 
 def test_interface_columns_exist(db_url):
@@ -73,4 +73,4 @@ def test_concurrent_upgrades_of_a_fresh_database(empty_db_url):
         for future in waiting:
             future.result()
     assert EXPECTED_TABLES <= _tables(empty_db_url)[0]
-    assert migrate.current_revision(empty_db_url) == "0001"
+    assert migrate.current_revision(empty_db_url) == "0002"

@@ -41,9 +41,9 @@ with aliases as (
 
 ),
 
--- the report every current document belongs to: only the columns that decide it, so that an incremental
--- run keys all documents cheaply (stg_reports is referenced, not put in a CTE: it stays a flattened view
--- whose other columns are read only for the documents rebuilt)
+-- the report every current document belongs to: only the columns that decide it (stg_reports is
+-- referenced, not put in a CTE: it stays a flattened view whose other columns are read only for the
+-- documents rebuilt)
 keys as (
 
     select
@@ -75,12 +75,21 @@ keyed_documents as (
 ),
 {%- if is_incremental() %}
 
+-- documents not listed here yet (new, or re-parsed: a re-parse is a new report_id). Only these are keyed
+-- (organ name normalised, aliases, md5): keyed_documents is referenced nowhere else in an incremental run,
+-- so PostgreSQL computes its keys after this anti-join, for the new documents only.
+new_documents as materialized (
+
+    select * from keyed_documents
+    where not exists (select 1 from {{ this }} as built where built.report_id = keyed_documents.report_id)
+
+),
+
 -- reports with a document that is new here, or listed here but no longer current (superseded)
 changed_reports as (
 
     select report_key, organ_name, report_year
-    from keyed_documents
-    where not exists (select 1 from {{ this }} as built where built.report_id = keyed_documents.report_id)
+    from new_documents
     union
     select report_key, organ_name, report_year
     from {{ this }} as built
@@ -101,11 +110,31 @@ reports_to_rebuild as (
 
 ),
 
--- materialized: picked out first, so that only these documents are joined with their details below
+-- materialized: picked out first, so that only these documents are joined with their details below.
+-- The documents listed here already keep the keys stored here (the same as keying them again, as long as
+-- organ_aliases is unchanged; see above) and are looked up by them (index on report_key).
 documents_to_rebuild as materialized (
 
-    select * from keyed_documents
-    where report_key in (select report_key from reports_to_rebuild)
+    select * from new_documents
+    union all
+    select built.report_id, built.parsed_at, built.report_year, built.organ_name, built.report_key, built.organ_key
+    from {{ this }} as built
+    where built.report_key in (select report_key from reports_to_rebuild)
+      and exists (select 1 from {{ ref('stg_reports') }} as documents where documents.report_id = built.report_id)
+
+),
+
+-- the current documents of the previous years of the reports rebuilt (index on organ_key, report_year)
+previous_year_documents as (
+
+    select organ_key, report_year, parsed_at from new_documents
+    union all
+    select built.organ_key, built.report_year, built.parsed_at
+    from {{ this }} as built
+    inner join (
+        select distinct organ_key, report_year - 1 as report_year from documents_to_rebuild
+    ) as wanted on wanted.organ_key = built.organ_key and wanted.report_year = built.report_year
+    where exists (select 1 from {{ ref('stg_reports') }} as documents where documents.report_id = built.report_id)
 
 ),
 {%- endif %}
@@ -173,7 +202,7 @@ ranked as (
 previous_year as (
 
     select organ_key, report_year + 1 as next_year, max(parsed_at) as previous_year_parsed_at
-    from keyed_documents
+    from {{ 'previous_year_documents' if is_incremental() else 'keyed_documents' }}
     where organ_key is not null and report_year is not null
     group by organ_key, report_year
 

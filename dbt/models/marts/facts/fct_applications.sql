@@ -1,15 +1,11 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_key',
+    incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook=["{{ plan_for_few_reports('report_parsed_at') }}", "{{ delete_reports_to_rebuild('report_parsed_at') }}"],
     indexes=[{'columns': ['report_key']}, {'columns': ['report_parsed_at']}],
 ) }}
 -- depends_on: {{ ref('int_report_documents_deduplicated') }}  (read by the pre-hook: the reports to rebuild)
--- unique_key: the grain is report × outcome × applicant type (tested in _facts.yml); the key of the
--- incremental delete is the report: the pre-hook has already removed the rebuilt reports' rows, and
--- matching on report_key alone lets PostgreSQL use its index instead of scanning millions of rows.
 -- How each report's applications were handled (table 三, rows （一）–（六）).
 -- Grain: report × outcome × applicant type. Both levels of the outcome hierarchy can be present:
 -- a 2019/2021 table prints reasons (denied_state_secret …), a pre-2019 table or prose prints only the

@@ -1,7 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['report_key', 'rule'],
+    incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook=["{{ plan_for_few_reports('context_parsed_at') }}", "{{ delete_reports_to_rebuild('context_parsed_at') }}"],
     indexes=[{'columns': ['report_key']}, {'columns': ['context_parsed_at']}],

@@ -1,7 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_key',
+    incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook=["{{ plan_for_few_reports('context_parsed_at') }}", "{{ delete_reports_to_rebuild('context_parsed_at') }}"],
     indexes=[{'columns': ['report_key'], 'unique': True}, {'columns': ['context_parsed_at']},
@@ -33,22 +32,26 @@ flow as (
 ),
 
 -- a category's count: its own row where printed (pre-2019, prose, 2021 `other`), else the sum of its
--- reasons — only when every reason row is filled (a missing reason is unknown, not zero)
+-- reasons — only when every reason row is filled (a missing reason is unknown, not zero). Read from the
+-- conformed rows fct_applications is built from (the same rows, the same vocabulary filter), not from
+-- fct_applications itself: this mart then builds beside it instead of after it and its tests.
 categories as (
 
     select
-        report_key,
-        category_code,
+        conformed.report_key,
+        outcome_vocabulary.category_code,
         coalesce(
-            max(value) filter (where outcome_level = 'category'),
-            case when count(*) filter (where outcome_level = 'reason')
-                      = count(value) filter (where outcome_level = 'reason')
-                 then sum(value) filter (where outcome_level = 'reason') end
+            max(conformed.value) filter (where outcome_vocabulary.outcome_level = 'category'),
+            case when count(*) filter (where outcome_vocabulary.outcome_level = 'reason')
+                      = count(conformed.value) filter (where outcome_vocabulary.outcome_level = 'reason')
+                 then sum(conformed.value) filter (where outcome_vocabulary.outcome_level = 'reason') end
         ) as value
-    from {{ ref('fct_applications') }}
-    where applicant_type_code = 'total'
-      and report_key in (select report_key from documents)
-    group by report_key, category_code
+    from {{ ref('int_applications_conformed') }} as conformed
+    inner join {{ ref('outcomes') }} as outcome_vocabulary
+        on outcome_vocabulary.outcome_code = conformed.row_code
+    where conformed.col_code = 'total'
+      and {{ changed_since_last_run('context_parsed_at', qualifier='conformed') }}
+    group by conformed.report_key, outcome_vocabulary.category_code
 
 ),
 

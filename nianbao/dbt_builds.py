@@ -1,0 +1,102 @@
+"""Which `dbt build` the marts need now, and the log of the builds done (table audit.dbt_build).
+
+A recurring (monthly) run has only new reports to add. It builds the marts incrementally and leaves out what
+new reports cannot change: the seeds and the label dimensions made from them only, the views (their SQL is
+the code's) and the dbt unit tests (they check SQL logic on mock rows); its data tests check the rows of the
+recently parsed reports (`test_window_days`, dbt_project.yml).
+
+That is right only while the code is the code the marts were built with. So every successful build is
+logged with a fingerprint of the dbt project (every file dbt reads) and the parser version. When either
+differs from the last build's (a new release, an edited seed or alias, a parser upgrade that may read a
+document's organ or year differently), or nothing was built yet, the marts are rebuilt from scratch
+(`--full-refresh`, every test on every row), and the next run is incremental again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+from nianbao.paths import DBT_PROJECT_DIR
+
+# What dbt reads of the project (dbt/target, dbt/logs and the seed generator script are not inputs).
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
+
+# --no-write-json: no manifest.json / run_results.json (about a second of a monthly run); the DAG reads the
+# manifest `nianbao dbt-parse` writes, `dbt docs generate` writes its own
+FULL_BUILD_ARGS = ("build", "--threads", "4", "--no-write-json")
+MONTHLY_VARS = "{test_window_days: 40}"
+# what new reports can change: everything downstream of the staging tables, except the views
+INCREMENTAL_SELECTION = ("--select", "source:staging+", "--exclude", "config.materialized:view")
+INCREMENTAL_BUILD_ARGS = (*FULL_BUILD_ARGS, "--vars", MONTHLY_VARS, "--exclude-resource-type", "unit_test",
+                          *INCREMENTAL_SELECTION)
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    mode: Literal["full", "incremental"]
+    reason: str
+    project_fingerprint: str
+    parser_version: str
+
+    @property
+    def full_refresh(self) -> bool:
+        return self.mode == "full"
+
+    @property
+    def dbt_args(self) -> tuple[str, ...]:
+        return (*FULL_BUILD_ARGS, "--full-refresh") if self.full_refresh else INCREMENTAL_BUILD_ARGS
+
+
+def project_fingerprint() -> str:
+    """sha256 over the path and bytes of every file dbt reads, in a fixed order."""
+    digest = hashlib.sha256()
+    for top in PROJECT_INPUTS:
+        root = DBT_PROJECT_DIR / top
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def last_build(url: str) -> tuple[str, str] | None:
+    """(project_fingerprint, parser_version) of the newest logged build, or None."""
+    from warehouse.connection import connect
+
+    with connect(url) as conn:
+        row = conn.execute(
+            "select project_fingerprint, parser_version from audit.dbt_build order by build_id desc limit 1"
+        ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def plan_build(url: str, *, full_refresh: bool = False) -> BuildPlan:
+    """Incremental when the marts were last built by this very project and parser version; else full."""
+    import parsers
+
+    fingerprint, parser_version = project_fingerprint(), parsers.PARSER_VERSION
+    previous = last_build(url)
+    if full_refresh:
+        mode, reason = "full", "a full refresh was asked for"
+    elif previous is None:
+        mode, reason = "full", "no build of the marts is logged in this warehouse"
+    elif previous[1] != parser_version:
+        mode, reason = "full", f"the parser changed since the last build ({previous[1]} -> {parser_version})"
+    elif previous[0] != fingerprint:
+        mode, reason = "full", "the dbt project changed since the last build"
+    else:
+        mode, reason = "incremental", "same dbt project and parser as the last build: new reports only"
+    return BuildPlan(mode, reason, fingerprint, parser_version)
+
+
+def record_build(url: str, plan: BuildPlan) -> None:
+    """Log a successful build (call it only after dbt succeeded)."""
+    from warehouse.connection import connect
+
+    with connect(url) as conn:
+        conn.execute(
+            "insert into audit.dbt_build (mode, project_fingerprint, parser_version) values (%s, %s, %s)",
+            (plan.mode, plan.project_fingerprint, plan.parser_version),
+        )
