@@ -186,3 +186,27 @@ def test_docs_generate(built):
     built.dbt("docs", "generate")
     assert (built.target_dir / "catalog.json").exists()
     assert (built.target_dir / "index.html").exists()
+
+
+def test_a_key_missing_from_its_dimension_fails_and_a_null_key_is_refused(built):
+    """keys_in_dimensions (dbt's relationships for all keys in one pass) names the key and the value; the
+    not_null constraints of the contracts are PostgreSQL's own (the insert itself fails)."""
+    import psycopg
+
+    built.execute("""insert into marts.fct_applications
+                         (report_key, organ_key, report_year, outcome_code, applicant_type_code, report_parsed_at)
+                     select report_key, organ_key, report_year, 'not_an_outcome', applicant_type_code,
+                            report_parsed_at
+                     from marts.fct_applications limit 1""")
+    try:
+        result = built.dbt("test", "--select", "fct_applications,test_name:keys_in_dimensions", check=False)
+        assert not result.success
+        failed = [x for x in result.result.results if x.status == "fail"]
+        assert len(failed) == 1 and failed[0].failures == 1
+        rows = built.rows(failed[0].node.compiled_code)
+        assert rows == [{"key_column": "outcome_code", "missing_value": "not_an_outcome", "rows_with_it": 1}]
+    finally:
+        built.execute("delete from marts.fct_applications where outcome_code = 'not_an_outcome'")
+    with pytest.raises(psycopg.errors.NotNullViolation):
+        built.execute("insert into marts.fct_applications (report_key, outcome_code) values (null, 'granted')")
+    assert built.dbt("test", "--select", "fct_applications,test_name:keys_in_dimensions").success
