@@ -1,6 +1,8 @@
 {#- Every key of the model is in its dimension: dbt's `relationships`, for several keys in one pass over the
     model's rows (a fact mart's new rows are read once, not once per key). `keys`: a list of
-    {column, dimension (model name), field}. A failing row names the key column and the missing value. -#}
+    {column, dimension (model name), field}. A failing row names the key column, the missing value and how
+    many rows carry it. Each key's distinct values are looked up, not every row's: a monthly run's 150,000
+    new facts carry about a thousand distinct keys. -#}
 {% test keys_in_dimensions(model, keys) %}
 with checked as materialized (
 
@@ -10,13 +12,15 @@ with checked as materialized (
 )
 {% for key in keys %}
 {{ "union all" if not loop.first }}
-select '{{ key.column }}' as key_column, checked.{{ key.column }}::text as missing_value, count(*) as rows_with_it
-from checked
-where checked.{{ key.column }} is not null
-  and not exists (
-      select 1 from {{ ref(key.dimension) }} as dimension
-      where dimension.{{ key.field }} = checked.{{ key.column }}
-  )
-group by checked.{{ key.column }}
+select '{{ key.column }}' as key_column, used.value::text as missing_value, used.rows_with_it
+from (
+    select {{ key.column }} as value, count(*) as rows_with_it
+    from checked
+    where {{ key.column }} is not null
+    group by {{ key.column }}
+) as used
+where not exists (
+    select 1 from {{ ref(key.dimension) }} as dimension where dimension.{{ key.field }} = used.value
+)
 {% endfor %}
 {% endtest %}
