@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import threading
+import time
 
 from sample_portal.server import SITE_DIR, serve
 
@@ -16,7 +16,11 @@ def main() -> None:
     with serve(args.site, port=args.port) as url:
         print(f"sample portal at {url}/  (Ctrl-C to stop)", flush=True)
         try:
-            threading.Event().wait()
+            # short sleeps, not one endless wait: a Ctrl-C that lands just before a blocking wait begins is
+            # only acted on when the wait returns (CPython runs signal handlers between bytecodes), so an
+            # endless wait could miss it for good; a sleep returns within half a second
+            while True:
+                time.sleep(0.5)
         except KeyboardInterrupt:
             pass
 
