@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import time
 
 from sample_portal.server import SITE_DIR, serve
@@ -13,6 +14,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: any free port)")
     parser.add_argument("--site", default=str(SITE_DIR), help="site folder (default: the committed site)")
     args = parser.parse_args()
+    # Ctrl-C stops the portal even when this process was started by one that ignores or blocks SIGINT
+    # (both are inherited across exec: then Python installs no KeyboardInterrupt handler of its own)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     with serve(args.site, port=args.port) as url:
         print(f"sample portal at {url}/  (Ctrl-C to stop)", flush=True)
         try:
