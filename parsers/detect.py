@@ -18,6 +18,11 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOC = "application/msword"
 WPS = "application/vnd.ms-works"
+RTF = "application/rtf"
+XLS = "application/vnd.ms-excel"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ET = "application/wps-office.et"  # WPS spreadsheet: an .xls-like compound file (the type WPS Office registers)
+SPREADSHEETS = (XLS, XLSX, ET)
 UNKNOWN = "application/octet-stream"
 
 _EXT = {
@@ -36,14 +41,18 @@ def sniff(data: bytes, filename: str | None = None, media_type: str | None = Non
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
-                if "word/document.xml" in z.namelist():
+                names = z.namelist()
+                if "word/document.xml" in names:
                     return DOCX
+                if "xl/workbook.xml" in names:
+                    return XLSX
         except (zipfile.BadZipFile, OSError, ValueError):
             pass
         return UNKNOWN
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        ext = _ext(filename)
-        return WPS if ext == ".wps" else DOC
+        return _ole_kind(data, filename, media_type)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
+        return RTF
     if _HTML_SNIFF_RE.search(head.lower() if len(head) < 2048 else data[:4096].lower()):
         return HTML
     if media_type:
@@ -58,6 +67,34 @@ def sniff(data: bytes, filename: str | None = None, media_type: str | None = Non
     if ext in _EXT and _EXT[ext] not in (TEXT,):
         return _EXT[ext]
     return TEXT
+
+
+def _ole_kind(data: bytes, filename: str | None, media_type: str | None) -> str:
+    """A compound (OLE) file is a Word/WPS document or an Excel/ET workbook: its streams say which, the
+    name only when neither stream is found."""
+    ext = _ext(filename)
+    if _ole_has_stream(data, "WordDocument"):
+        return WPS if ext == ".wps" else DOC
+    if any(_ole_has_stream(data, name) for name in ("Workbook", "WORKBOOK", "Book")):
+        return ET if ext == ".et" else XLS
+    if ext == ".et":
+        return ET
+    if ext == ".xls" or (media_type or "").split(";")[0].strip().lower() == XLS:
+        return XLS
+    return WPS if ext == ".wps" else DOC
+
+
+def _ole_has_stream(data: bytes, name: str) -> bool:
+    """A compound file's directory holds 128-byte entries, aligned on 128 bytes: the name in UTF-16LE with
+    its terminator, then at offset 64 that name's length in bytes. Both must match, so the same
+    characters in a document's text do not count."""
+    needle = (name + "\0").encode("utf-16-le")
+    at = data.find(needle)
+    while at != -1:
+        if at % 128 == 0 and int.from_bytes(data[at + 64:at + 66], "little") == len(needle):
+            return True
+        at = data.find(needle, at + 1)
+    return False
 
 
 def _ext(filename: str | None) -> str:

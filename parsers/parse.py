@@ -93,19 +93,33 @@ def _extract(data: bytes, kind: str, name: str):
 
         pieces, meta = extract_html(text)
         return pieces, meta, problems
-    if kind in (detect.DOCX, detect.DOC, detect.WPS):
+    if kind in (detect.DOCX, detect.DOC, detect.WPS, detect.RTF):
         from .extract.docx import DocxTooLarge, extract_docx
 
         if kind != detect.DOCX:
-            from .extract.office import Unsupported, convert_to_docx
+            from .extract.office import ConversionFailed, Unsupported, convert_to_docx
 
             try:
-                data = convert_to_docx(data, ".wps" if kind == detect.WPS else ".doc")
+                data = convert_to_docx(data, {detect.WPS: ".wps", detect.RTF: ".rtf"}.get(kind, ".doc"))
             except Unsupported as exc:
                 return None, {}, [_problem("unsupported_format", f"{name}: {exc}")]
+            except ConversionFailed as exc:
+                return None, {}, [_problem("unreadable_document", f"{name}: {exc}")]
         try:
             return extract_docx(data), {}, problems
         except DocxTooLarge as exc:
+            return None, {}, [_problem("too_large", f"{name}: {exc}")]
+    if kind in detect.SPREADSHEETS:
+        from .extract.office import ConversionFailed, Unsupported
+        from .extract.sheet import SheetTooLarge, extract_spreadsheet
+
+        try:
+            return extract_spreadsheet(data, {detect.XLSX: ".xlsx", detect.ET: ".et"}.get(kind, ".xls")), {}, problems
+        except Unsupported as exc:
+            return None, {}, [_problem("unsupported_format", f"{name}: {exc}")]
+        except ConversionFailed as exc:
+            return None, {}, [_problem("unreadable_document", f"{name}: {exc}")]
+        except SheetTooLarge as exc:
             return None, {}, [_problem("too_large", f"{name}: {exc}")]
     if kind == detect.PDF:
         from .extract.pdf import NeedsOCR, extract_pdf

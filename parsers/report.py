@@ -10,14 +10,15 @@ import re
 
 from .checks import application_checks, narrative_checks, review_checks
 from .document import Document
-from .metadata import read_metadata
+from .metadata import read_metadata, strip_markup
 from .narrative import read_narrative
 from .tables.applications import COLUMNS, read_applications
+from .tables.flat import fewest_nulls, is_flattened, read_flat_applications, read_flat_review
 from .tables.proactive import read_proactive
-from .tables.review import read_review
-from .tables.statistics import read_statistics
+from .tables.review import prove_review_blanks, read_review
+from .tables.statistics import most_values, read_flat_statistics, read_statistics
 from .version import PARSER_VERSION
-from .vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES
+from .vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES, check_severity
 
 _2021_MEASURES = {"issued", "repealed", "in_force", "fee_amount_10k_yuan"}
 
@@ -26,6 +27,7 @@ def empty_report(source: dict, problems: list[dict] | None = None) -> dict:
     return {
         "source": source,
         "organ": None,
+        "region": None,
         "year": None,
         "era": "unknown",
         "script": "simplified",
@@ -60,6 +62,11 @@ def detect_era(text: str, apps, proactive, stats, year: int | None) -> str:
     return "unknown"
 
 
+def _unsure(part) -> bool:
+    """A table not found, or with cells that could not be read or split."""
+    return part is None or any(p["code"] in ("unreadable_value", "ambiguous_split") for p in part.problems)
+
+
 def analyze(doc: Document, source: dict) -> dict:
     report = empty_report(source, doc.problems)
     problems = report["problems"]
@@ -68,19 +75,26 @@ def analyze(doc: Document, source: dict) -> dict:
 
     apps = read_applications(doc.tokens)
     review = read_review(doc.tokens, apps.end_index if apps else 0)
+    if is_flattened(doc.text):  # cells glued to their labels: spaces are no separators, only arithmetic splits
+        apps = read_flat_applications(doc.text) or apps
+        review = read_flat_review(doc.text) or review
+    elif _unsure(apps) or _unsure(review):
+        apps = fewest_nulls(apps, read_flat_applications(doc.text))
+        review = fewest_nulls(review, read_flat_review(doc.text))
     proactive = read_proactive(doc.tokens)
-    stats = read_statistics(doc.tokens) if apps is None else None
+    stats = None
+    if apps is None:
+        stats = most_values(read_statistics(doc.tokens), read_flat_statistics(doc.text))
     narrative = read_narrative(doc.text)
     meta = read_metadata(doc.text, doc.meta)
     era = detect_era(doc.text, apps, proactive, stats, meta.year)
     report["era"] = era
 
-    for part in (apps, review, proactive):
+    for part in (apps, review, proactive, stats):
         if part is None:
             continue
         provenance.update(part.provenance)
         problems.extend(part.problems)
-    derived = {p["field"] for p in problems if p.get("code") == "derived_value" and p.get("field")}
 
     if apps is not None:
         report["applications"] = apps.rows
@@ -91,6 +105,9 @@ def analyze(doc: Document, source: dict) -> dict:
         report["proactive_text"] = proactive.texts
 
     report["narrative"] = dict(narrative.values)
+    if review is not None:
+        prove_review_blanks(review, narrative.values.get("litigation_total"))
+        problems.extend(p for p in review.problems if p["code"] == "derived_value")
     provenance.update(narrative.provenance)
 
     stat_figures: dict = {}
@@ -103,25 +120,28 @@ def analyze(doc: Document, source: dict) -> dict:
                 problems.append({"severity": "warning", "code": "table_missing",
                                  "message": f"table {name} not found; figures only from prose where stated"})
 
-    report["title"] = _printed(doc, meta.title_span, doc.traditional) if meta.title_span else meta.title
+    report["title"] = strip_markup(_printed(doc, meta.title_span, doc.traditional) if meta.title_span else meta.title)
     report["year"] = meta.year
-    report["organ"] = meta.organ
+    report["organ"] = strip_markup(meta.organ)
+    report["region"] = meta.region
     report["publication_date"] = meta.publication_date
     if doc.traditional:
         if meta.title_span:
-            report["title_original"] = _printed(doc, meta.title_span, False)
-        if meta.organ and meta.organ_span:
-            report["organ_original"] = doc.original[meta.organ_span[0] : meta.organ_span[1]] + meta.organ_suffix
+            report["title_original"] = strip_markup(_printed(doc, meta.title_span, False))
+        report["organ_original"] = strip_markup(meta.organ_as_printed(doc.original))
     if meta.organ is None:
-        problems.append({"severity": "warning", "code": "organ_not_found", "message": "no title or organ line names the issuing organ"})
+        problems.append({"severity": "warning", "code": "organ_not_found", "message": meta.organ_note or "no organ named"})
     if meta.year is None:
         problems.append({"severity": "warning", "code": "year_not_found", "message": "no title or 统计期限 gives the year covered"})
 
+    derived = {p["field"] for p in problems if p.get("code") == "derived_value" and p.get("field")}
     checks = application_checks(report["applications"], derived)
     checks += review_checks(report["review_litigation"], derived)
     printed_tables = apps is not None or review is not None or stats is not None
     checks += narrative_checks(report["narrative"], report["applications"], report["review_litigation"], printed_tables,
                                stat_figures)
+    if stats is not None:
+        checks += [{**c, "severity": check_severity(c["rule"])} for c in stats.checks]
     report["checks"] = checks
     return report
 

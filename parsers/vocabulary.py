@@ -194,6 +194,7 @@ CHECK_FAMILIES: list[CheckFamily] = [
     CheckFamily("review_litigation.review_sum", "error", "行政复议总计应等于四项结果之和", "Review total must equal the sum of its four outcomes"),
     CheckFamily("review_litigation.litigation_direct_sum", "error", "未经复议直接起诉总计应等于四项结果之和", "Direct litigation total must equal the sum of its four outcomes"),
     CheckFamily("review_litigation.litigation_after_review_sum", "error", "复议后起诉总计应等于四项结果之和", "Litigation-after-review total must equal the sum of its four outcomes"),
+    CheckFamily("statistics.subitems_sum", "warning", "统计表各子项之和应等于其所属项（本年度、历年累计各列）", "A 统计表 item must equal the sum of its sub-items (其中 1. 2. …), in each column"),
     CheckFamily("narrative", "warning", "正文所述数字应与表格一致", "A figure stated in the prose must agree with the table"),
     CheckFamily("cross_year", "warning", "本年上年结转应等于上年结转下年度（由数据仓库计算）", "This year's carried-over must equal last year's carried-forward (warehouse)"),
 ]

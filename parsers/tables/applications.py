@@ -17,6 +17,7 @@ from ..normalize import label_key, numbering
 from ..tokens import Token
 from ..vocabulary import APPLICANT_COLUMN_CODES
 from .labels import classify_application_label
+from .blanks import SumRule, prove_blanks
 from .split import row_splits
 from .values import parse_count
 
@@ -333,13 +334,18 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
                 _problem("unreadable_value", f"row {code}: {len(cells)} cells where {NCOL} are printed", f"applications.{code}")
             )
     if runs:
-        _resolve_runs(result, runs)
-    _fill_blank_totals(result)
-    _derive_other_2021(result)
+        resolve_runs(result, runs)
+    finish(result)
     return result
 
 
-def _resolve_runs(result: ApplicationsResult, runs: dict[str, str]) -> None:
+def finish(result: ApplicationsResult) -> None:
+    """What every reading of table 三 ends with: proven blanks, and the 2021 （六） from its sub-rows."""
+    _prove_blank_cells(result)
+    _derive_other_2021(result)
+
+
+def resolve_runs(result: ApplicationsResult, runs: dict[str, str]) -> None:
     """Split run-together rows: row sums first, then the column rules across rows; never pick."""
     candidates = {code: row_splits(digits) for code, digits in runs.items()}
     for code, cands in candidates.items():
@@ -402,14 +408,28 @@ def _column_rules_hold(rows: dict[str, dict]) -> bool:
     return True
 
 
-def _fill_blank_totals(result: ApplicationsResult) -> None:
-    """A blank 总计 with all six applicant cells printed is their sum: given, and flagged as derived."""
+def _prove_blank_cells(result: ApplicationsResult) -> None:
+    """Blank cells the table's sums prove (blanks.py): row sums, outcome sums per column, 2021 （六）."""
+    unreadable = {p.get("field") for p in result.problems}
+    cells: dict[str, int | float | None] = {}
+    blank: set[str] = set()
     for code, row in result.rows.items():
-        parts = [row[c] for c in COLUMNS[:-1]]
-        key = f"applications.{code}.total"
-        if row["total"] is None and None not in parts and key not in result.provenance:
-            row["total"] = sum(parts)
-            result.problems.append(_problem("derived_value", f"{code} 总计 blank; filled with the sum of its row", key))
+        for col, value in row.items():
+            key = f"applications.{code}.{col}"
+            cells[key] = value
+            if value is None and key not in result.provenance and not {key, f"applications.{code}", "applications"} & unreadable:
+                blank.add(key)
+    rules = [SumRule(f"applications.row_sum.{code}", f"applications.{code}.total",
+                     tuple(f"applications.{code}.{c}" for c in COLUMNS[:-1])) for code in result.rows]
+    has_subrows = any(r in result.rows for r in OTHER_SUBROWS)
+    outcome_rows = LEAF_ROWS_2019 + (OTHER_SUBROWS if has_subrows else ["other"])
+    if all(r in result.rows for r in outcome_rows):
+        rules += [SumRule(f"applications.outcomes_sum.{col}", f"applications.total_processed.{col}",
+                          tuple(f"applications.{r}.{col}" for r in outcome_rows)) for col in COLUMNS]
+    for key, rule in prove_blanks(cells, rules, blank).items():
+        _, code, col = key.split(".")
+        result.rows[code][col] = cells[key]
+        result.problems.append(_problem("derived_value", f"{code} {col} blank; {cells[key]} proven by {rule}", key))
 
 
 def _derive_other_2021(result: ApplicationsResult) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..normalize import label_key
 from ..tokens import Token
 from ..vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES
+from .blanks import SumRule, prove_blanks
 from .split import group_splits
 from .values import parse_count
 
@@ -78,19 +79,18 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
                 result.groups[g][m] = parse_count(tok.text)
                 result.provenance[f"review_litigation.{g}.{m}"] = tok.where
     elif len(nums) == 1 and nums[0].text.isdigit() and len(nums[0].text) >= NCELLS:
-        _split_run(result, slots, nums[0])
+        split_run(result, slots, nums[0])
     elif (len(cells) == len(REVIEW_GROUP_CODES) == len(nums)
           and all(t.text.isdigit() and len(t.text) >= len(REVIEW_MEASURE_CODES) for t in nums)):
         # each group's five cells run together, the groups apart: 31015 20103 00011
         width = len(REVIEW_MEASURE_CODES)
         for k, tok in enumerate(nums):
-            _split_run(result, slots[k * width : (k + 1) * width], tok, groups=1)
+            split_run(result, slots[k * width : (k + 1) * width], tok, groups=1)
     elif cells:
         result.problems.append(
             {"severity": "warning", "code": "unreadable_value", "message": f"table 四: {len(cells)} cells where {NCELLS} are printed",
              "field": "review_litigation"}
         )
-    _fill_blank_totals(result)
     return result
 
 
@@ -102,7 +102,7 @@ def _grid_row(where: str) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
-def _split_run(result: ReviewResult, slots, tok: Token, groups: int = len(REVIEW_GROUP_CODES)) -> None:
+def split_run(result: ReviewResult, slots, tok: Token, groups: int = len(REVIEW_GROUP_CODES)) -> None:
     options = group_splits(tok.text, groups)
     if not options:
         result.problems.append(
@@ -123,13 +123,28 @@ def _split_run(result: ReviewResult, slots, tok: Token, groups: int = len(REVIEW
             )
 
 
-def _fill_blank_totals(result: ReviewResult) -> None:
+def prove_review_blanks(result: ReviewResult, litigation_total: int | float | None = None) -> None:
+    """Blank cells proven by the group sums (blanks.py) and, where the prose states how many lawsuits there
+    were (行政诉讼 N 件 = 直接起诉总计 + 复议后起诉总计), by that sum too: a litigation group left blank is 0
+    when the other group's printed total already reaches the prose figure."""
+    unreadable = {p.get("field") for p in result.problems}
+    cells: dict[str, int | float | None] = {}
+    blank: set[str] = set()
     for g, row in result.groups.items():
-        parts = [row[m] for m in REVIEW_MEASURE_CODES[:-1]]
-        fld = f"review_litigation.{g}.total"
-        if row["total"] is None and None not in parts and fld not in result.provenance:
-            row["total"] = sum(parts)
-            result.problems.append(
-                {"severity": "warning", "code": "derived_value", "field": fld,
-                 "message": f"{g} 总计 blank; filled with the sum of its row"}
-            )
+        for m, value in row.items():
+            key = f"review_litigation.{g}.{m}"
+            cells[key] = value
+            if value is None and key not in result.provenance and not {key, "review_litigation"} & unreadable:
+                blank.add(key)
+    parts = tuple(m for m in REVIEW_MEASURE_CODES if m != "total")
+    rules = [SumRule(f"review_litigation.{g}_sum", f"review_litigation.{g}.total",
+                     tuple(f"review_litigation.{g}.{m}" for m in parts)) for g in result.groups]
+    if litigation_total is not None:
+        cells["narrative.litigation_total"] = litigation_total
+        rules.append(SumRule("narrative.litigation_total", "narrative.litigation_total",
+                             ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")))
+    for key, rule in prove_blanks(cells, rules, blank).items():
+        _, g, m = key.split(".")
+        result.groups[g][m] = cells[key]
+        result.problems.append({"severity": "warning", "code": "derived_value", "field": key,
+                                "message": f"{g} {m} blank; {cells[key]} proven by {rule}"})

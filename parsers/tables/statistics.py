@@ -6,6 +6,7 @@ the value is the first number after the label (the 本年度 column; the unit ce
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -38,6 +39,8 @@ _UNIT_RE = re.compile(r"^(?:条|件|个|次|项|万元|元|人次|份|宗)$")
 class StatisticsResult:
     values: dict[str, int | float]
     provenance: dict[str, str] = field(default_factory=dict)
+    checks: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
 
 
 def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
@@ -79,6 +82,13 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
     return out if out.values else None
 
 
+def most_values(first: StatisticsResult | None, second: StatisticsResult | None) -> StatisticsResult | None:
+    """Of two readings of one 统计表, the one that read more figures (the first on a tie)."""
+    if first is None or second is None:
+        return first or second
+    return second if len(second.values) > len(first.values) else first
+
+
 def _yuan(value, unit: str | None, printed: str):
     """A fee in 元: the unit cell (or a unit printed with the number) says 万元 or 元; none → not read."""
     unit = unit or ("万元" if printed.endswith("万元") else "元" if printed.endswith("元") else None)
@@ -90,3 +100,146 @@ def _yuan(value, unit: str | None, printed: str):
 
     yuan = Decimal(str(value)) * 10000
     return int(yuan) if yuan == yuan.to_integral_value() else float(yuan)
+
+
+# ---- the same 统计表 flattened into one run per row: 受理依申请公开信息总数条2121 = 本年度 21 | 历年累计 21 ----
+
+_FLAT_ROW = re.compile(r"^(?P<label>.+?)(?P<unit>人次|万元|条|件|个|次|项|元|份|宗)$")
+
+
+@dataclass
+class _FlatRow:
+    label: str  # label key, numbering and 其中 removed
+    digits: str
+    where: str
+    parent: int | None  # index of the item this sub-item belongs to (其中：1.… 2.…)
+    options: list[tuple[int, ...]] = field(default_factory=list)
+
+
+def read_flat_statistics(text: str) -> StatisticsResult | None:
+    """A 统计表 whose rows are label + unit + digit run. With a 历年累计 column each run is 本年度 followed by
+    历年累计, split only where the rules leave one reading: 本年度 ≤ 历年累计, and the sub-items of an item
+    (其中：1.… 2.…, e.g. the channels of 受理) add up to it in both columns. A rule that no reading of the
+    runs can satisfy is the government's error: a failed check, and the rows are split without it."""
+    from .flat import compact, segments
+
+    comp, keep = compact(text)
+    header = re.search(r"指标名称.{0,12}?计量单位(?:.{0,30}?历年累计|.{0,12}?(?:本年度|\d{4}年度?))", comp)
+    if header is None:
+        return None
+    cumulative = comp[header.start() : header.end()].endswith("历年累计")
+    body_start = keep[header.end() - 1] + 1
+    rows = _flat_rows(segments(text[body_start:]), body_start)
+    if len(rows) < 2:
+        return None
+    width = 2 if cumulative else 1
+    for row in rows:
+        row.options = _pairs(row.digits) if cumulative else ([(int(row.digits),)] if _no_leading_zero(row.digits) else [])
+    out = StatisticsResult(values={})
+    chosen = _solve_groups(rows, width, out)
+    for k, row in enumerate(rows):
+        target = _target(row.label)
+        value = chosen[k][0] if chosen[k] else None
+        if target is None:
+            continue
+        if value is None:
+            out.problems.append({"severity": "warning", "code": "ambiguous_split", "field": _field(target),
+                                 "message": f"统计表 {row.label}: {row.digits} splits into 本年度|历年累计 in more than one way"})
+            continue
+        if target not in out.values:
+            out.values[target] = value
+            out.provenance[target] = row.where
+    return out if rows else None
+
+
+def _flat_rows(segs, base: int) -> list[_FlatRow]:
+    rows: list[_FlatRow] = []
+    parent: int | None = None
+    in_sub_list = False
+    label: str | None = None
+    for seg in segs:
+        if seg.text:
+            raw = seg.text
+            if raw.rstrip(":：").endswith("其中"):
+                in_sub_list = True
+                label = None
+                continue
+            m = _FLAT_ROW.match(raw)
+            numbered = re.match(r"^\d{1,2}[.、]", raw) is not None
+            if not numbered:
+                in_sub_list = False
+            label = label_key(m.group("label")) if m else None
+            if label is not None:
+                label = re.sub(r"^其中\d*", "", label)
+                is_sub = numbered and in_sub_list
+                if not is_sub:
+                    parent = len(rows)
+                rows.append(_FlatRow(label, "", "", parent if is_sub else None))
+            continue
+        if label is not None and rows and not rows[-1].digits:
+            a, b = (int(x) for x in seg.where.split()[-1].split("-"))
+            rows[-1].digits = seg.digits
+            rows[-1].where = f"text chars {a + base}-{b + base}"
+        label = None
+    return [r for r in rows if r.digits]
+
+
+def _no_leading_zero(digits: str) -> bool:
+    return len(digits) == 1 or digits[0] != "0"
+
+
+def _pairs(digits: str) -> list[tuple[int, int]]:
+    """本年度 | 历年累计 readings of a run: two numbers without leading zeros, the first not above the second."""
+    out = []
+    for cut in range(1, len(digits)):
+        a, b = digits[:cut], digits[cut:]
+        if _no_leading_zero(a) and _no_leading_zero(b) and int(a) <= int(b):
+            out.append((int(a), int(b)))
+    return out
+
+
+def _solve_groups(rows: list[_FlatRow], width: int, out: StatisticsResult) -> list[tuple[int, ...] | None]:
+    """Each row's reading where only one survives the rules (else None); failed rules become checks."""
+    chosen: list[tuple[int, ...] | None] = [r.options[0] if len(r.options) == 1 else None for r in rows]
+    groups: dict[int, list[int]] = {}
+    for k, row in enumerate(rows):
+        if row.parent is not None and row.parent != k:
+            groups.setdefault(row.parent, []).append(k)
+    for parent, subs in groups.items():
+        members = [parent, *subs]
+        name = _rule_name(rows[parent].label, parent)
+        if any(not rows[k].options for k in members):
+            continue
+        combos = 1
+        for k in members:
+            combos *= len(rows[k].options)
+        if combos > 200_000:
+            continue
+        solutions = [c for c in itertools.product(*(rows[k].options for k in members))
+                     if all(sum(c[i][col] for i in range(1, len(c))) == c[0][col] for col in range(width))]
+        if not solutions:
+            out.checks.append({"rule": f"statistics.subitems_sum.{name}", "ok": False,
+                               "detail": f"统计表 {rows[parent].label}: no reading of the printed runs makes its "
+                                         f"{len(subs)} sub-items add up to it"})
+            continue
+        for i, k in enumerate(members):
+            readings = {s[i] for s in solutions}
+            chosen[k] = readings.pop() if len(readings) == 1 else None
+        if len(solutions) == 1 or all(chosen[k] is not None for k in members):
+            out.checks.append({"rule": f"statistics.subitems_sum.{name}", "ok": True,
+                               "detail": f"统计表 {rows[parent].label}: sub-items add up in every column"})
+    return chosen
+
+
+def _rule_name(label: str, index: int) -> str:
+    target = _target(label)
+    return target.split(".")[1] if target and target.startswith("applications.") else (
+        target.split(".", 1)[1].split(".")[0] if target else f"row{index + 1}")
+
+
+def _target(label: str) -> str | None:
+    return next((t for t, p in STAT_ROWS if p.search(label)), None)
+
+
+def _field(target: str) -> str:
+    return target.replace("review.total", "review_litigation.review.total")

@@ -1,0 +1,223 @@
+"""Tables flattened into label + digit runs: a web page exported as one line, text pasted from a page.
+
+`一、本年新收政府信息公开申请数量230 000023二、上年结转…0000000三、本年度办理结果（一）予以公开7000007…`
+
+Every row is its label followed by its cells run together. Whitespace is dropped first: stray spaces
+(`230 000023` is 23|0|0|0|0|0|23) are not separators, and a label broken by spaces or line breaks is whole
+again. The text then falls into label segments and digit runs; the numbering of a sub-row glued to the end
+of the previous run (`…00000002.其他法律…`) is given back to its label. Each run is split only by the
+table's own arithmetic (split.py and the column rules across rows); where more than one split survives, the
+cells that differ are null with `ambiguous_split`.
+
+This reader is the fallback for text whose tables the token reader could not read (tables/applications.py,
+review.py): it never uses a separator, so it is right for any shape, but it proves fewer cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..normalize import label_key
+from ..vocabulary import APPLICATION_ROWS
+from .labels import classify_application_label
+
+# a numbered label that starts inside a text segment: 三、本年度办理结果(一)予以公开, …其他一、本年新收
+_LABEL_START = re.compile(r"(?<!第)(?=\([一二三四五六七八九十]\)|[一二三四五六七八九十][、.](?=[\u4e00-\u9fff]))")
+_SUB_NUMBER = re.compile(r"^[.、．](?=[\u4e00-\u9fff\"“])")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A label (`digits` empty) or a digit run, with its place in the document text."""
+
+    text: str
+    digits: str
+    start: int
+    end: int
+
+    @property
+    def where(self) -> str:
+        return f"text chars {self.start}-{self.end}"
+
+
+def compact(text: str) -> tuple[str, list[int]]:
+    """The text without whitespace, and the offset in `text` of each kept character."""
+    keep = [i for i, c in enumerate(text) if not c.isspace()]
+    return "".join(text[i] for i in keep), keep
+
+
+def segments(text: str, number_of=None) -> list[Segment]:
+    """Labels and digit runs of `text` in order.
+
+    `number_of(label)` gives the sub-row number a label should carry (1 for 1.属于国家秘密), or None; a run
+    glued to a numbered label (`…00000002.其他…`) gives its last digits back to the label when they are
+    that number. Where no number is known the run's last digit is taken as the numbering when it follows the
+    previous sub-row's number (1., 2., …).
+    """
+    comp, keep = compact(text)
+    raw = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\d+|\D+", comp)]
+    out: list[Segment] = []
+    previous_number = 0
+    pending_label = ""
+    label_start = 0
+    for k, (part, a, b) in enumerate(raw):
+        if not part[0].isdigit():
+            if not pending_label:
+                label_start = a
+            pending_label += part
+            continue
+        following = raw[k + 1][0] if k + 1 < len(raw) else ""
+        digits = part
+        numbering = ""
+        if _SUB_NUMBER.match(following):
+            wanted = number_of(following[1:]) if number_of else None
+            if wanted is None:
+                wanted = previous_number + 1
+            if digits.endswith(str(wanted)):
+                numbering = str(wanted)
+            elif digits == "1" or (digits.endswith("1") and wanted != 1):
+                numbering = "1"  # a new list of sub-items starts
+            if numbering:
+                digits = digits[: len(digits) - len(numbering)]
+                previous_number = int(numbering)
+        if pending_label:
+            out.extend(_labels(pending_label, keep, label_start))
+            pending_label = ""
+        if digits:
+            out.append(Segment("", digits, keep[a], keep[a + len(digits) - 1] + 1))
+        if numbering:
+            pending_label = numbering
+            label_start = a + len(digits)
+    if pending_label:
+        out.extend(_labels(pending_label, keep, label_start))
+    return out
+
+
+def _labels(text: str, keep: list[int], start: int) -> list[Segment]:
+    """A text segment cut where a new numbered label begins."""
+    cuts = [m.start() for m in _LABEL_START.finditer(text) if m.start() > 0]
+    out = []
+    for a, b in zip([0, *cuts], [*cuts, len(text)]):
+        out.append(Segment(text[a:b], "", keep[start + a], keep[start + b - 1] + 1))
+    return out
+
+
+@cache
+def official_sub_number(code: str) -> int | None:
+    """The number of a table 三 sub-row in the official layout: 2 for （三）2.其他法律行政法规禁止公开."""
+    for row in APPLICATION_ROWS:
+        if row.code == code:
+            m = re.search(r"[）)](\d+)\.", row.zh)
+            return int(m.group(1)) if m else None
+    return None
+
+
+def application_row_number(label: str) -> int | None:
+    code = classify_application_label(label, True)
+    return official_sub_number(code) if code else None
+
+
+def is_flattened(text: str) -> bool:
+    """Table 三's first label with its cells glued to it (`…申请数量640020470`, `…申请数量230 000023`): fewer
+    space-separated parts than the seven cells, so spaces cannot be its separators."""
+    m = re.search(r"本年新收[^\d\n]{0,20}?申请数量(\d[\d ]*)", text)
+    return m is not None and len(m.group(1).split()) < 7
+
+
+def fewest_nulls(first, second):
+    """Of two readings of one table (each proven by the same rules), the one with fewer null cells."""
+    if first is None or second is None:
+        return first or second
+    return second if _nulls(second) < _nulls(first) else first
+
+
+def _nulls(result) -> int:
+    table = result.rows if hasattr(result, "rows") else result.groups
+    return sum(v is None for row in table.values() for v in row.values())
+
+
+def label_of(segment: Segment) -> str:
+    return label_key(segment.text)
+
+
+def read_flat_applications(text: str):
+    """Table 三 from flattened text, or None when no flattened table 三 is there."""
+    from .applications import GROUP_ROWS, ApplicationsResult, _problem, finish, resolve_runs
+
+    segs = segments(text, application_row_number)
+    start = next((k for k, s in enumerate(segs[:-1]) if s.text and segs[k + 1].digits
+                  and classify_application_label(s.text, False) == "new_received"), None)
+    if start is None:
+        return None
+    runs: dict[str, str] = {}
+    where: dict[str, str] = {}
+    order: list[str] = []
+    problems: list[dict] = []
+    current: str | None = None
+    after_other = False
+    end = segs[start].end
+    for seg in segs[start:]:
+        if seg.text:
+            code = classify_application_label(seg.text, after_other)
+            if code is None:
+                key = label_key(seg.text)
+                if "复议" in key or len(key) > 60 or (current == "carried_forward" and current in runs):
+                    break  # table 四, prose, or past the last row
+                continue
+            if code in runs:
+                break  # the same row again: a second table or prose
+            after_other = after_other or code in ("other", "other_no_correction", "other_unpaid_fee")
+            current = code
+            if code not in order:
+                order.append(code)
+            continue
+        if current is None or current in GROUP_ROWS:
+            continue
+        if current in runs:  # two runs for one row (a label between them not recognised): not read
+            problems.append(_problem("unreadable_value", f"row {current}: its cells are interrupted by text",
+                                     f"applications.{current}"))
+            runs[current] = ""
+            continue
+        runs[current] = seg.digits
+        where[current] = seg.where
+        end = seg.end
+        if current == "carried_forward":
+            break
+    if len(runs) < 3:
+        return None
+    result = ApplicationsResult(rows={}, problems=problems, end_index=end)
+    result.has_2021_rows = any(c in order for c in ("other_no_correction", "other_unpaid_fee"))
+    from .applications import COLUMNS
+
+    for code in order:
+        if code in GROUP_ROWS or code not in runs:
+            continue
+        result.rows[code] = dict.fromkeys(COLUMNS)
+        if runs[code]:
+            result.provenance.update({f"applications.{code}.{col}": where[code] for col in COLUMNS})
+    resolve_runs(result, {c: d for c, d in runs.items() if d})
+    finish(result)
+    return result
+
+
+def read_flat_review(text: str):
+    """Table 四 from flattened text: its header words, then its fifteen cells as one run."""
+    from ..tokens import Token
+    from .review import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES, ReviewResult, split_run
+
+    segs = segments(text)
+    for k, seg in enumerate(segs[:-1]):
+        key = label_key(seg.text) if seg.text else ""
+        if "复议" not in key or not ("维持" in key or "审结" in key or "总计" in key) or not segs[k + 1].digits:
+            continue
+        run = segs[k + 1]
+        after = segs[k + 2].text if k + 2 < len(segs) else ""
+        if after[:1] in ("年", "月", "日", "号", "%", ".", "件"):
+            return None  # the run goes on into a date or a figure of the prose: its end is not known
+        result = ReviewResult(groups={g: dict.fromkeys(REVIEW_MEASURE_CODES) for g in REVIEW_GROUP_CODES})
+        slots = [(g, m) for g in REVIEW_GROUP_CODES for m in REVIEW_MEASURE_CODES]
+        split_run(result, slots, Token("num", run.digits, run.where))
+        return result
+    return None
