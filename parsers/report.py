@@ -13,6 +13,7 @@ from .document import Document
 from .metadata import read_metadata, strip_markup
 from .narrative import read_narrative
 from .tables.applications import COLUMNS, read_applications
+from .tables.pipe import read_pipe_applications
 from .tables.flat import fewest_nulls, is_flattened, read_flat_applications, read_flat_review
 from .tables.proactive import read_proactive
 from .tables.review import prove_review_blanks, read_review
@@ -79,6 +80,7 @@ def analyze(doc: Document, source: dict) -> dict:
         apps = read_flat_applications(doc.text) or apps
         review = read_flat_review(doc.text) or review
     elif _unsure(apps) or _unsure(review):
+        apps = fewest_nulls(apps, read_pipe_applications(doc.text)) if "|" in doc.text else apps
         apps = fewest_nulls(apps, read_flat_applications(doc.text))
         review = fewest_nulls(review, read_flat_review(doc.text))
     proactive = read_proactive(doc.tokens)

@@ -203,6 +203,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "derived_value": ("warning", "A value was derived (e.g. a blank 总计 filled from its row), not read"),
     "ambiguous_split": ("warning", "A run-together digit string has more than one consistent split"),
     "unreadable_value": ("warning", "A cell could not be read as a number"),
+    "unplaced_rows": ("warning", "Table rows without labels could not be placed by the format's row order"),
     "needs_ocr": ("error", "The PDF has no text layer"),
     "unsupported_format": ("error", "The format cannot be read here"),
     "unreadable_document": ("error", "The document could not be read"),
