@@ -2,6 +2,9 @@
 
 Every subcommand calls `nianbao.steps` (the same functions the Airflow DAG calls). Heavy imports happen
 inside the commands, so `nianbao --help` stays fast.
+
+An error ends the command with one line on stderr and exit status 1, never a traceback (`nianbao --debug ...`
+shows it). A URL is never printed with its password.
 """
 
 from __future__ import annotations
@@ -17,10 +20,26 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """Typer whose uncaught errors end in one readable line instead of a traceback (unless ``--debug``)."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            if _options["debug"]:
+                raise
+            print(f"error: {_error_text(exc)}", file=sys.stderr, flush=True)
+            sys.exit(1)
+
+
+app = _App(
     help="nianbao: the open data warehouse of 政府信息公开工作年度报告 (government information disclosure annual reports).",
     no_args_is_help=True,
     add_completion=False,
+    # a traceback's locals would show connection URLs, passwords included
+    pretty_exceptions_show_locals=False,
 )
 db_app = typer.Typer(help="The warehouse database (embedded PostgreSQL by default).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -29,6 +48,33 @@ console = Console(stderr=True)
 out = Console()
 
 SAMPLE_PORTAL = "sample"
+_options = {"debug": False}
+
+
+@app.callback()
+def _global_options(
+    debug: bool = typer.Option(False, "--debug", help="On an error, show the whole traceback, not one line"),
+) -> None:
+    _options["debug"] = debug
+
+
+def _error_text(exc: BaseException) -> str:
+    """What went wrong, for the user: the warehouse's own explanation when it is about the warehouse (cannot
+    connect, timed out: names the host and the limit), else the error's message; passwords redacted."""
+    from warehouse.connection import explain, redact
+
+    explained = explain(exc)
+    if explained:
+        return explained
+    message = str(exc).strip() or type(exc).__name__
+    return f"{redact(message)}\n(nianbao --debug … shows the traceback)"
+
+
+def _shown(url: str) -> str:
+    """``url`` as printed: without its password (libpq takes it from PGPASSWORD or ~/.pgpass)."""
+    from warehouse.connection import without_password
+
+    return without_password(url)[0]
 
 
 def _years(years: Optional[str]) -> list[int]:
@@ -51,7 +97,7 @@ def _years(years: Optional[str]) -> list[int]:
 
 @app.command()
 def parse(
-    files: list[Path] = typer.Argument(..., help="Report documents: .html .txt .docx .pdf .doc .wps"),
+    files: list[Path] = typer.Argument(..., help="Report documents: .html .txt .md .docx .pdf .doc .wps .rtf .xls .xlsx .et, scans (.png .jpg .tif)"),
     pretty: bool = typer.Option(False, "--pretty", help="Indented JSON for people instead of JSON Lines"),
 ) -> None:
     """Parse report documents into the contract's JSON, one object per file, in order.
@@ -123,8 +169,12 @@ def crawl(
                         on_progress=on_progress, use_warehouse=not no_warehouse,
                     )
                 except Exception as exc:  # one unreachable portal must not stop the others
+                    from rich.markup import escape
+
+                    from warehouse.connection import redact
+
                     failures += 1
-                    console.print(f"[red]crawl {target} failed:[/red] {exc}")
+                    console.print(f"[red]crawl {target} failed:[/red] {escape(redact(str(exc)))}")
                     continue
             _print_dict(f"crawl {target}", stats)
     raise typer.Exit(code=1 if failures else 0)
@@ -158,11 +208,18 @@ def load(
 
 @app.command()
 def build(full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild incremental marts")) -> None:
-    """Build the marts with dbt (`dbt build`: models, seeds and tests) and generate dbt's docs."""
-    from nianbao import steps
+    """Build the marts with dbt (`dbt build`: models, seeds and tests) and generate dbt's docs.
+
+    Builds of one warehouse take turns: this one waits while another runs (nianbao.dbt_builds.build_lock)."""
+    from nianbao import dbt_builds, steps
 
     url = steps.prepare_warehouse()
-    with console.status("dbt build…"):
+
+    def waiting() -> None:
+        console.print("another dbt build of this warehouse is running; waiting for it…")
+
+    # one turn for the plan, the build, its log entry and the docs: they describe the same marts
+    with console.status("dbt build…"), dbt_builds.build_lock(url, on_wait=waiting):
         built = steps.dbt_build(url=url, full_refresh=full_refresh)
         docs = steps.dbt_docs(url=url)
     console.print(f"dbt build ({built['mode']}: {built['reason']})")
@@ -285,11 +342,14 @@ def _sample_portal():
 
 
 @db_app.command("url")
-def db_url() -> None:
-    """Print the warehouse's connection URL (starts the embedded server if needed)."""
+def db_url(
+    show_password: bool = typer.Option(False, "--show-password", help="Include the URL's password, if it has one"),
+) -> None:
+    """Print the warehouse's connection URL (starts the embedded server if needed), without its password."""
     from nianbao import steps
 
-    out.print(steps.warehouse_url(), soft_wrap=True)
+    url = steps.warehouse_url()
+    out.print(url if show_password else _shown(url), soft_wrap=True)
 
 
 @db_app.command("start")
@@ -297,7 +357,7 @@ def db_start() -> None:
     """Start (or reuse) the embedded PostgreSQL and migrate it."""
     from nianbao import steps
 
-    out.print(steps.prepare_warehouse(), soft_wrap=True)
+    out.print(_shown(steps.prepare_warehouse()), soft_wrap=True)
 
 
 @db_app.command("stop")
@@ -371,7 +431,7 @@ def _print_next_steps(url: str) -> None:
     from nianbao.paths import DBT_PROJECT_DIR
 
     out.print("\n[bold]Where to look next[/bold]")
-    out.print(f"  psql:             psql '{url}'", soft_wrap=True)
+    out.print(f"  psql:             psql '{_shown(url)}'", soft_wrap=True)
     out.print("  analysts' table:  select * from marts.mart_report_summary;")
     out.print(f"  dbt docs:         {DBT_PROJECT_DIR / 'target' / 'index.html'}  (or: .venv/bin/dbt docs serve --project-dir dbt --profiles-dir dbt)")
     out.print(f"  GX data docs:     {data_docs_dir() / 'index.html'}")

@@ -122,9 +122,11 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
                      statistics: dict | None = None) -> list[dict]:
     """Prose against tables; only when the tables were printed (figures taken from prose agree by construction).
     `statistics`: figures of a pre-2019 统计表 that have no table cell (行政诉讼数, 主动公开信息数 …), by
-    narrative key."""
+    narrative key. The parts the prose splits the items proactively published into are checked against that
+    figure (the 统计表's, else the prose's) even without tables."""
+    out = _proactive_parts_check(narrative, statistics)
     if not from_tables or not narrative:
-        return []
+        return out
     apps = apps or {}
 
     def total(row):
@@ -160,10 +162,15 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
         d = (review.get("litigation_direct") or {}).get("total")
         a = (review.get("litigation_after_review") or {}).get("total")
         table_values["litigation_total"] = _sum([d, a])
+        # the prose's 均获维持 / 维持N件 against the 结果维持 cells
+        table_values["review_upheld"] = (review.get("review") or {}).get("upheld")
+        table_values["litigation_upheld"] = _sum([
+            (review.get("litigation_direct") or {}).get("upheld"),
+            (review.get("litigation_after_review") or {}).get("upheld"),
+        ])
     for key, value in (statistics or {}).items():
         if table_values.get(key) is None:
             table_values[key] = value
-    out = []
     for key, stated in narrative.items():
         if key not in table_values:
             continue
@@ -174,3 +181,23 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
             f"narrative.{key}",
         ))
     return out
+
+
+def _proactive_parts_check(narrative: dict, statistics: dict | None) -> list[dict]:
+    """narrative.proactive_items_published_parts: the parts the prose gives the items proactively published
+    (县直各单位2475条占62.2%, 各乡镇1503条占37.8%) must add up to that figure (01: they add up to 3978, the
+    items made, not the 2026 published)."""
+    parts = (narrative or {}).get("proactive_items_published_parts_sum")
+    if parts is None:
+        return []
+    whole = (statistics or {}).get("proactive_items_published")
+    source = "统计表"
+    if whole is None:
+        whole, source = narrative.get("proactive_items_published"), "prose"
+    if whole is None:
+        return []
+    return [_entry(
+        "narrative.proactive_items_published_parts", parts == whole,
+        f"prose parts of 主动公开 add up to {_fmt(parts)}; {source} gives {_fmt(whole)}", whole, parts,
+        "narrative.proactive_items_published_parts_sum",
+    )]

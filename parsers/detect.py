@@ -24,6 +24,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ET = "application/wps-office.et"  # WPS spreadsheet: an .xls-like compound file (the type WPS Office registers)
 SPREADSHEETS = (XLS, XLSX, ET)
 UNKNOWN = "application/octet-stream"
+# Image attachments (a scanned report posted as pictures): read only through OCR.
+PNG, JPEG, TIFF, BMP, GIF = "image/png", "image/jpeg", "image/tiff", "image/bmp", "image/gif"
+IMAGES = (PNG, JPEG, TIFF, BMP, GIF)
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG), (b"II*\x00", TIFF), (b"MM\x00*", TIFF),
+    (b"BM", BMP), (b"GIF87a", GIF), (b"GIF89a", GIF),
+)
 
 _EXT = {
     ".html": HTML, ".htm": HTML, ".shtml": HTML, ".xhtml": HTML, ".txt": TEXT, ".pdf": PDF, ".docx": DOCX,
@@ -53,6 +60,11 @@ def sniff(data: bytes, filename: str | None = None, media_type: str | None = Non
         return _ole_kind(data, filename, media_type)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
         return RTF
+    for magic, image_type in _IMAGE_MAGIC:
+        # "BM" alone begins plenty of text; a bitmap also names its own file size in bytes 2-6
+        if head.startswith(magic) and (image_type != BMP or _ext(filename) == ".bmp"
+                                       or int.from_bytes(head[2:6], "little") == len(data)):
+            return image_type
     if _HTML_SNIFF_RE.search(head.lower() if len(head) < 2048 else data[:4096].lower()):
         return HTML
     if media_type:
@@ -98,37 +110,108 @@ def _ole_has_stream(data: bytes, name: str) -> bool:
 
 
 def _ext(filename: str | None) -> str:
-    if not filename or "." not in filename:
+    """The extension of a file name or URL path (`a.xls?id=3` and `a.xls#p` are .xls)."""
+    name = (filename or "").split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+    if "." not in name:
         return ""
-    return "." + filename.rsplit(".", 1)[-1].lower()
+    return "." + name.rsplit(".", 1)[-1].lower()
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str, bool]:
-    """(text, encoding, guessed)."""
+    """(text, encoding, guessed). A declared encoding is cross-checked against the bytes: `guessed` is True
+    whenever the encoding used is not one the bytes prove (a BOM, valid UTF-8) or the page declares and fits."""
+    text, encoding, guessed, _ = decode_checked(data, declared)
+    return text, encoding, guessed
+
+
+def decode_checked(data: bytes, declared: str | None = None) -> tuple[str, str, bool, str | None]:
+    """(text, encoding, guessed, the declared encoding when the bytes contradicted it)."""
     for bom, enc in ((codecs.BOM_UTF8, "utf_8_sig"), (codecs.BOM_UTF16_LE, "utf_16"), (codecs.BOM_UTF16_BE, "utf_16")):
         if data.startswith(bom):
-            return data.decode(enc, errors="replace"), enc, False
+            return data.decode(enc, errors="replace"), enc, False, None
     try:
-        return data.decode("utf-8"), "utf_8", False
+        return data.decode("utf-8"), "utf_8", False, None
     except UnicodeDecodeError:
         pass
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16, True, None
     if declared is None:
         m = _META_CHARSET_RE.search(data[:4096])
         declared = m.group(1).decode("ascii", "ignore").lower() if m else None
     if declared:
         enc = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}.get(declared, declared)
         try:
-            return data.decode(enc), enc, False
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
-            pass
+            text = None
+        if text is not None:
+            better = _better_chinese_decoding(data, enc, text)
+            if better is None:
+                return text, enc, False, None
+            return data.decode(better), better, True, declared
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000], cp_isolation=CHINESE_ENCODINGS).best()
     enc = best.encoding if best is not None else "gb18030"
     try:
-        return data.decode(enc, errors="replace"), enc, True
+        return data.decode(enc, errors="replace"), enc, True, declared
     except LookupError:
-        return data.decode("gb18030", errors="replace"), "gb18030", True
+        return data.decode("gb18030", errors="replace"), "gb18030", True, declared
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte of ASCII and CJK text is mostly one value (0 for ASCII)."""
+    sample = data[:4000]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for enc, high in (("utf_16_le", odd), ("utf_16_be", even)):
+        if high.count(0) < len(high) * 0.3 and not sum(0x4E <= b <= 0x9F for b in high) > len(high) * 0.3:
+            continue
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if not looks_binary(text) and _readable_share(text) > 0.9:
+            return enc
+    return None
+
+
+def _readable_share(text: str) -> float:
+    sample = text[:5000]
+    good = sum(c.isprintable() or c in "\n\r\t" for c in sample)
+    return good / max(1, len(sample))
+
+
+def _common_share(text: str, encoding: str) -> float:
+    """Share of the CJK characters of `text` that the everyday character set of `encoding`'s script holds
+    (GB2312 for simplified, Big5 for traditional): real text scores near 1, bytes decoded with the wrong
+    Chinese encoding far lower (they land on rare characters)."""
+    cjk = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
+    if not cjk:
+        return 1.0
+    fits = 0
+    for c in cjk:
+        try:
+            c.encode(encoding)
+            fits += 1
+        except UnicodeEncodeError:
+            pass
+    return fits / len(cjk)
+
+
+def _better_chinese_decoding(data: bytes, declared: str, text: str) -> str | None:
+    """The other Chinese encoding when the declared one gives rare-character garbage and it does not."""
+    family = "gb2312" if declared in ("gb18030", "gbk", "gb2312", "cp936") else "big5" if "big5" in declared else None
+    if family is None or _common_share(text, family) > 0.9:
+        return None
+    other, other_family = ("big5hkscs", "big5") if family == "gb2312" else ("gb18030", "gb2312")
+    try:
+        candidate = data.decode(other)
+    except UnicodeDecodeError:
+        return None
+    return other if _common_share(candidate, other_family) > 0.97 else None
 
 
 def looks_binary(text: str) -> bool:

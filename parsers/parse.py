@@ -39,6 +39,10 @@ def parse_bytes(data: bytes, *, filename: str | None = None, media_type: str | N
         doc = build_document(pieces, meta)
         doc.problems.extend(problems)
         report = analyze(doc, source)
+        if any(p["code"] == "ocr" for p in problems):  # a scan: only what the arithmetic proves is kept
+            from .ocr_verify import verify_ocr_report
+
+            return verify_ocr_report(report)
         if kind == detect.PDF and _tables_unread(report, doc.text):
             report = _retry_pdf_by_position(data, report, source, problems)
         return report
@@ -80,8 +84,11 @@ def _extract(data: bytes, kind: str, name: str):
     """(pieces or None, page metadata, problems)."""
     problems: list[dict] = []
     if kind in (detect.TEXT, detect.HTML):
-        text, encoding, guessed = detect.decode(data)
-        if guessed:
+        text, encoding, guessed, contradicted = detect.decode_checked(data)
+        if contradicted:
+            problems.append(_problem("encoding_mismatch", f"{name}: declared {contradicted}, but the bytes are "
+                                     f"{encoding}; read as {encoding}", "warning"))
+        elif guessed:
             problems.append(_problem("encoding_guessed", f"{name}: no declared encoding; read as {encoding}", "warning"))
         if detect.looks_binary(text):
             return None, {}, [_problem("unreadable_document", f"{name}: binary data, not a text document")]
@@ -91,8 +98,8 @@ def _extract(data: bytes, kind: str, name: str):
             return [text], {}, problems
         from .extract.html import extract_html
 
-        pieces, meta = extract_html(text)
-        return pieces, meta, problems
+        pieces, meta, html_problems = extract_html(text)
+        return pieces, meta, problems + html_problems
     if kind in (detect.DOCX, detect.DOC, detect.WPS, detect.RTF):
         from .extract.docx import DocxTooLarge, extract_docx
 
@@ -127,19 +134,52 @@ def _extract(data: bytes, kind: str, name: str):
         try:
             return extract_pdf(data), {}, problems
         except NeedsOCR as exc:
-            return None, {}, [_problem("needs_ocr", f"{name}: {exc}; an image-only PDF is not guessed")]
+            return _extract_by_ocr(data, kind, name, f"{exc}")
+    if kind in detect.IMAGES:
+        return _extract_by_ocr(data, kind, name, "an image")
     return None, {}, [_problem("unsupported_format", f"{name}: unrecognised format")]
 
 
+def _extract_by_ocr(data: bytes, kind: str, name: str, what: str):
+    """A scan through OCR; its `ocr` problem marks the document for verification after analysis."""
+    from .extract.ocr import OcrUnavailable, ocr_image, ocr_pdf
+
+    try:
+        reading = ocr_pdf(data) if kind == detect.PDF else ocr_image(data)
+    except OcrUnavailable as exc:
+        return None, {}, [_problem("needs_ocr", f"{name}: {what}, readable only by OCR: {exc}")]
+    note = _problem("ocr", f"{name}: {what}, read by OCR: {reading.summary}", "warning")
+    return reading.pieces, {}, [note]
+
+
+def too_large_report(name: str, size: int, *, sha256: str | None = None, media_type: str | None = None) -> dict:
+    """The Report of a document over MAX_BYTES, made from its size alone: such a document is never read whole."""
+    return empty_report({"path": name, "sha256": sha256, "media_type": media_type},
+                        [_problem("too_large", f"{name}: {size} bytes exceeds {MAX_BYTES}")])
+
+
+def read_file(path: str | os.PathLike) -> tuple[bytes | None, int]:
+    """(bytes, size), or (None, size) for a file over MAX_BYTES. The size is checked before a byte is read (a 3 GB
+    file costs one stat), and the file is read at most one byte past the limit, so a file that grows meanwhile
+    cannot make it read more. Raises OSError."""
+    size = os.stat(path).st_size
+    if size > MAX_BYTES:
+        return None, size
+    with open(path, "rb") as f:
+        data = f.read(MAX_BYTES + 1)
+    return (None, len(data)) if len(data) > MAX_BYTES else (data, len(data))
+
+
 def parse_file(path: str | os.PathLike) -> dict:
+    """A file → Report; a file over MAX_BYTES is `too_large` without being read (its sha256 then unknown)."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        data, size = read_file(p)
     except OSError as exc:
         report = empty_report({"path": str(p), "sha256": None, "media_type": None},
                               [_problem("unreadable_document", f"{p}: {exc}")])
         return report
-    report = parse_bytes(data, filename=p.name)
+    report = too_large_report(p.name, size) if data is None else parse_bytes(data, filename=p.name)
     report["source"]["path"] = str(p)
     return report
 

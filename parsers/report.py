@@ -13,11 +13,11 @@ from .document import Document
 from .metadata import read_metadata, strip_markup
 from .narrative import read_narrative
 from .tables.applications import COLUMNS, read_applications
-from .tables.pipe import read_pipe_applications
-from .tables.flat import fewest_nulls, is_flattened, read_flat_applications, read_flat_review
+from .tables.pipe import read_pipe_applications, read_pipe_review
+from .tables.flat import fewest_nulls, is_flattened, read_flat_applications, read_flat_proactive, read_flat_review
 from .tables.proactive import read_proactive
 from .tables.review import prove_review_blanks, read_review
-from .tables.statistics import most_values, read_flat_statistics, read_statistics
+from .tables.statistics import merged, read_flat_statistics, read_statistics
 from .version import PARSER_VERSION
 from .vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES, check_severity
 
@@ -49,17 +49,30 @@ def empty_report(source: dict, problems: list[dict] | None = None) -> dict:
 
 
 def detect_era(text: str, apps, proactive, stats, year: int | None) -> str:
+    """The format era from the labels the content prints, newest format first (a 2021 report may keep the
+    2019 （一）项 headers). Labels are searched in the whole text with whitespace removed, as well as in the
+    tables read: a one-line export glues labels to digits (`…现行有效件数规章 000…`) and breaks them with
+    stray spaces (`三、本年度办 理结果`), and its tables may not be read at all."""
+    compact = re.sub(r"\s+", "", text)
+    number = r"[〔\[(（【]{n}[〕\])）】]"  # 〔2021〕, [2021], (2021)
+    markers_2021 = ("本年制发件数|本年废止件数|现行有效件数|申请人无正当理由逾期不补正|逾期未按收费通知要求缴纳费用|本年收费金额|"
+                    rf"国办公开办函{number.format(n=2021)}30号")
+    markers_2019 = ("本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增[/／]?减|采购总金额|"
+                    rf"收到和处理政府信息公开申请情况|本年新收政府信息公开申请|国办公开办函{number.format(n=2019)}60号")
+    # the 2008 regulation's 统计表 (指标名称 | 计量单位 | 本年度 | 历年累计) and sections (概述, 收费及减免)
+    markers_pre2019 = "指标名称|历年累计|受理依申请公开信息总数|对申请的答复总?数|一、概述|依申请公开政府信息的?情况|收费及减免"
     if (apps and apps.has_2021_rows) or (proactive and proactive.measures_seen & _2021_MEASURES):
         return "2021"
-    if re.search(r"国办公开办函\s*[〔\[(]\s*2021\s*[〕\])]\s*30\s*号", text):
+    if re.search(markers_2021, compact):
         return "2021"
-    if apps or proactive or re.search(r"收到和处理政府信息公开申请情况|国办公开办函\s*[〔\[(]\s*2019\s*[〕\])]\s*60\s*号", text):
+    if apps or re.search(markers_2019, compact):
         return "2019"
-    # pre-2019 reports: the 2008 regulation's sections (概述, 依申请公开情况, 收费及减免) or a 统计表
-    if stats or re.search(r"统计表|指标名称|受理依申请公开信息总数|一、概述|依申请公开政府信息的?情况|收费及减免", text):
+    if stats or re.search(markers_pre2019, compact):
         return "pre2019"
+    if proactive:
+        return "2019"
     if year is not None and year <= 2018:
-        return "pre2019"
+        return "pre2019"  # prose only, no label of any format
     return "unknown"
 
 
@@ -80,13 +93,17 @@ def analyze(doc: Document, source: dict) -> dict:
         apps = read_flat_applications(doc.text) or apps
         review = read_flat_review(doc.text) or review
     elif _unsure(apps) or _unsure(review):
-        apps = fewest_nulls(apps, read_pipe_applications(doc.text)) if "|" in doc.text else apps
+        if "|" in doc.text:
+            apps = fewest_nulls(apps, read_pipe_applications(doc.text))
+            review = review or read_pipe_review(doc.text)
         apps = fewest_nulls(apps, read_flat_applications(doc.text))
         review = fewest_nulls(review, read_flat_review(doc.text))
     proactive = read_proactive(doc.tokens)
+    if is_flattened(doc.text):
+        proactive = read_flat_proactive(doc.text) or proactive
     stats = None
     if apps is None:
-        stats = most_values(read_statistics(doc.tokens), read_flat_statistics(doc.text))
+        stats = merged(read_statistics(doc.tokens), read_flat_statistics(doc.text))
     narrative = read_narrative(doc.text)
     meta = read_metadata(doc.text, doc.meta)
     era = detect_era(doc.text, apps, proactive, stats, meta.year)
@@ -108,8 +125,9 @@ def analyze(doc: Document, source: dict) -> dict:
 
     report["narrative"] = dict(narrative.values)
     if review is not None:
+        known = len(review.problems)
         prove_review_blanks(review, narrative.values.get("litigation_total"))
-        problems.extend(p for p in review.problems if p["code"] == "derived_value")
+        problems.extend(review.problems[known:])
     provenance.update(narrative.provenance)
 
     stat_figures: dict = {}

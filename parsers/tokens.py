@@ -28,6 +28,9 @@ _INNER_NUMBERED = re.compile(r"(?<=[\u4e00-\u9fff\")])(?<!第)(?=\([一二三四
 _STARTS_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d))")
 
 
+# Placeholder column headers written by PDF-to-markdown converters (数据1 … 数据6, 列3, Column 2).
+_PLACEHOLDER_RE = re.compile(r"(?:数据|列|栏|[Cc]olumn|[Cc]ol)\s*\d{1,2}")
+
 # A cell printed as a dash, slash or 无 says "nothing": an empty cell, never a number and never skipped
 # (skipping it would shift the next number into its column).
 _EMPTY_MARKS = {"-", "—", "–", "/", "／", "无", "--", "——", "\\"}
@@ -76,6 +79,10 @@ def tokenize_segment(segment: str, base: int | None, where: str | None = None) -
             flush()
             out.append(Token("num", word, loc(a, b)))
             continue
+        if _PLACEHOLDER_RE.fullmatch(word):
+            flush()  # 数据3: a converter's column header, never a label with its value
+            out.append(Token("text", word, loc(a, b)))
+            continue
         glued = _GLUED_RE.match(word)
         if glued:
             head = glued.group(1)
@@ -108,14 +115,33 @@ def _cell_parts(text: str) -> tuple[tuple[str, str, bool], ...]:
     return tuple((t.kind, t.text, t.glued) for t in tokenize_segment(text, None, "")) or (("blank", "", False),)
 
 
+_LINE_END_NUMBER_RE = re.compile(r"[|\t ]\s*\d{1,2}\s*$|^\s*\|?\s*\d{1,2}\s*$")
+_NEXT_LINE_NUMBERED_RE = re.compile(r"^\s*\|?\s*[.、．]\s*[\u4e00-\u9fff\"“]")
+
+
+def _numbering_cut_at_line_end(line: str, following: str) -> str:
+    """The tail of `line` holding a sub-row number whose label goes on at the start of the next line."""
+    if not _NEXT_LINE_NUMBERED_RE.match(following):
+        return ""
+    m = _LINE_END_NUMBER_RE.search(line)
+    return m.group(0) if m else ""
+
+
 def tokenize_text(text: str, base: int = 0) -> list[Token]:
     """Tokens of plain text (any of the text shapes), offsets relative to the document text."""
     out: list[Token] = []
     pos = 0
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
         start = base + pos
         pos += len(line) + 1
         if not line.strip(" \r\t") and "\t" not in line and "|" not in line:
+            continue
+        numbering_cut = _numbering_cut_at_line_end(line, lines[index + 1] if index + 1 < len(lines) else "")
+        if numbering_cut:  # `| 5` then `.要求行政机关确认…`: the 5 is the label's number, not a cell
+            head = line[: len(line) - len(numbering_cut)]
+            out.extend(tokenize_text(head, start) if head.strip(" |\t") else [])
+            out.append(Token("text", numbering_cut.strip(" |\t"), f"text chars {start + len(head)}-{start + len(line)}"))
             continue
         if "|" in line:
             cells = line.split("|")

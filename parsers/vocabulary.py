@@ -175,6 +175,15 @@ NARRATIVE_KEYS: list[Coded] = [
     Coded("applications_received_social_org", "新收申请·社会公益组织", "Applications received: public-interest orgs", 20),
     Coded("applications_received_legal_service", "新收申请·法律服务机构", "Applications received: legal services", 21),
     Coded("applications_received_other_org", "新收申请·其他", "Applications received: other orgs", 22),
+    # what the prose says beyond the contract's keys, checked against the tables (keys added beyond the contract)
+    Coded("review_upheld", "行政复议结果维持（正文所述）", "Reviews upheld (as the prose states)", 23),
+    Coded("litigation_upheld", "行政诉讼结果维持（正文所述）", "Lawsuits upheld (as the prose states)", 24),
+    Coded(
+        "proactive_items_published_parts_sum",
+        "主动公开信息数·正文所列各部分之和",
+        "Items proactively published: sum of the parts the prose lists",
+        25,
+    ),
 ]
 
 
@@ -203,12 +212,19 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "derived_value": ("warning", "A value was derived (e.g. a blank 总计 filled from its row), not read"),
     "ambiguous_split": ("warning", "A run-together digit string has more than one consistent split"),
     "unreadable_value": ("warning", "A cell could not be read as a number"),
+    "blank_cell": ("warning", "Cells printed blank or '-' that no rule of the table proves are null"),
     "unplaced_rows": ("warning", "Table rows without labels could not be placed by the format's row order"),
     "needs_ocr": ("error", "The PDF has no text layer"),
+    "ocr": ("warning", "The document is a scan, read by OCR: only figures the table's arithmetic verifies are kept"),
+    "ocr_unverified": ("warning", "Figures read by OCR that the table's arithmetic does not verify are null"),
     "unsupported_format": ("error", "The format cannot be read here"),
     "unreadable_document": ("error", "The document could not be read"),
     "too_large": ("error", "The document exceeds the size limits"),
+    "resource_limit": ("error", "Parsing the document broke a sandbox limit (memory, time) or crashed its worker"),
     "encoding_guessed": ("warning", "The text encoding was guessed"),
+    "encoding_mismatch": ("warning", "The declared text encoding did not fit the bytes; the detected one was used"),
+    "html_truncated": ("warning", "The HTML parser could not follow the page whole; content past that point is not read"),
+    "pages_truncated": ("warning", "Only the first pages of a long PDF were read"),
     "bare_amount_unit": ("warning", "A money amount had no unit; taken as 万元"),
     "organ_not_found": ("warning", "The issuing organ was not found"),
     "year_not_found": ("warning", "The year covered was not found"),

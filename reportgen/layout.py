@@ -278,7 +278,14 @@ def pre2019_lookup(report: dict, source: tuple) -> object:
 
 def pre2019_grid(report: dict) -> Grid:
     grid = Grid(caption="政府信息公开情况统计表", width=4)
-    grid.rows.append([Cell(h, is_header=True) for h in ["指标名称", "计量单位", "本年度", "历年累计"]])
+    header = report.get("statistics_header") or ["指标名称", "计量单位", "本年度", "历年累计"]
+    grid.rows.append([Cell(h, is_header=True) for h in header])
+    if report.get("statistics_table"):  # a full table (reportgen.pre2019): both columns printed
+        for row in report["statistics_table"]:
+            grid.rows.append([Cell(row["label"]), Cell(row["unit"]),
+                              Cell(format_count(row["this_year"]), is_number=True),
+                              Cell(format_count(row["cumulative"]), is_number=True)])
+        return grid
     for label, unit, source in PRE2019_ROWS:
         value = format_count(pre2019_lookup(report, source)) if source else ""
         grid.rows.append([Cell(label), Cell(unit), Cell(value, is_number=bool(source)), Cell("", is_number=True)])
@@ -286,7 +293,7 @@ def pre2019_grid(report: dict) -> Grid:
 
 
 def pre2019_has_table(report: dict) -> bool:
-    return any(
+    return bool(report.get("statistics_table")) or any(
         source and source[0] != "narrative" and pre2019_lookup(report, source) is not None
         for _label, _unit, source in PRE2019_ROWS
     )

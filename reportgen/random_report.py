@@ -16,6 +16,7 @@ from reportgen.layout import (
     REVIEW_MEASURES,
     outcome_blocks,
 )
+from reportgen.pre2019 import contract_figures, random_statistics
 
 PLACES = ["宿迁市", "淮北市", "沈阳市苏家屯区", "南通市", "常州市", "泰州市", "无锡市", "扬州市", "盐城市",
           "徐州市铜山区", "合肥市", "芜湖市", "大连市", "鞍山市", "苏州市吴江区", "镇江市"]
@@ -99,23 +100,6 @@ def random_proactive(era: str, rng: random.Random) -> dict:
     }
 
 
-def random_pre2019(rng: random.Random) -> tuple[dict, dict]:
-    """A pre-2019 统计表 gives totals only; 对申请的答复总数 = the sum of the four reply kinds."""
-    granted, partial, denied, other = (rng.randint(0, 200) for _ in range(4))
-    processed = granted + partial + denied + other
-    received = processed + rng.randint(0, 10)
-    apps = {
-        "new_received": {"total": received},
-        "total_processed": {"total": processed},
-        "granted": {"total": granted},
-        "partially_granted": {"total": partial},
-        "denied": {"total": denied},
-        "other": {"total": other},
-    }
-    review = {"review": {"total": rng.randint(0, 9)}, "litigation_direct": {"total": rng.randint(0, 9)}}
-    return apps, review
-
-
 def random_report(era: str, rng: random.Random, *, organ: str | None = None, year: int | None = None) -> dict:
     if era not in ("2019", "2021", "pre2019"):
         raise ValueError(f"era must be '2019', '2021' or 'pre2019', not {era!r}")
@@ -132,9 +116,11 @@ def random_report(era: str, rng: random.Random, *, organ: str | None = None, yea
         "narrative": {},
     }
     if era == "pre2019":
-        apps, review = random_pre2019(rng)
-        report.update(applications=apps, review_litigation=review, proactive=None)
-        report["narrative"] = {"proactive_items_published": rng.randint(0, 20000)}
+        # a 统计表 (with 历年累计, channels and sub-items) whose mapped figures are the contract's truth
+        header, rows = random_statistics(rng, year)
+        apps, review, narrative = contract_figures(rows)
+        report.update(applications=apps, review_litigation=review, proactive=None, narrative=narrative,
+                      statistics_header=header, statistics_table=rows)
     else:
         report.update(
             applications=random_applications(era, rng),

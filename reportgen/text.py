@@ -9,6 +9,8 @@ tables reach us"). Prose is the same in every shape; only the tables differ:
 - `run_together`: one row per line, cells run together with no separator (`…申请数量640020470`).
 - `pdf_layout`: column-aligned lines as a PDF text layer gives them: labels wrapped inside their column,
   the row header 三、本年度办理结果 one character per line, a `— N —` footer every page.
+
+The lossy shapes (one-line web export, markdown pipe tables) are in flat.py; `render_text` renders them too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import unicodedata
 
 from reportgen.document import Block, build_blocks
+from reportgen.flat import FLAT_SHAPES, render_flat
 from reportgen.layout import Cell, Grid
 
 TEXT_SHAPES = ("cell_per_line", "pipes", "spaces", "broken_labels", "run_together", "pdf_layout")
@@ -169,8 +172,11 @@ def _prose_lines(block: Block, shape: str) -> list[str]:
 
 
 def render_text(report: dict, shape: str, prose: list[str] | None = None) -> str:
+    """`shape` is one of `TEXT_SHAPES`, or of `FLAT_SHAPES` (flat.py; rendered with the report's own seed)."""
+    if shape in FLAT_SHAPES:
+        return render_flat(report, shape, prose=prose)
     if shape not in TEXT_SHAPES:
-        raise ValueError(f"unknown text shape {shape!r}; expected one of {TEXT_SHAPES}")
+        raise ValueError(f"unknown text shape {shape!r}; expected one of {TEXT_SHAPES + FLAT_SHAPES}")
     lines: list[str] = []
     for block in build_blocks(report, prose):
         if block.kind != "table":

@@ -74,13 +74,29 @@ def _span(value) -> int:
         return 1
 
 
-def extract_html(text: str) -> tuple[list, dict]:
-    parser = html.HTMLParser(remove_comments=True, remove_pis=True)
+# Inline formatting tags carry no structure. Pages pasted from Word nest hundreds of them unclosed
+# (<font><span><font>…), deeper than libxml2 follows (256 levels, 2048 with huge_tree), which silently
+# drops everything below. They are removed before parsing; their text stays.
+_INLINE_TAG_RE = re.compile(
+    r"</?(?:font|span|b|i|u|s|em|strong|small|big|sup|sub|ins|del|strike|tt|o:p|st1:[a-z]+|w:[a-z]+)(?:\s[^>]*)?/?>",
+    re.IGNORECASE,
+)
+
+
+def extract_html(text: str) -> tuple[list, dict, list[dict]]:
+    """(pieces, page metadata, problems): a problem when the parser could not follow the page whole."""
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     text = _XML_DECL_RE.sub("", text, count=1)  # lxml refuses str input that declares an encoding
+    text = _INLINE_TAG_RE.sub("", text)
     try:
         root = html.document_fromstring(text, parser=parser)
     except (etree.LxmlError, ValueError):
-        return [_TAG_RE.sub(" ", text)], {}
+        return [_TAG_RE.sub(" ", text)], {}, []
+    problems = [
+        {"severity": "warning", "code": "html_truncated",
+         "message": f"the HTML parser stopped: {e.message} (line {e.line}); content past that point is not read"}
+        for e in parser.error_log if e.level_name == "FATAL"
+    ][:1]
     meta = _page_meta(root)
     body = root.find("body")
     start = body if body is not None else root
@@ -115,7 +131,7 @@ def extract_html(text: str) -> tuple[list, dict]:
                 buffer.append(node.tail)
     if buffer:
         pieces.append("".join(buffer))
-    return [_tidy(p) if isinstance(p, str) else p for p in pieces], meta
+    return [_tidy(p) if isinstance(p, str) else p for p in pieces], meta, problems
 
 
 def _tidy(text: str) -> str:

@@ -17,7 +17,7 @@ from ..normalize import label_key, numbering
 from ..tokens import Token
 from ..vocabulary import APPLICANT_COLUMN_CODES
 from .labels import classify_application_label
-from .blanks import SumRule, prove_blanks
+from .blanks import SumRule, blank_cells_problem, prove_blanks
 from .split import row_splits
 from .values import parse_count
 
@@ -426,10 +426,13 @@ def _prove_blank_cells(result: ApplicationsResult) -> None:
     if all(r in result.rows for r in outcome_rows):
         rules += [SumRule(f"applications.outcomes_sum.{col}", f"applications.total_processed.{col}",
                           tuple(f"applications.{r}.{col}" for r in outcome_rows)) for col in COLUMNS]
-    for key, rule in prove_blanks(cells, rules, blank).items():
+    proven = prove_blanks(cells, rules, blank)
+    for key, rule in proven.items():
         _, code, col = key.split(".")
         result.rows[code][col] = cells[key]
         result.problems.append(_problem("derived_value", f"{code} {col} blank; {cells[key]} proven by {rule}", key))
+    if blank - set(proven):
+        result.problems.append(blank_cells_problem("applications", sorted(blank - set(proven))))
 
 
 def _derive_other_2021(result: ApplicationsResult) -> None:
@@ -444,6 +447,11 @@ def _derive_other_2021(result: ApplicationsResult) -> None:
     for col in COLUMNS:
         vals = [s[col] for s in subs]
         derived[col] = None if None in vals else sum(vals)
+        if derived[col] is None:  # as unknown as the sub-row cell that makes it so
+            why = {p["code"] for p in result.problems if p.get("field") in {f"applications.{c}.{col}" for c in OTHER_SUBROWS}}
+            result.problems.append(_problem("ambiguous_split" if "ambiguous_split" in why else "unreadable_value",
+                                            f"（六）其他处理 {col}: a sub-row cell is null, so their sum is not known",
+                                            f"applications.other.{col}"))
     result.rows["other"] = derived
     result.problems.append(
         _problem("derived_value", "（六）其他处理 (2021 format) is the sum of its three sub-rows", "applications.other")

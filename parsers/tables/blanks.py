@@ -52,3 +52,10 @@ def prove_blanks(cells: dict[str, int | float | None], rules: list[SumRule], bla
                     changed = True
         blank -= set(proven)
     return proven
+
+
+def blank_cells_problem(table: str, cells: list[str]) -> dict:
+    """One problem for the blank cells of a table that no rule proves: they stay null, and this says why."""
+    shown = ", ".join(c.split(".", 1)[1] for c in cells[:12]) + (" …" if len(cells) > 12 else "")
+    return {"severity": "warning", "code": "blank_cell", "field": table,
+            "message": f"{len(cells)} cells printed blank or '-', which no rule of the table proves: null ({shown})"}

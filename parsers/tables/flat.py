@@ -119,10 +119,13 @@ def application_row_number(label: str) -> int | None:
     return official_sub_number(code) if code else None
 
 
+_FIRST_ROW = re.compile(r"本 ?年 ?新 ?收[^\d\n]{0,30}?申 ?请 ?数 ?量(\d[\d ]*)")  # stray spaces in the label too
+
+
 def is_flattened(text: str) -> bool:
     """Table 三's first label with its cells glued to it (`…申请数量640020470`, `…申请数量230 000023`): fewer
     space-separated parts than the seven cells, so spaces cannot be its separators."""
-    m = re.search(r"本年新收[^\d\n]{0,20}?申请数量(\d[\d ]*)", text)
+    m = _FIRST_ROW.search(text)
     return m is not None and len(m.group(1).split()) < 7
 
 
@@ -221,3 +224,55 @@ def read_flat_review(text: str):
         split_run(result, slots, Token("num", run.digits, run.where))
         return result
     return None
+
+
+_ITEM_AT_END = re.compile(r"(规章|(?:行政)?规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)$")
+
+
+def read_flat_proactive(text: str):
+    """Table 二 from flattened text. It has no arithmetic, so a run is read only where it cannot be split two
+    ways: one cell (`行政许可2293` followed by a label), or as many digits as cells (`规章 000`); every other
+    run leaves its cells null with `ambiguous_split`."""
+    from .labels import DEFAULT_MEASURES_2019, classify_proactive_item, measures_in_header
+    from .proactive import MONEY, ProactiveResult
+
+    segs = segments(text)
+    start = next((k for k, s in enumerate(segs) if s.text and "第二十条第" in label_key(s.text)), None)
+    if start is None:
+        return None
+    result = ProactiveResult(items={})
+    measures: list[str] = []
+    for k in range(start, len(segs) - 1):
+        seg, run = segs[k], segs[k + 1]
+        if not seg.text:
+            continue
+        key = label_key(seg.text)
+        if "申请" in key and ("收到" in key or "本年新收" in key):
+            break  # table 三 begins
+        m = _ITEM_AT_END.search(key)
+        if m is None or not run.digits:
+            continue
+        header = key[: m.start()]
+        if measures_in_header(header):
+            measures = measures_in_header(header)
+        item = classify_proactive_item(m.group(1))
+        cells = measures or DEFAULT_MEASURES_2019.get(item or "", [])
+        if item is None or not cells:
+            continue
+        after = segs[k + 2].text if k + 2 < len(segs) else ""
+        result.measures_seen.update(cells)
+        row = result.items.setdefault(item, {})
+        values: list[int] | None = None
+        if len(cells) == 1 and not set(cells) & MONEY and after[:1] not in (".", "+", "-", "万", "元", "%"):
+            values = [int(run.digits)] if run.digits[0] != "0" or run.digits == "0" else None
+        elif len(run.digits) == len(cells) and after[:1] not in (".", "+", "-", "万", "元", "%"):
+            values = [int(d) for d in run.digits]
+        for n, measure in enumerate(cells):
+            fld = f"proactive.{item}.{measure}"
+            row[measure] = values[n] if values else None
+            if values:
+                result.provenance[fld] = run.where
+            else:
+                result.problems.append({"severity": "warning", "code": "ambiguous_split", "field": fld,
+                                        "message": f"{run.digits}: table 二 cells run together, no rule to split them"})
+    return result if result.items else None

@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 
 from ..normalize import label_key
 from ..tokens import Token
-from .labels import DEFAULT_MEASURES_2019, classify_proactive_item, measures_in_header
+from .labels import DEFAULT_MEASURES_2019, DEFAULT_MEASURES_2021, classify_proactive_item, measures_in_header
+from .blanks import blank_cells_problem
 from .values import parse_count, parse_money_10k
 
 MONEY = {"procurement_amount_10k_yuan", "fee_amount_10k_yuan"}
+# the measures each item may have in either format (a hybrid prints 2019 headers in a 2021 report)
+ITEM_MEASURES = {item: set(DEFAULT_MEASURES_2019.get(item, [])) | set(DEFAULT_MEASURES_2021.get(item, []))
+                 for item in {*DEFAULT_MEASURES_2019, *DEFAULT_MEASURES_2021}}
 
 
 @dataclass
@@ -50,6 +54,9 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
                 break
             continue
         key = label_key(tok.text)
+        if i < limit and tokens[i].kind == "text" and key in ("第", "信息", "信", "第二十条第"):
+            key = key + label_key(tokens[i].text)  # a header cell wrapped over two lines (信息 / 内容)
+            i += 1
         if key.startswith("第二十条"):
             header, in_header, gap = [], True, 0
             continue
@@ -57,6 +64,11 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
             header, in_header, gap = [tok.text[4:]] if len(key) > 4 else [], True, 0
             continue
         item = classify_proactive_item(tok.text)
+        if i < limit and tokens[i].kind == "text":  # an item label wrapped: 行政 / 强制, …服务事 / 项
+            whole = classify_proactive_item(tok.text + tokens[i].text)
+            if whole is not None and item in (None, whole):
+                item = whole
+                i += 1
         if item is None:
             if in_header:
                 header.append(tok.text)
@@ -71,6 +83,14 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
         measures = measures_in_header("".join(header))
         if not measures:
             measures = DEFAULT_MEASURES_2019.get(item, [])
+        if not set(measures) <= ITEM_MEASURES.get(item, set()):
+            # the header read is not this item's (a block header the reader did not see): its cells are
+            # not placed under another block's columns
+            _all_null(result, result.items.setdefault(item, {}), item, DEFAULT_MEASURES_2019.get(item, []),
+                      "unreadable_value", f"the header read ({', '.join(measures)}) is not one of {item}'s; left null")
+            while i < limit and tokens[i].kind != "text":
+                i += 1
+            continue
         result.measures_seen.update(measures)
         cells: list[Token] = []
         while i < limit and len(cells) < len(measures):
@@ -116,6 +136,10 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
             result.provenance[fld] = tok_v.where
         for measure in measures[len(cells):]:
             row.setdefault(measure, None)
+    blanks = sorted(f"proactive.{item}.{m}" for item, row in result.items.items() for m, v in row.items()
+                    if v is None and f"proactive.{item}.{m}" not in {p.get("field") for p in result.problems})
+    if blanks:
+        result.problems.append(blank_cells_problem("proactive", blanks))
     return result if result.items else None
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..normalize import label_key
 from ..tokens import Token
 from ..vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES
-from .blanks import SumRule, prove_blanks
+from .blanks import SumRule, blank_cells_problem, prove_blanks
 from .split import group_splits
 from .values import parse_count
 
@@ -36,10 +36,23 @@ def _find_anchor(tokens: list[Token], start: int) -> int | None:
     return None
 
 
+def _find_heading(tokens: list[Token], start: int) -> int | None:
+    """The section heading 四、…行政复议、行政诉讼情况, for a table whose header words were lost (数据1 … 数据15)."""
+    for i in range(start, len(tokens)):
+        tok = tokens[i]
+        if tok.kind == "text" and "行政复议" in (key := label_key(tok.text)) and "行政诉讼" in key and len(key) < 40:
+            return i
+    return None
+
+
 def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
     anchor = _find_anchor(tokens, start)
     if anchor is None and start:
         anchor = _find_anchor(tokens, 0)
+    headerless = False
+    if anchor is None:
+        anchor = _find_heading(tokens, start)
+        headerless = anchor is not None
     if anchor is None:
         return None
     cells: list[Token] = []
@@ -67,6 +80,8 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
             break
         else:
             pending = []
+    if headerless and len(cells) != NCELLS:
+        return None  # a heading with prose (or some other table) under it: no table 四 here
     result = ReviewResult(groups={g: {m: None for m in REVIEW_MEASURE_CODES} for g in REVIEW_GROUP_CODES})
     slots = [(g, m) for g in REVIEW_GROUP_CODES for m in REVIEW_MEASURE_CODES]
     nums = [t for t in cells if t.kind == "num"]
@@ -91,7 +106,27 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
             {"severity": "warning", "code": "unreadable_value", "message": f"table 四: {len(cells)} cells where {NCELLS} are printed",
              "field": "review_litigation"}
         )
+    if headerless:
+        _keep_if_sums_hold(result)
     return result
+
+
+def _keep_if_sums_hold(result: ReviewResult) -> None:
+    """Fifteen cells under no header words are placed by the official order only when every group's 总计
+    is the sum of its four outcomes; else nothing is placed."""
+    parts = [m for m in REVIEW_MEASURE_CODES if m != "total"]
+    for group in result.groups.values():
+        values = [group[m] for m in parts]
+        if None in values or group["total"] is None or sum(values) != group["total"]:
+            break
+    else:
+        return
+    for group in result.groups.values():
+        group.update(dict.fromkeys(group))
+    result.provenance.clear()
+    result.problems = [{"severity": "warning", "code": "unplaced_rows", "field": "review_litigation",
+                        "message": "table 四 without its header words: the cells do not satisfy the group sums "
+                                   "in the official order; nothing placed"}]
 
 
 def _grid_row(where: str) -> tuple[str, str] | None:
@@ -143,8 +178,11 @@ def prove_review_blanks(result: ReviewResult, litigation_total: int | float | No
         cells["narrative.litigation_total"] = litigation_total
         rules.append(SumRule("narrative.litigation_total", "narrative.litigation_total",
                              ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")))
-    for key, rule in prove_blanks(cells, rules, blank).items():
+    proven = prove_blanks(cells, rules, blank)
+    for key, rule in proven.items():
         _, g, m = key.split(".")
         result.groups[g][m] = cells[key]
         result.problems.append({"severity": "warning", "code": "derived_value", "field": key,
                                 "message": f"{g} {m} blank; {cells[key]} proven by {rule}"})
+    if blank - set(proven):
+        result.problems.append(blank_cells_problem("review_litigation", sorted(blank - set(proven))))

@@ -57,6 +57,13 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
         key = re.sub(r"^其中\d*", "", label_key(tok.text))  # 其中：1.同意公开答复数
         if len(key) > 30:
             continue
+        previous = tokens[i - 1] if i else None
+        if previous is not None and previous.kind == "text" and not _UNIT_RE.match(label_key(previous.text)):
+            # a label wrapped over two cells or lines (同意公开 / 答复数): the whole label decides, and its
+            # second half alone (答复数) is never taken for another row
+            joined = re.sub(r"^其中\d*", "", label_key(previous.text)) + key
+            if any(p.search(joined) for _, p in STAT_ROWS):
+                key = joined
         for target, pattern in STAT_ROWS:
             if target in out.values or not pattern.search(key):
                 continue
@@ -82,11 +89,20 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
     return out if out.values else None
 
 
-def most_values(first: StatisticsResult | None, second: StatisticsResult | None) -> StatisticsResult | None:
-    """Of two readings of one 统计表, the one that read more figures (the first on a tie)."""
-    if first is None or second is None:
-        return first or second
-    return second if len(second.values) > len(first.values) else first
+def merged(cells: StatisticsResult | None, runs: StatisticsResult | None) -> StatisticsResult | None:
+    """The token reading (cells read one by one) and the run reading (read_flat_statistics: runs split by
+    the rules, with the sub-item checks) of one 统计表: every figure either read, the run reading's where
+    both did; its problems only for figures still missing."""
+    if cells is None or runs is None:
+        return cells or runs
+    out = StatisticsResult(values={**cells.values, **runs.values}, provenance={**cells.provenance, **runs.provenance},
+                           checks=runs.checks)
+    out.problems = [p for p in runs.problems if _target_of_field(p.get("field")) not in out.values]
+    return out
+
+
+def _target_of_field(fld: str | None) -> str | None:
+    return "review.total" if fld == "review_litigation.review.total" else fld
 
 
 def _yuan(value, unit: str | None, printed: str):
@@ -104,7 +120,7 @@ def _yuan(value, unit: str | None, printed: str):
 
 # ---- the same 统计表 flattened into one run per row: 受理依申请公开信息总数条2121 = 本年度 21 | 历年累计 21 ----
 
-_FLAT_ROW = re.compile(r"^(?P<label>.+?)(?P<unit>人次|万元|条|件|个|次|项|元|份|宗)$")
+_FLAT_ROW = re.compile(r"^(?P<label>.+?)(?P<unit>人次|万元|条|件|个|次|项|元|份|宗)(?P<blank>[-—–/无]*)$")
 
 
 @dataclass
@@ -113,6 +129,10 @@ class _FlatRow:
     digits: str
     where: str
     parent: int | None  # index of the item this sub-item belongs to (其中：1.… 2.…)
+    start: int = 0  # the run's place in the document text
+    end: int = 0
+    separated: bool = False  # cells laid out apart (or one left empty): read as printed, never split
+    spaced: bool = False  # a space between its unit and its numbers
     options: list[tuple[int, ...]] = field(default_factory=list)
 
 
@@ -123,18 +143,31 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
     runs can satisfy is the government's error: a failed check, and the rows are split without it."""
     from .flat import compact, segments
 
+    text = text.replace("|", "\t")  # pipe rows: their borders separate cells as tabs do (same offsets)
     comp, keep = compact(text)
     header = re.search(r"指标名称.{0,12}?计量单位(?:.{0,30}?历年累计|.{0,12}?(?:本年度|\d{4}年度?))", comp)
     if header is None:
         return None
     cumulative = comp[header.start() : header.end()].endswith("历年累计")
     body_start = keep[header.end() - 1] + 1
-    rows = _flat_rows(segments(text[body_start:]), body_start)
+    rows = _flat_rows(text[body_start:], segments(text[body_start:]), body_start)
     if len(rows) < 2:
         return None
     width = 2 if cumulative else 1
+    # Spaces are cell borders in a table laid out with them (most runs stand apart from their unit), but
+    # only stray in a flattened one (most runs glued to their unit: 条2121, 件 2157 68 is 215|776… split
+    # by the rules)
+    laid_out = sum(r.spaced for r in rows) * 2 > len(rows)
     for row in rows:
-        row.options = _pairs(row.digits) if cumulative else ([(int(row.digits),)] if _no_leading_zero(row.digits) else [])
+        row.separated |= laid_out and row.spaced
+        cells = re.split(r"\s+" if laid_out else r"[\t\n]+", text[row.start : row.end].strip()) if row.digits else []
+        if row.separated or len(cells) > 1:
+            complete = len(cells) == width and all(_no_leading_zero(re.sub(r"\s", "", c)) for c in cells)
+            row.options = [tuple(int(re.sub(r"\s", "", c)) for c in cells)] if complete else []
+        elif cumulative:
+            row.options = _pairs(row.digits)
+        else:
+            row.options = [(int(row.digits),)] if _no_leading_zero(row.digits) else []
     out = StatisticsResult(values={})
     chosen = _solve_groups(rows, width, out)
     for k, row in enumerate(rows):
@@ -143,8 +176,13 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
         if target is None:
             continue
         if value is None:
-            out.problems.append({"severity": "warning", "code": "ambiguous_split", "field": _field(target),
-                                 "message": f"统计表 {row.label}: {row.digits} splits into 本年度|历年累计 in more than one way"})
+            if row.separated or not row.options:
+                out.problems.append({"severity": "warning", "code": "unreadable_value", "field": _field(target),
+                                     "message": f"统计表 {row.label}: a cell is empty or the row is not 本年度|历年累计"})
+            else:
+                out.problems.append({"severity": "warning", "code": "ambiguous_split", "field": _field(target),
+                                     "message": f"统计表 {row.label}: {row.digits} splits into 本年度|历年累计 in more "
+                                                "than one way"})
             continue
         if target not in out.values:
             out.values[target] = value
@@ -152,36 +190,63 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
     return out if rows else None
 
 
-def _flat_rows(segs, base: int) -> list[_FlatRow]:
+def _flat_rows(text: str, segs, base: int) -> list[_FlatRow]:
+    """The 统计表's rows: label + unit, then the run after it. A row whose cells are laid out apart (tabs,
+    lines, pipes between its label and its numbers) or that has an empty cell (`-`) is marked `separated`:
+    its numbers are read as printed, never split."""
     rows: list[_FlatRow] = []
     parent: int | None = None
     in_sub_list = False
-    label: str | None = None
-    for seg in segs:
+    label_end: int | None = None
+    for seg in _split_blank_rows(segs):
         if seg.text:
             raw = seg.text
+            if rows and rows[-1].digits and re.match(r"^[-—–/无]", raw):
+                rows[-1].separated = True  # its 历年累计 cell is empty: the run is one cell, not two
+            raw = raw.lstrip("-—–:")  # a markdown separator row (|---|---|) before the first label
             if raw.rstrip(":：").endswith("其中"):
                 in_sub_list = True
-                label = None
+                label_end = None
                 continue
             m = _FLAT_ROW.match(raw)
             numbered = re.match(r"^\d{1,2}[.、]", raw) is not None
-            if not numbered:
-                in_sub_list = False
-            label = label_key(m.group("label")) if m else None
-            if label is not None:
-                label = re.sub(r"^其中\d*", "", label)
+            if m is not None and not numbered:
+                in_sub_list = False  # an item of its own ends the list (the rest of a wrapped label does not)
+            label_end = None
+            if m is not None:
+                label = re.sub(r"^其中\d*", "", label_key(m.group("label")))
                 is_sub = numbered and in_sub_list
                 if not is_sub:
                     parent = len(rows)
-                rows.append(_FlatRow(label, "", "", parent if is_sub else None))
+                rows.append(_FlatRow(label, "", "", parent if is_sub else None, separated=bool(m.group("blank"))))
+                label_end = seg.end
             continue
-        if label is not None and rows and not rows[-1].digits:
-            a, b = (int(x) for x in seg.where.split()[-1].split("-"))
+        if label_end is not None and rows and not rows[-1].digits:
             rows[-1].digits = seg.digits
-            rows[-1].where = f"text chars {a + base}-{b + base}"
-        label = None
-    return [r for r in rows if r.digits]
+            rows[-1].start, rows[-1].end = seg.start + base, seg.end + base
+            rows[-1].where = f"text chars {seg.start + base}-{seg.end + base}"
+            gap = text[label_end : seg.start]
+            rows[-1].separated |= bool(re.search(r"[\t\n]", gap))  # tabs, lines, pipes: cell borders
+            rows[-1].spaced = bool(re.search(r"\s", gap))
+        label_end = None
+    return [r for r in rows if r.digits or r.separated]
+
+
+_BLANK_ROW_END = re.compile(r"(?:人次|万元|条|件|个|次|项|元|份|宗)[-—–/无]+")
+
+
+def _split_blank_rows(segs):
+    """A label segment holding whole rows whose cells are all empty (`…答复数件--行政复议数件`) cut after each."""
+    from .flat import Segment
+
+    for seg in segs:
+        cuts = [m.end() for m in _BLANK_ROW_END.finditer(seg.text)] if seg.text else []
+        if not cuts or cuts == [len(seg.text)]:
+            yield seg
+            continue
+        for a, b in zip([0, *cuts], [*cuts, len(seg.text)]):
+            if a < b:
+                yield Segment(seg.text[a:b], "", seg.start, seg.end)
 
 
 def _no_leading_zero(digits: str) -> bool:
@@ -218,9 +283,12 @@ def _solve_groups(rows: list[_FlatRow], width: int, out: StatisticsResult) -> li
         solutions = [c for c in itertools.product(*(rows[k].options for k in members))
                      if all(sum(c[i][col] for i in range(1, len(c))) == c[0][col] for col in range(width))]
         if not solutions:
+            if all(len(rows[k].options) == 1 for k in members):
+                detail = " + ".join(str(rows[k].options[0]) for k in subs) + f" != {rows[parent].options[0]}"
+            else:
+                detail = f"no reading of the printed runs makes its {len(subs)} sub-items add up to it"
             out.checks.append({"rule": f"statistics.subitems_sum.{name}", "ok": False,
-                               "detail": f"统计表 {rows[parent].label}: no reading of the printed runs makes its "
-                                         f"{len(subs)} sub-items add up to it"})
+                               "detail": f"统计表 {rows[parent].label}: {detail}"})
             continue
         for i, k in enumerate(members):
             readings = {s[i] for s in solutions}
@@ -238,7 +306,9 @@ def _rule_name(label: str, index: int) -> str:
 
 
 def _target(label: str) -> str | None:
-    return next((t for t, p in STAT_ROWS if p.search(label)), None)
+    """The row a label means; a label whose last character (数) wrapped past the numbers still counts."""
+    return next((t for t, p in STAT_ROWS if p.search(label)), None) or (
+        next((t for t, p in STAT_ROWS if p.search(label + "数")), None) if not label.endswith("数") else None)
 
 
 def _field(target: str) -> str:

@@ -201,7 +201,8 @@ TABLE_2021 = """{organ}2022年政府信息公开工作年度报告
 
 def test_format_2021_with_other_subrows_and_table_two():
     r = parse(TABLE_2021.format(organ="某某县"))
-    assert (r["era"], r["year"], r["organ"]) == ("2021", 2022, "某某县人民政府")
+    # titled by region only: the organ is printed nowhere, so it is null (never 某某县人民政府), the region kept
+    assert (r["era"], r["year"], r["organ"], r["region"]) == ("2021", 2022, None, "某某县")
     a = r["applications"]
     assert a["other_no_correction"]["total"] == 2 and a["other_unpaid_fee"]["total"] == 0
     assert a["other_misc"]["total"] == 1
@@ -272,7 +273,7 @@ def test_traditional_script_converted_and_original_kept():
     assert r["script"] == "traditional"
     assert r["title"] == "江苏省2020年政府信息公开工作年度报告"
     assert r["title_original"] == "江蘇省2020年政府信息公開工作年度報告"
-    assert r["organ"] == "江苏省人民政府"
+    assert (r["organ"], r["region"]) == (None, "江苏省")  # a region-only title names no organ
     assert r["applications"] == SEED_000_APPLICATIONS
 
 
@@ -342,7 +343,7 @@ def test_big5_traditional_without_declaration():
 
     data = seed_path("004").read_text(encoding="utf-8").encode("big5", errors="replace")
     r = parse(data)
-    assert (r["organ"], r["script"], r["narrative"]["applications_received"]) == ("江苏省人民政府", "traditional", 30513)
+    assert (r["organ"], r["script"], r["narrative"]["applications_received"]) == (None, "traditional", 30513)
     assert "encoding_guessed" in {p["code"] for p in r["problems"]}
 
 
