@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -42,6 +43,7 @@ class CrawlStats:
     not_modified: int = 0  # report documents answered 304
     skipped_year: int = 0  # report links outside the requested years
     errors: dict[str, str] = field(default_factory=dict)  # url → fault
+    offsite: int = 0  # requests and redirects refused by the fence (crawlers.fence)
     bytes: int = 0  # transferred (response headers + bodies)
     document_bytes: int = 0
     requests: int = 0
@@ -85,7 +87,9 @@ def run_crawl(
     ``profile``: a shipped profile's name, a YAML path, or a loaded ``Profile``. At least one of
     ``database_url`` (warehouse raw store) and ``output_dir`` (files + manifest.jsonl) is needed.
     Faults on single URLs are in ``stats.errors``; ``CrawlError`` is raised when the crawl could not
-    run at all (e.g. the start URL is unreachable).
+    run at all (e.g. the start URL is unreachable) or did not finish within ``timeout`` seconds of wall
+    clock (default ``$NIANBAO_CRAWL_TIMEOUT``, ``warehouse.settings``). The database password reaches
+    the subprocess as ``PGPASSWORD``, never on its command line.
     """
     from crawlers.profiles import ProfileError
 
@@ -94,7 +98,12 @@ def run_crawl(
     except ProfileError as exc:
         raise CrawlError(str(exc)) from exc
     cmd = [sys.executable, "-m", "crawlers.crawl", "--profile", profile_arg]
+    password = None
     if database_url:
+        # argv is world-readable (ps, /proc/*/cmdline): the password goes through the environment
+        from warehouse.connection import without_password
+
+        database_url, password = without_password(database_url)
         cmd += ["--database-url", database_url]
     # Absolute paths: the child runs in the repository root, not in the caller's directory.
     if output_dir:
@@ -109,10 +118,18 @@ def run_crawl(
         cmd += ["--set", f"{key}={json.dumps(value)}"]
 
     child_env = dict(os.environ if env is None else env)
+    if password is not None:
+        child_env["PGPASSWORD"] = password  # libpq's own variable: used when the URL has no password
     # The child must import this checkout's packages whatever the caller's working directory.
     child_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_REPO_ROOT), child_env.get("PYTHONPATH")) if p)
+    if timeout is None:
+        from warehouse.settings import crawl_timeout
+
+        timeout = crawl_timeout()
+    # Its own session (process group), so that on the time limit the crawler and anything it started go together.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env,
-                            cwd=str(_REPO_ROOT), text=True, encoding="utf-8", errors="replace")
+                            cwd=str(_REPO_ROOT), text=True, encoding="utf-8", errors="replace",
+                            start_new_session=True)
     log_tail: deque[str] = deque(maxlen=40)
 
     def read_stderr() -> None:
@@ -141,9 +158,12 @@ def run_crawl(
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        raise CrawlError(f"portal {portal}: crawl did not finish within {timeout} s") from None
+        _stop_group(proc)
+        raise CrawlError(f"portal {portal}: crawl did not finish within {timeout:g} s "
+                         "($NIANBAO_CRAWL_TIMEOUT); stopped") from None
+    except BaseException:  # Ctrl-C, an Airflow task timeout: the child is in its own session, stop it here
+        _stop_group(proc)
+        raise
     for r in readers:
         r.join(timeout=10)
     stdout = "".join(out_chunks)
@@ -162,6 +182,25 @@ def run_crawl(
     if proc.returncode != 0 or stats.fatal:
         raise CrawlError(stats.fatal or f"portal {portal}: crawler exited with status {proc.returncode}", stats)
     return stats
+
+
+def _stop_group(proc: subprocess.Popen, grace: float = 5) -> None:
+    """SIGTERM to the crawler's process group (Scrapy then closes its spider and pipelines), SIGKILL after
+    ``grace`` seconds."""
+    _signal_group(proc, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    _signal_group(proc, signal.SIGKILL)  # whatever is left of the group, the crawler included
+    proc.wait()
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:  # the whole group is gone already
+        pass
 
 
 def run_crawls(profiles: Iterable[Any], *, parallel: int = 3, **kwargs: Any) -> dict[str, CrawlStats | CrawlError]:

@@ -21,6 +21,8 @@ def build_settings(profile, *, database_url: str | None, output_dir: str | None,
                    state_dir: str | None, overrides: dict | None = None):
     from scrapy.settings import Settings
 
+    from crawlers.settings import LOCKED_SETTINGS
+
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))
@@ -42,8 +44,8 @@ def build_settings(profile, *, database_url: str | None, output_dir: str | None,
             except ImportError:
                 state_dir = str(Path.cwd() / ".nianbao" / "crawl-state")
     settings.set("NIANBAO_STATE_DIR", state_dir, priority="cmdline")
-    # The portal's own overrides (e.g. a slower DOWNLOAD_DELAY), then the caller's.
-    for key, value in (profile.settings or {}).items():
+    # The portal's own politeness (only ever gentler than the defaults), then the caller's.
+    for key, value in profile.politeness.scrapy_settings().items():
         settings.set(key, value, priority="spider")
     if not throttle:
         # Tests and benchmarks on local servers: no delays. Robots, domains and size limits stay.
@@ -52,6 +54,9 @@ def build_settings(profile, *, database_url: str | None, output_dir: str | None,
         settings.set("RETRY_BACKOFF_BASE", 0.2, priority="cmdline")
         settings.set("RETRY_BACKOFF_MAX", 1.0, priority="cmdline")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
+    locked = sorted(set(overrides or {}) & LOCKED_SETTINGS)
+    if locked:
+        raise ValueError(f"these settings are the crawler's rules and cannot be overridden: {', '.join(locked)}")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
@@ -71,7 +76,8 @@ def _parse_set(values: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawlers.crawl", description=__doc__.splitlines()[0])
     parser.add_argument("--profile", required=True, help="shipped profile name or a YAML file")
-    parser.add_argument("--database-url", default=None, help="write to the warehouse raw store")
+    parser.add_argument("--database-url", default=None,
+                        help="write to the warehouse raw store (password in PGPASSWORD: argv is visible to all)")
     parser.add_argument("--output", default=None, help="write documents + manifest.jsonl + errors.jsonl here")
     parser.add_argument("--years", default=None, help="only reports for these years, e.g. 2020,2021")
     parser.add_argument("--no-throttle", action="store_true", help="no delays (local test portals only)")
@@ -95,9 +101,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from crawlers.spiders.annual_reports import AnnualReportSpider, stats_summary
 
-    settings = build_settings(profile, database_url=args.database_url, output_dir=args.output,
-                              throttle=not args.no_throttle, state_dir=args.state_dir,
-                              overrides=_parse_set(args.set))
+    try:
+        settings = build_settings(profile, database_url=args.database_url, output_dir=args.output,
+                                  throttle=not args.no_throttle, state_dir=args.state_dir,
+                                  overrides=_parse_set(args.set))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(AnnualReportSpider)
     # The spider loads the profile itself (by path, so the subprocess sees what we validated).

@@ -347,14 +347,6 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
-def same_site(url: str, allowed_domains: list[str]) -> bool:
-    """True when the URL's host is one of the allowed domains or a subdomain of one."""
-    host = (urlsplit(url).hostname or "").lower()
-    if not allowed_domains:
-        return True
-    return any(host == d.lower() or host.endswith("." + d.lower()) for d in allowed_domains)
-
-
 # --- documents ----------------------------------------------------------------------------------
 
 MEDIA_TYPES = {

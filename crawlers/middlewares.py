@@ -1,4 +1,5 @@
-"""Downloader middlewares: allowed domains, retry with backoff, conditional requests, charset repair."""
+"""Downloader middlewares: the fence (requests and redirects), retry with backoff, conditional requests,
+charset repair."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ import logging
 import random
 import time
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import charset_normalizer
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+from w3lib.url import safe_url_string
 
-from crawlers.discovery import same_site
+from crawlers.fence import Fence, redirect_target
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -53,13 +54,23 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await asyncio.sleep(wait)
 
 
-class AllowedDomainsMiddleware:
-    """Keeps every request, redirects included, on the profile's allowed domains.
+class OutsideFence(IgnoreRequest):
+    """A request or redirect to a host outside the profile's allowed domains (``crawlers.fence``)."""
 
-    Scrapy's own offsite filter lets ``dont_filter`` requests through, and the spider needs
-    ``dont_filter`` (see ``AnnualReportSpider._request``), so this check does not look at it. The
-    refusal goes to the request's errback and is recorded like any other fault. Exempt: requests
-    marked ``allow_offsite`` (the start URLs) and robots.txt.
+
+def _fence(crawler: Crawler) -> Fence:
+    # The spider builds its fence from the profile; anything else crawls nothing (fails closed).
+    return getattr(crawler.spider, "fence", None) or Fence(())
+
+
+class AllowedDomainsMiddleware:
+    """Every request, without exception, stays inside the fence (``crawlers.fence``).
+
+    Start URLs, links, attachments, links built by scripts, meta-refresh targets, each hop of a
+    redirect and robots.txt itself: all are checked here, before robots.txt is asked about them
+    (Scrapy's own offsite filter lets ``dont_filter`` requests through, and the spider needs
+    ``dont_filter``, see ``AnnualReportSpider._request``). The refusal goes to the request's
+    errback and is recorded like any other fault.
     """
 
     def __init__(self, crawler: Crawler):
@@ -70,12 +81,43 @@ class AllowedDomainsMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get("allow_offsite") or request.url.endswith("/robots.txt"):
-            return
-        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
-        if allowed and not same_site(request.url, allowed):
-            raise IgnoreRequest(f"offsite: {urlsplit(request.url).hostname} is not in allowed_domains")
-        return
+        why = _fence(self.crawler).refusal(request.url)
+        if why is not None:
+            self.crawler.stats.inc_value("nianbao/fence/refused")
+            logger.warning("outside the fence, not fetched: %s (%s)", request.url, why)
+            raise OutsideFence(f"offsite: {why}")
+
+
+class RedirectFenceMiddleware:
+    """Drops a redirect whose target is outside the fence before it is followed.
+
+    Sits after Scrapy's RedirectMiddleware in the chain (it sees responses first), so an offsite
+    ``Location`` never becomes a request at all; the refusal is the original request's fault.
+    """
+
+    REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get(b"Location")
+        if response.status not in self.REDIRECT_STATUSES or not location:
+            return response
+        safe = safe_url_string(location)
+        if location.startswith(b"//"):  # scheme-relative however many slashes, as RedirectMiddleware reads it
+            safe = "//" + safe.lstrip("/")
+        target = safe_url_string(redirect_target(request.url, safe))
+        why = _fence(self.crawler).refusal(target)
+        if why is None:
+            return response
+        self.crawler.stats.inc_value("nianbao/fence/redirect_refused")
+        logger.warning("redirect outside the fence, not followed: %s -> %s (%s)", request.url, target, why)
+        raise OutsideFence(f"offsite redirect to {target}: {why}")
 
 
 class ConditionalRequestMiddleware:

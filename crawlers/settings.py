@@ -49,9 +49,9 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 DOWNLOADER_MIDDLEWARES = {
-    # Only allowed domains, redirects included (before robots.txt: an offsite URL is not even asked
-    # about). Replaces Scrapy's offsite filter, which skips dont_filter requests and would refuse the
-    # robots.txt of a start URL's new host.
+    # The fence (crawlers.fence): every request, start URLs and robots.txt included, is checked
+    # before robots.txt is asked about it; replaces Scrapy's offsite filter, which skips
+    # dont_filter requests.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawlers.middlewares.AllowedDomainsMiddleware": 50,
     # Off: replaced by the backoff variant at the same position.
@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.ConditionalRequestMiddleware": 560,
     # Fix the charset of HTML before the spider reads it (runs on the way back, after decompression).
     "crawlers.middlewares.CharsetMiddleware": 580,
+    # A redirect leaving the fence is dropped here, before RedirectMiddleware (600) follows it.
+    "crawlers.middlewares.RedirectFenceMiddleware": 650,
 }
 
 ITEM_PIPELINES = {
@@ -83,3 +85,19 @@ NIANBAO_MAX_NAV_PAGES = 300  # disclosure-area pages followed (not list pages)
 LOG_LEVEL = "WARNING"
 LOG_INSTALL_ROOT_HANDLER = True
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- what stays fixed -----------------------------------------------------------------------------
+# A profile is data (crawlers.profiles): it cannot set any of the above, only ask for more
+# politeness within these bounds (a longer delay, fewer requests at a time, a shorter timeout).
+PROFILE_DOWNLOAD_DELAY_MAX = 60.0
+PROFILE_DOWNLOAD_TIMEOUT_MIN = 5
+# A caller's overrides (``run_crawl(settings=…)``, ``--set``) may tune timeouts, retries and delays,
+# never the rules: robots.txt, the fence, the size cap, where items go.
+LOCKED_SETTINGS = frozenset({
+    "ROBOTSTXT_OBEY", "ROBOTSTXT_PARSER", "ROBOTSTXT_USER_AGENT", "USER_AGENT",
+    "DOWNLOADER_MIDDLEWARES", "DOWNLOADER_MIDDLEWARES_BASE", "SPIDER_MIDDLEWARES", "SPIDER_MIDDLEWARES_BASE",
+    "DOWNLOAD_HANDLERS", "DOWNLOAD_HANDLERS_BASE", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE",
+    "DOWNLOAD_FAIL_ON_DATALOSS", "ITEM_PIPELINES", "EXTENSIONS", "EXTENSIONS_BASE", "ADDONS", "SPIDER_MODULES",
+    "FEEDS", "FEED_URI", "FEED_FORMAT", "FEED_STORAGES", "FEED_EXPORTERS",
+    "NIANBAO_OUTPUT_DIR", "NIANBAO_DATABASE_URL", "NIANBAO_STATE_DIR",
+})

@@ -158,12 +158,15 @@ class LocalPortal:
         return Handler
 
     @contextmanager
-    def serve(self) -> Iterator[str]:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+    def serve(self, host: str = "127.0.0.1") -> Iterator[str]:
+        """Serve on a free port of ``host``, a loopback address (127.0.0.2 is another host to the fence)."""
+        if not host.startswith("127."):
+            raise ValueError(f"test portals serve on loopback addresses only, not {host!r}")
+        server = ThreadingHTTPServer((host, 0), self._handler())
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+        self.url = f"http://{host}:{server.server_address[1]}"
         try:
             yield self.url
         finally:

@@ -23,6 +23,15 @@ RAW_DOCUMENTS = Asset(name="nianbao_raw_documents", uri="nianbao://warehouse/raw
 STAGED_REPORTS = Asset(name="nianbao_staged_reports", uri="nianbao://warehouse/staging/report")
 VALIDATED_MARTS = Asset(name="nianbao_validated_marts", uri="nianbao://warehouse/marts")
 
+
+def _task_timeout() -> timedelta | None:
+    """$NIANBAO_TASK_TIMEOUT (default 6 h) as Airflow's execution_timeout; None when set to 0 (no limit)."""
+    from warehouse.settings import task_timeout
+
+    seconds = task_timeout()
+    return timedelta(seconds=seconds) if seconds else None
+
+
 YEARLY_AFTER_DEADLINE = "0 2 1 4 *"  # 1 April, 02:00: the day after the 31 March publication deadline
 MONTHLY_LATE_REPORTS = "0 2 15 * *"  # the 15th of every month: late and revised reports
 
@@ -110,7 +119,14 @@ def _dbt_tasks():
     start_date=datetime(2025, 1, 1),
     catchup=False,
     max_active_runs=1,
-    default_args={"owner": "nianbao", "retries": 1, "retry_delay": timedelta(minutes=2)},
+    default_args={
+        "owner": "nianbao",
+        "retries": 1,
+        "retry_delay": timedelta(minutes=2),
+        # Every task, cosmos's dbt tasks included: a silent warehouse or a stuck portal fails the task instead of
+        # holding a worker forever. Above the crawl and dbt limits of their own (warehouse/settings.py).
+        "execution_timeout": _task_timeout(),
+    },
     params={
         "portals": Param(
             [], type="array", description="Profile names (crawlers/profiles/*.yaml); empty = every shipped portal"
@@ -132,10 +148,11 @@ def nianbao_harvest():
 
     @task
     def choose_portals() -> list[str]:
-        from crawlers.profiles import list_profiles
+        """Shipped profiles only, by name ([a-z0-9_]+): a bad name fails here, saying why."""
+        from crawlers.profiles import check_portal_name, list_profiles
 
         chosen = get_current_context()["params"]["portals"]
-        return list(chosen) if chosen else [p for p in list_profiles() if p != "sample"]
+        return [check_portal_name(p) for p in chosen] if chosen else [p for p in list_profiles() if p != "sample"]
 
     # One subprocess per portal (Scrapy's reactor cannot restart in a process), portals in parallel.
     @task(max_active_tis_per_dagrun=4, outlets=[RAW_DOCUMENTS])

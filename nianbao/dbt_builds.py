@@ -10,15 +10,35 @@ logged with a fingerprint of the dbt project (every file dbt reads) and the pars
 differs from the last build's (a new release, an edited seed or alias, a parser upgrade that may read a
 document's organ or year differently), or nothing was built yet, the marts are rebuilt from scratch
 (`--full-refresh`, every test on every row), and the next run is incremental again.
+
+Builds take turns: two at once on one warehouse break each other (a full refresh drops a relation the other
+is reading) and share dbt/target. Every dbt command nianbao runs (`run_dbt`) holds a PostgreSQL advisory lock
+of the warehouse database (`build_lock`), so a second build waits for the first and then runs, on one machine or
+across machines sharing an external server. Each dbt command is also bounded in wall-clock time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
 from nianbao.paths import DBT_PROJECT_DIR
+
+log = logging.getLogger(__name__)
+
+# Any constant, the same in every process; not the migrations' key (warehouse/migrations/env.py).
+BUILD_LOCK_KEY = 727_101_2024
+# Held per thread: a build that already holds the lock (`nianbao build`: plan, dbt build, record, dbt docs) does
+# not queue behind itself when one of its steps takes the lock again.
+_held = threading.local()
 
 # What dbt reads of the project (dbt/target, dbt/logs and the seed generator script are not inputs).
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
@@ -29,8 +49,14 @@ FULL_BUILD_ARGS = ("build", "--threads", "4", "--no-write-json")
 MONTHLY_VARS = "{test_window_days: 40}"
 # what new reports can change: everything downstream of the staging tables, except the views
 INCREMENTAL_SELECTION = ("--select", "source:staging+", "--exclude", "config.materialized:view")
-INCREMENTAL_BUILD_ARGS = (*FULL_BUILD_ARGS, "--vars", MONTHLY_VARS, "--exclude-resource-type", "unit_test",
-                          *INCREMENTAL_SELECTION)
+INCREMENTAL_BUILD_ARGS = (
+    *FULL_BUILD_ARGS,
+    "--vars",
+    MONTHLY_VARS,
+    "--exclude-resource-type",
+    "unit_test",
+    *INCREMENTAL_SELECTION,
+)
 
 
 @dataclass(frozen=True)
@@ -100,3 +126,96 @@ def record_build(url: str, plan: BuildPlan) -> None:
             "insert into audit.dbt_build (mode, project_fingerprint, parser_version) values (%s, %s, %s)",
             (plan.mode, plan.project_fingerprint, plan.parser_version),
         )
+
+
+# --------------------------------------------------------------------------------------------- taking turns
+
+
+@contextmanager
+def build_lock(url: str, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the warehouse's dbt build lock while the block runs; wait for another holder first.
+
+    A session-level advisory lock on its own connection: released when the block ends, and by the server when the
+    holder dies (its session ends), so a killed build never leaves it stale. The wait is bounded by
+    $NIANBAO_BUILD_LOCK_TIMEOUT; ``on_wait`` is called once if there is a wait, to tell the user why."""
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+
+    from warehouse.connection import connect
+
+    with connect(url, autocommit=True) as conn:
+        _acquire(conn, on_wait)
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+            if not conn.closed:  # a dropped connection has released it already
+                conn.execute("select pg_advisory_unlock(%s)", (BUILD_LOCK_KEY,))
+
+
+def _acquire(conn, on_wait: Callable[[], None] | None) -> None:
+    from psycopg import errors
+
+    from warehouse import settings
+
+    if conn.execute("select pg_try_advisory_lock(%s)", (BUILD_LOCK_KEY,)).fetchone()[0]:
+        return
+    log.info("another dbt build of this warehouse is running; waiting for it to finish")
+    if on_wait is not None:
+        on_wait()
+    limit = settings.build_lock_timeout()
+    # The wait is bounded by the lock setting, not by the statement timeout meant for real statements.
+    conn.execute("select set_config('statement_timeout', '0', false)")
+    conn.execute("select set_config('lock_timeout', %s, false)", (str(round((limit or 0) * 1000)),))
+    try:
+        conn.execute("select pg_advisory_lock(%s)", (BUILD_LOCK_KEY,))
+    except errors.LockNotAvailable:
+        raise TimeoutError(
+            f"another dbt build of this warehouse has been running for over {limit:g} s "
+            f"(${settings.BUILD_LOCK_TIMEOUT_ENV}); not starting a second one beside it"
+        ) from None
+
+
+def run_dbt(cmd: list[str], *, url: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run one dbt command in the project directory: under the build lock, within $NIANBAO_DBT_TIMEOUT.
+
+    dbt gets the password through ``env`` (the profile reads it), never on its command line. On the time limit the
+    whole process group is killed (dbt's worker threads hold connections; nothing of it may linger)."""
+    from warehouse import settings
+
+    limit = settings.dbt_timeout()
+    with build_lock(url):
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            cwd=DBT_PROJECT_DIR,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise TimeoutError(
+                f"dbt {cmd[1]} did not finish within {limit:g} s (${settings.DBT_TIMEOUT_ENV}); stopped"
+            ) from None
+        except BaseException:  # Ctrl-C, an Airflow task timeout: dbt is in its own session, so stop it here
+            _kill_group(proc)
+            raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()

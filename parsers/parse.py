@@ -129,10 +129,14 @@ def _extract(data: bytes, kind: str, name: str):
         except SheetTooLarge as exc:
             return None, {}, [_problem("too_large", f"{name}: {exc}")]
     if kind == detect.PDF:
-        from .extract.pdf import NeedsOCR, extract_pdf
+        from .extract.pdf import MAX_PAGES, NeedsOCR, extract_pdf
 
         try:
-            return extract_pdf(data), {}, problems
+            pieces, pages = extract_pdf(data)
+            if pages > MAX_PAGES:
+                problems.append(_problem("pages_truncated", f"{name}: {pages} pages; only the first {MAX_PAGES} "
+                                         "were read", "warning"))
+            return pieces, {}, problems
         except NeedsOCR as exc:
             return _extract_by_ocr(data, kind, name, f"{exc}")
     if kind in detect.IMAGES:
@@ -148,7 +152,8 @@ def _extract_by_ocr(data: bytes, kind: str, name: str, what: str):
         reading = ocr_pdf(data) if kind == detect.PDF else ocr_image(data)
     except OcrUnavailable as exc:
         return None, {}, [_problem("needs_ocr", f"{name}: {what}, readable only by OCR: {exc}")]
-    note = _problem("ocr", f"{name}: {what}, read by OCR: {reading.summary}", "warning")
+    note = _problem("ocr", f"{name}: {what}, read by OCR: {reading.summary}; figures are kept only where the "
+                           "tables' arithmetic proves them, organ, title and dates are as OCR read them", "warning")
     return reading.pieces, {}, [note]
 
 

@@ -7,13 +7,21 @@ next command and ``nianbao db stop`` (``stop()``) shuts it down.
 
 It listens on a Unix socket only (no TCP port), in the data directory. URLs look like
 ``postgresql://postgres@/nianbao?host=<socket dir>``; see ``warehouse.connection`` for other shapes.
+
+Several processes may start it at the same moment (``make run`` beside a test, the DAG's parallel tasks): the cold
+path runs under a file lock in ``home()``, so one process runs initdb, starts the server and creates the database
+while the others wait, then find it running and reuse it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +32,10 @@ DATABASE_NAME = "nianbao"
 SUPERUSER = "postgres"  # pgserver runs initdb with this superuser and trust authentication on the socket
 # Written after the database has been created, so a warm start can skip checking for it.
 _READY_MARKER = ".nianbao_database_created"
+# Beside the data directory, not in it: initdb wants an empty one.
+_START_LOCK = "pg.start.lock"
+# initdb plus the first start take a few seconds; a slow disk, a minute. Waiting longer means the holder is stuck.
+START_LOCK_TIMEOUT = 300
 
 
 def data_dir() -> Path:
@@ -99,10 +111,47 @@ def status() -> ServerStatus:
 def start() -> str:
     """Start (or find) the embedded server and return the URL of database ``nianbao`` on it."""
     pgdata = data_dir()
+    url = _ready_url(pgdata)
+    if url is not None:
+        return url  # warm path: no lock, no import of pgserver, no connection
+    with _start_lock(pgdata.parent / _START_LOCK):
+        # whoever held the lock before us may have done it all
+        return _ready_url(pgdata) or _cold_start(pgdata)
+
+
+def _ready_url(pgdata: Path) -> str | None:
+    """The URL when the server is running and its database was created, else None. Reads files only."""
     socket_dir = _running_socket_dir(pgdata)
     if socket_dir is not None and (pgdata / _READY_MARKER).exists():
-        return url_for(socket_dir)  # warm path: no import of pgserver, no connection
+        return url_for(socket_dir)
+    return None
 
+
+@contextmanager
+def _start_lock(path: Path, timeout: float = START_LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (flock: released by the kernel if the holder dies, so never stale)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"another process has been starting the embedded warehouse for over {timeout:g} s "
+                        f"(it holds {path})"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _cold_start(pgdata: Path) -> str:
+    """initdb if needed, start the server, create the database. Only under ``_start_lock``."""
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_lock_files(pgdata)
     with warnings.catch_warnings():
@@ -136,16 +185,20 @@ def _remove_stale_lock_files(pgdata: Path) -> None:
 
 
 def _ensure_database(admin_url: str) -> None:
-    import psycopg
     from psycopg import errors, sql
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    from warehouse.connection import connect
+
+    with connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
         if exists:
             return
         try:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
-        except errors.DuplicateDatabase:  # another process created it between our check and our CREATE
+        # Another process created it between our check and our CREATE: with the start lock only one that does not
+        # take the lock (an older nianbao). Two concurrent CREATEs of one name fail with UniqueViolation on the
+        # catalog index, or DuplicateDatabase when the other one committed first.
+        except (errors.DuplicateDatabase, errors.UniqueViolation):
             pass
 
 

@@ -55,11 +55,11 @@ from crawlers.discovery import (
     is_data_proxy,
     media_type,
     normalize_text,
-    same_site,
     script_pages,
     year_guess,
 )
 from crawlers.items import FetchItemLoader
+from crawlers.middlewares import OutsideFence
 from crawlers.profiles import load_profile
 from crawlers.state import CrawlState
 
@@ -192,6 +192,8 @@ def describe_failure(failure) -> tuple[str, int | None]:
     if failure.check(HttpError):
         status = exc.response.status
         return f"HTTP {status}", status
+    if failure.check(OutsideFence):
+        return text, None
     if failure.check(IgnoreRequest):
         if "robots.txt" in text:
             return "forbidden by robots.txt", None
@@ -225,6 +227,7 @@ class AnnualReportSpider(scrapy.Spider):
         self.profile = load_profile(profile)
         self.portal = self.profile.name
         self.allowed_domains = list(self.profile.allowed_domains)
+        self.fence = self.profile.fence()  # every request is checked against it (crawlers.middlewares)
         self.years = {int(y) for y in str(years).split(",") if y.strip()} if years else None
         self.hints = self.profile.hints
         self.seen: set[str] = set()  # canonical URLs already requested (our own duplicate filter)
@@ -267,12 +270,11 @@ class AnnualReportSpider(scrapy.Spider):
     async def start(self):
         for url in self.start_urls:
             self.seen.add(canonical_url(url))
-            request = self._request(url, role="page", callback=self.parse_page, depth=0, is_start=True,
-                                    is_list=False, priority=10)
-            # A portal that moved (http://www.x.gov.cn → https://www.y.gov.cn/x/) is followed once;
-            # parse_page then adds the new host to the allowed domains.
-            request.meta["allow_offsite"] = True
-            yield request
+            # A portal that moved to another domain is not followed there: the redirect is refused
+            # by the fence and the crawl stops with an error naming the new host (a lapsed
+            # government domain can redirect anywhere); add the host to allowed_domains.
+            yield self._request(url, role="page", callback=self.parse_page, depth=0, is_start=True,
+                                is_list=False, priority=10)
 
     def _request(self, url: str, *, role: str, callback, referer: str | None = None,
                  link_text: str | None = None, title: str | None = None, depth: int = 0,
@@ -293,7 +295,7 @@ class AnnualReportSpider(scrapy.Spider):
     def _follow(self, url: str, **kwargs) -> Request | None:
         """A request for ``url`` unless it is off-site, not http(s), or already requested."""
         url = clean_url(url)
-        if not url.startswith(("http://", "https://")) or not same_site(url, self.allowed_domains):
+        if not self.fence.admits(url):
             return None
         key = canonical_url(url)
         if key in self.seen:
@@ -341,10 +343,6 @@ class AnnualReportSpider(scrapy.Spider):
         nb = response.meta["nb"]
         if nb.get("is_start"):
             self.start_successes += 1
-            host = urlsplit(response.url).hostname or ""
-            if host and not same_site(response.url, self.allowed_domains):
-                self.logger.warning("%s: start URL moved to %s; allowing %s", self.portal, response.url, host)
-                self.allowed_domains.append(host.removeprefix("www."))
         if response.status == 304:
             cached = self.state.pages.get(_asked_url(response), {}) if self.state else {}
             if cached.get("is_report"):  # a "2022年度" link that led to a report (see below)
@@ -639,6 +637,7 @@ def stats_summary(spider: AnnualReportSpider, stats: dict) -> dict:
         "not_modified": get("nianbao/not_modified", 0),
         "skipped_year": get("nianbao/skipped_year", 0),
         "errors": dict(spider.errors),
+        "offsite": get("nianbao/fence/refused", 0) + get("nianbao/fence/redirect_refused", 0),
         "bytes": get("downloader/response_bytes", 0),
         "document_bytes": get("nianbao/document_bytes", 0),
         "requests": get("downloader/request_count", 0),

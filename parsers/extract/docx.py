@@ -25,8 +25,12 @@ def check_zip(data: bytes) -> None:
         total = 0
         for info in z.infolist():
             total += info.file_size
-            if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise DocxTooLarge(f"{info.filename} expands {info.file_size} bytes from {info.compress_size}")
+            if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise DocxTooLarge(
+                    f"{info.filename} expands {info.file_size} bytes from {info.compress_size}"
+                )
         if total > MAX_UNCOMPRESSED:
             raise DocxTooLarge(f"archive declares {total} bytes uncompressed")
 
@@ -40,7 +44,12 @@ def extract_docx(data: bytes) -> list:
     body = document.element.body
     w_p, w_tbl, w_tr, w_tc = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
     w_t, w_tab, w_br = qn("w:t"), qn("w:tab"), qn("w:br")
-    w_tcPr, w_gridSpan, w_vMerge, w_val = qn("w:tcPr"), qn("w:gridSpan"), qn("w:vMerge"), qn("w:val")
+    w_tcPr, w_gridSpan, w_vMerge, w_val = (
+        qn("w:tcPr"),
+        qn("w:gridSpan"),
+        qn("w:vMerge"),
+        qn("w:val"),
+    )
 
     def para_text(p) -> str:
         out = []

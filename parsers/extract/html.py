@@ -16,11 +16,55 @@ from lxml import etree, html
 from ..document import Grid
 
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
-    "footer", "table", "blockquote", "pre", "dd", "dt", "dl", "center", "title", "form", "hr", "td", "th",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "table",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "center",
+    "title",
+    "form",
+    "hr",
+    "td",
+    "th",
 }
-_DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "select", "option"}
-_DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "og:release_date", "article:published_time")
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "select",
+    "option",
+}
+_DATE_META = (
+    "pubdate",
+    "publishdate",
+    "firstpublishedtime",
+    "publishtime",
+    "og:release_date",
+    "article:published_time",
+)
 
 
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -58,7 +102,9 @@ def _grid(table, label: str) -> Grid:
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
             cells.append((r, c, _cell_text(cell)))
-            for dr in range(1, rowspan):  # this row is covered by advancing c; later rows must skip
+            for dr in range(
+                1, rowspan
+            ):  # this row is covered by advancing c; later rows must skip
                 for dc in range(colspan):
                     occupied[(r + dr, c + dc)] = True
             c += colspan
@@ -86,16 +132,22 @@ _INLINE_TAG_RE = re.compile(
 def extract_html(text: str) -> tuple[list, dict, list[dict]]:
     """(pieces, page metadata, problems): a problem when the parser could not follow the page whole."""
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
-    text = _XML_DECL_RE.sub("", text, count=1)  # lxml refuses str input that declares an encoding
+    text = _XML_DECL_RE.sub(
+        "", text, count=1
+    )  # lxml refuses str input that declares an encoding
     text = _INLINE_TAG_RE.sub("", text)
     try:
         root = html.document_fromstring(text, parser=parser)
     except (etree.LxmlError, ValueError):
         return [_TAG_RE.sub(" ", text)], {}, []
     problems = [
-        {"severity": "warning", "code": "html_truncated",
-         "message": f"the HTML parser stopped: {e.message} (line {e.line}); content past that point is not read"}
-        for e in parser.error_log if e.level_name == "FATAL"
+        {
+            "severity": "warning",
+            "code": "html_truncated",
+            "message": f"the HTML parser stopped: {e.message} (line {e.line}); content past that point is not read",
+        }
+        for e in parser.error_log
+        if e.level_name == "FATAL"
     ][:1]
     meta = _page_meta(root)
     body = root.find("body")
@@ -149,10 +201,18 @@ def _page_meta(root) -> dict:
         content = (m.get("content") or "").strip()
         if name in ("articletitle", "title") and content:
             meta["title"] = content
-        if name in ("contentsource", "source", "author") and content and "organ" not in meta:
-            meta["organ"] = content  # TRS/gov.cn pages: the publishing organ; used only when no title names one
+        if (
+            name in ("contentsource", "source", "author")
+            and content
+            and "organ" not in meta
+        ):
+            meta["organ"] = (
+                content  # TRS/gov.cn pages: the publishing organ; used only when no title names one
+            )
         if name in _DATE_META and content:
-            d = re.match(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})", content)
+            d = re.match(
+                r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})", content
+            )
             if d:
                 y, mo, da = (int(g) for g in d.groups())
                 meta["publication_date"] = f"{y:04d}-{mo:02d}-{da:02d}"

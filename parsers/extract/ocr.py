@@ -5,13 +5,11 @@ the machine's cores, each run limited to one OpenMP thread (Tesseract's own thre
 times slower on a small machine). A page is prepared first: grayscale, at most MAX_SIDE pixels high, and
 the table's ruling lines erased (a border beside a digit reads as `1` or `|`).
 
-Each page is read up to three times, each reading a second opinion on the one before:
-1. chi_sim, the whole page: the text, the labels and most numbers;
-2. the English model restricted to digits, the whole page: it reads figures chi_sim misreads (64 as 04,
-   351 as 331) and numbers chi_sim skipped; its numbers replace chi_sim's at the same place;
-3. the ink in table rows that neither reading covered (lone single digits are often skipped by both),
-   cut out, stacked into one small image and read by the digits model.
-ocr_layout.py then rebuilds the lines with table cells separated by TAB.
+chi_sim reads the page: text, labels, and most numbers. Its digits are the weak part (64 read as 04, 6 as
+0, the 1 of 17 dropped, a lone 0 skipped), so the cells of table rows are found again as runs of ink
+(ocr_layout.cell_boxes), cut out onto one sheet and read twice more by the English model restricted to
+digits, at two sizes; ocr_layout.settle takes the reading most of the three agree on, using the row's own
+sum to choose where they disagree. ocr_layout.py then rebuilds the lines with table cells separated by TAB.
 
 What OCR reads is not trusted: `parsers/ocr_verify.py` keeps a table only when its arithmetic holds.
 Without Tesseract or its Chinese model, `OcrUnavailable` says what to install.
@@ -28,7 +26,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from .ocr_layout import Word, cell_boxes, glyph_height, is_number, layout_text, merge_digits, parse_tsv, with_readings
+from .ocr_layout import (
+    Word,
+    cell_boxes,
+    chi_readings,
+    glyph_height,
+    is_number,
+    layout_text,
+    parse_tsv,
+    settle,
+    with_readings,
+)
 
 ENGINE = "tesseract"
 LANGUAGE = "chi_sim"
@@ -39,9 +47,14 @@ MAX_PAGES = 40
 PAGE_TIMEOUT_SECONDS = 90
 DPI = 300
 MAX_SIDE = 3600  # pixels: an A4 page at 300 dpi is 3508 high; a scan of a larger page is scaled to this
-MIN_WIDTH = 1600  # narrower images (screenshots at screen resolution) are enlarged: Tesseract wants tall glyphs
-MAX_PIXELS = 80_000_000  # an image beyond this is no scanned page (and would exhaust memory)
-RULE_FRACTION = 1 / 25  # a dark run this long (a share of the page width) is a ruling line, never a stroke
+# narrower images (screenshots at screen resolution) are enlarged: Tesseract wants tall glyphs
+MIN_WIDTH = 1600
+# an image beyond this is no scanned page (and would exhaust memory)
+MAX_PIXELS = 80_000_000
+SHEET_ROWS = 40  # cells per column of the sheet the digits model reads
+MAX_ALONE = 24  # cells per page read on their own when the sheet readings disagree
+# a dark run this long (a share of the page width) is a ruling line, never a stroke
+RULE_FRACTION = 1 / 25
 
 
 class OcrUnavailable(Exception):
@@ -55,14 +68,16 @@ class OcrReading:
     pieces: list[str]
     pages_total: int
     pages_read: int
-    pages_failed: list[int] = field(default_factory=list)  # 1-based numbers of pages whose OCR failed or timed out
+    # 1-based numbers of the pages whose OCR failed or timed out
+    pages_failed: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    limit: int = MAX_PAGES
 
     @property
     def summary(self) -> str:
         text = f"{ENGINE} {tesseract_version()} ({LANGUAGE}), {self.pages_read} of {self.pages_total} page(s)"
         if self.pages_total > self.pages_read:
-            text += f"; pages after {self.pages_read} not read (limit {MAX_PAGES})"
+            text += f"; pages after {self.pages_read} not read (limit {self.limit})"
         if self.pages_failed:
             text += f"; OCR failed on page(s) {', '.join(map(str, self.pages_failed))}"
         return text
@@ -77,18 +92,31 @@ def _tesseract() -> str:
 
 @functools.lru_cache(maxsize=1)
 def tesseract_version() -> str:
-    out = subprocess.run([_tesseract(), "--version"], capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [_tesseract(), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     first = (out.stdout or out.stderr).strip().splitlines()
     return first[0].split()[-1] if first else "?"
 
 
 @functools.lru_cache(maxsize=1)
 def _languages() -> frozenset[str]:
-    out = subprocess.run([_tesseract(), "--list-langs"], capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [_tesseract(), "--list-langs"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     return frozenset((out.stdout + out.stderr).split())
 
 
 def _check_available() -> None:
+    _tesseract()
     if LANGUAGE not in _languages():
         raise OcrUnavailable(f"Tesseract has no {LANGUAGE} model ({INSTALL_HINT})")
 
@@ -117,7 +145,7 @@ def ocr_pdf(data: bytes, max_pages: int = MAX_PAGES) -> OcrReading:
             page.close()
     finally:
         pdf.close()
-    return _read_images(images, total)
+    return _read_images(images, total, max_pages)
 
 
 def ocr_image(data: bytes, max_pages: int = MAX_PAGES) -> OcrReading:
@@ -127,12 +155,17 @@ def ocr_image(data: bytes, max_pages: int = MAX_PAGES) -> OcrReading:
     _check_available()
     image = Image.open(io.BytesIO(data))
     if image.width * image.height > MAX_PIXELS:
-        raise ValueError(f"image of {image.width}x{image.height} pixels is too large to be a scanned page")
-    frames = [frame.copy() for _, frame in zip(range(max_pages), ImageSequence.Iterator(image))]
-    return _read_images(frames, getattr(image, "n_frames", 1))
+        raise ValueError(
+            f"image of {image.width}x{image.height} pixels is too large to be a scanned page"
+        )
+    frames = [
+        frame.copy()
+        for _, frame in zip(range(max_pages), ImageSequence.Iterator(image))
+    ]
+    return _read_images(frames, getattr(image, "n_frames", 1), max_pages)
 
 
-def _read_images(images: list, total: int) -> OcrReading:
+def _read_images(images: list, total: int, limit: int) -> OcrReading:
     started = time.monotonic()
     workers = max(1, min(len(images), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -143,30 +176,56 @@ def _read_images(images: list, total: int) -> OcrReading:
         pages_read=len(images),
         pages_failed=[i + 1 for i, text in enumerate(texts) if text is None],
         seconds=time.monotonic() - started,
+        limit=limit,
     )
 
 
 def _read_page(image) -> str | None:
     pixels = _prepared(image)
-    png = _png(pixels)
-    words = _tesseract_words(png, LANGUAGE, "6")
+    words = _tesseract_words(_png(pixels), LANGUAGE, "6")
     if words is None:
         return None
     if DIGITS_LANGUAGE in _languages():
-        if os.environ.get("NIANBAO_FULLENG", "1") == "1":
-            words = merge_digits(words, _tesseract_words(png, DIGITS_LANGUAGE, "11", DIGITS_ONLY) or [])
         glyph = glyph_height(words)
-        boxes = cell_boxes(pixels < 128, words, glyph)
+        rows = cell_boxes(pixels < 128, words, glyph)
+        boxes = [box for row in rows for box in row]
         if boxes:
-            words = with_readings(words, _read_boxes(pixels, boxes, glyph))
+            # each cell read by the digits model on a sheet at two sizes, alone where those two disagree,
+            # and by chi_sim on the page; ocr_layout.settle takes the majority or what the row sum picks
+            readings = [_read_boxes(pixels, boxes, glyph, zoom) for zoom in (2.0, 1.0)]
+            agreed = {
+                k for k, text in readings[0].items() if readings[1].get(k) == text
+            }
+            readings.append(_read_alone(pixels, boxes, glyph, agreed))
+            readings.append(chi_readings(words, boxes))
+            words = with_readings(words, boxes, settle(rows, readings))
     return layout_text(words)
 
 
-def _tesseract_words(png: bytes, language: str, psm: str, options: list[str] = ()) -> list[Word] | None:
+def _tesseract_words(
+    png: bytes, language: str, psm: str, options: list[str] = ()
+) -> list[Word] | None:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    command = [_tesseract(), "stdin", "stdout", "-l", language, "--psm", psm, *options, "tsv"]
+    command = [
+        _tesseract(),
+        "stdin",
+        "stdout",
+        "-l",
+        language,
+        "--psm",
+        psm,
+        *options,
+        "tsv",
+    ]
     try:
-        out = subprocess.run(command, input=png, capture_output=True, timeout=PAGE_TIMEOUT_SECONDS, env=env)
+        out = subprocess.run(
+            command,
+            input=png,
+            capture_output=True,
+            timeout=PAGE_TIMEOUT_SECONDS,
+            env=env,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return None
     if out.returncode != 0:
@@ -174,37 +233,85 @@ def _tesseract_words(png: bytes, language: str, psm: str, options: list[str] = (
     return parse_tsv(out.stdout.decode("utf-8", errors="replace"))
 
 
-def _read_boxes(pixels, boxes: list[tuple[int, int, int, int]], glyph: float) -> list[Word]:
-    """The numbers in `boxes`, read by the digits model from one sheet with the boxes set apart in a grid
-    (alone on a white sheet, a cell is read without the page's lines and labels to mislead the model)."""
+def _read_boxes(
+    pixels, boxes: list[tuple[int, int, int, int]], glyph: float, zoom: float
+) -> dict[int, str]:
+    """The number in each box (by index), read by the digits model from one sheet with the boxes set apart
+    in a grid, enlarged `zoom` times. Alone on a white sheet, a cell is read without the page's lines and
+    labels to mislead the model; enlarged, the thin 1 of a serif 17 is not dropped."""
     import numpy as np
+    from PIL import Image
 
     pad, gap = int(glyph / 2), int(glyph)
     height, width = pixels.shape
-    crops = [pixels[max(0, t - pad) : min(height, b + pad), max(0, x0 - pad) : min(width, x1 + pad)]
-             for x0, t, x1, b in boxes]
-    per_column = 40
+    crops = [
+        pixels[
+            max(0, t - pad) : min(height, b + pad),
+            max(0, x0 - pad) : min(width, x1 + pad),
+        ]
+        for x0, t, x1, b in boxes
+    ]
     cell_h = max(c.shape[0] for c in crops) + gap
     cell_w = max(c.shape[1] for c in crops) + 3 * gap
-    columns = -(-len(crops) // per_column)
-    sheet = np.full((gap + cell_h * min(len(crops), per_column), gap + cell_w * columns), 255, dtype=np.uint8)
+    columns = -(-len(crops) // SHEET_ROWS)
+    sheet = np.full(
+        (gap + cell_h * min(len(crops), SHEET_ROWS), gap + cell_w * columns),
+        255,
+        dtype=np.uint8,
+    )
     slots = []
     for k, crop in enumerate(crops):
-        y, x = gap + cell_h * (k % per_column), gap + cell_w * (k // per_column)
+        y, x = gap + cell_h * (k % SHEET_ROWS), gap + cell_w * (k // SHEET_ROWS)
         sheet[y : y + crop.shape[0], x : x + crop.shape[1]] = crop
         slots.append((x, y, x + crop.shape[1], y + crop.shape[0]))
-    read: dict[int, list[Word]] = {}
+    if zoom != 1:
+        size = (round(sheet.shape[1] * zoom), round(sheet.shape[0] * zoom))
+        sheet = np.asarray(Image.fromarray(sheet).resize(size, Image.LANCZOS))
+    read: dict[int, list[str]] = {}
     for word in _tesseract_words(_png(sheet), DIGITS_LANGUAGE, "6", DIGITS_ONLY) or []:
-        cx, cy = (word.left + word.right) / 2, word.middle
+        cx, cy = (word.left + word.right) / 2 / zoom, word.middle / zoom
         for k, (x0, y0, x1, y1) in enumerate(slots):
             if x0 <= cx < x1 and y0 <= cy < y1:
-                read.setdefault(k, []).append(word)
-    out = []
-    for k, words in read.items():
-        # no bar on confidence (Tesseract gives a plain serif 11 26%): the table's arithmetic judges every cell
+                read.setdefault(k, []).append(word.text)
+    # no bar on confidence (Tesseract gives a plain serif 11 26%): the table's arithmetic judges every cell
+    return {
+        k: texts[0]
+        for k, texts in read.items()
+        if len(texts) == 1 and is_number(texts[0])
+    }
+
+
+def _read_alone(
+    pixels, boxes: list[tuple[int, int, int, int]], glyph: float, done: set[int]
+) -> dict[int, str]:
+    """The cells the two sheet readings did not agree on (or left unread), each read on its own as one
+    line (the digits model reads a serif 11 alone, twice enlarged, that it skips or misreads among other
+    cells); a few per page, as each is a run of Tesseract."""
+    import numpy as np
+    from PIL import Image
+
+    pad = int(glyph / 2)
+    height, width = pixels.shape
+    out = {}
+    for k in [k for k in range(len(boxes)) if k not in done][:MAX_ALONE]:
+        x0, t, x1, b = boxes[k]
+        crop = pixels[
+            max(0, t - pad) : min(height, b + pad),
+            max(0, x0 - pad) : min(width, x1 + pad),
+        ]
+        sheet = np.full(
+            (crop.shape[0] + 2 * pad, crop.shape[1] + 2 * pad), 255, dtype=np.uint8
+        )
+        sheet[pad : pad + crop.shape[0], pad : pad + crop.shape[1]] = crop
+        big = Image.fromarray(sheet).resize(
+            (sheet.shape[1] * 2, sheet.shape[0] * 2), Image.LANCZOS
+        )
+        words = (
+            _tesseract_words(_png(np.asarray(big)), DIGITS_LANGUAGE, "7", DIGITS_ONLY)
+            or []
+        )
         if len(words) == 1 and is_number(words[0].text):
-            x0, t, x1, b = boxes[k]
-            out.append(Word(x0, t, x1, b, words[0].text, words[0].confidence))
+            out[k] = words[0].text
     return out
 
 
@@ -213,12 +320,20 @@ def _prepared(image):
     import numpy as np
     from PIL import Image
 
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        # a transparent background would turn black in grayscale: lay the image on white paper
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
     gray = image.convert("L")
     if gray.width < MIN_WIDTH:
-        gray = gray.resize((MIN_WIDTH, round(gray.height * MIN_WIDTH / gray.width)), Image.LANCZOS)
+        gray = gray.resize(
+            (MIN_WIDTH, round(gray.height * MIN_WIDTH / gray.width)), Image.LANCZOS
+        )
     elif max(gray.size) > MAX_SIDE * 1.2:
         factor = MAX_SIDE / max(gray.size)
-        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.LANCZOS)
+        gray = gray.resize(
+            (round(gray.width * factor), round(gray.height * factor)), Image.LANCZOS
+        )
     pixels = np.asarray(gray).copy()
     rule = max(40, round(gray.width * RULE_FRACTION))
     # anti-aliased hairlines render light grey: a lenient threshold finds them, and one pixel either side
@@ -251,7 +366,8 @@ def _long_runs(dark, length: int):
         return np.zeros_like(dark)
     counts = np.zeros((rows, cols + 1), dtype=np.int32)
     np.cumsum(dark, axis=1, out=counts[:, 1:])
-    starts = (counts[:, length:] - counts[:, :-length]) == length  # a full run begins at column j
+    # a full run begins at column j
+    starts = (counts[:, length:] - counts[:, :-length]) == length
     # pixel j is covered when a full run begins anywhere in [j - length + 1, j]
     begun = np.zeros((rows, cols + 1), dtype=np.int32)
     np.cumsum(np.pad(starts, ((0, 0), (0, length - 1))), axis=1, out=begun[:, 1:])

@@ -16,27 +16,31 @@ class NeedsOCR(Exception):
     pass
 
 
-def extract_pdf(data: bytes) -> list[str]:
-    pages = _pdfium_pages(data)
+def extract_pdf(data: bytes) -> tuple[list[str], int]:
+    """(the text, how many pages the PDF has: only the first MAX_PAGES are read)."""
+    pages, total = _pdfium_pages(data)
     text = "\n".join(pages)
     if len("".join(text.split())) < 20:
         raise NeedsOCR(f"{len(pages)} page(s) without a text layer")
-    return ["\n".join(f"{p}" for p in pages)]
+    return ["\n".join(f"{p}" for p in pages)], total
 
 
-def _pdfium_pages(data: bytes) -> list[str]:
+def _pdfium_pages(data: bytes) -> tuple[list[str], int]:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
         out = []
-        for index in range(min(len(pdf), MAX_PAGES)):
+        total = len(pdf)
+        for index in range(min(total, MAX_PAGES)):
             page = pdf[index]
             textpage = page.get_textpage()
-            out.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            out.append(
+                textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            )
             textpage.close()
             page.close()
-        return out
+        return out, total
     finally:
         pdf.close()
 
@@ -48,5 +52,7 @@ def extract_pdf_layout(data: bytes) -> list[str]:
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        pages = [(page.extract_text(x_tolerance=1.5) or "") for page in pdf.pages[:MAX_PAGES]]
+        pages = [
+            (page.extract_text(x_tolerance=1.5) or "") for page in pdf.pages[:MAX_PAGES]
+        ]
     return ["\n".join(pages)]

@@ -151,10 +151,18 @@ def test_year_filter(county, tmp_path):
     assert stats.skipped_year > 0
 
 
-def test_a_moved_start_url_is_followed(county, tmp_path):
+def test_a_start_url_moved_outside_the_fence_stops_with_the_new_host_named(county, tmp_path):
     profile = tmp_path / "moved.yaml"
     profile.write_text(f"name: moved\nstart_urls: ['{county['url']}/old-home']\nallowed_domains: [127.0.0.1]\n",
                        encoding="utf-8")
+    with pytest.raises(CrawlError, match=r"moved.*offsite redirect to http://localhost:\d+/.*localhost"):
+        run_crawl(str(profile), output_dir=tmp_path / "o", throttle=False, settings=FAST)
+
+
+def test_a_moved_start_url_is_followed_inside_the_fence(county, tmp_path):
+    profile = tmp_path / "moved.yaml"
+    profile.write_text(f"name: moved\nstart_urls: ['{county['url']}/old-home']\n"
+                       "allowed_domains: [127.0.0.1, localhost]\n", encoding="utf-8")
     stats = run_crawl(str(profile), output_dir=tmp_path / "o", throttle=False, settings=FAST)
     urls = [r["url"] for r in _manifest(tmp_path / "o")]
     assert all(u.startswith("http://localhost:") for u in urls)

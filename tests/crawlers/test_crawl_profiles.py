@@ -1,4 +1,7 @@
-"""Portal profiles: the shipped ones load, ${VAR} expands, mistakes are caught."""
+"""Portal profiles: the shipped ones load, the sample portal's address is found, mistakes are caught.
+
+What a profile may not say (settings, templates, names outside the folder): test_fence_and_profiles.py.
+"""
 
 from __future__ import annotations
 
@@ -25,10 +28,11 @@ def test_shipped_profiles_load(name, organ):
     assert p.organ == organ
     assert p.start_urls and p.allowed_domains
     assert p.verified is False  # not checkable from the build machine; says so
-    assert load_profile(organ).name == name  # also found by the organ's name
+    with pytest.raises(ProfileError, match=r"\[a-z0-9_\]\+"):  # a name, never the organ's
+        load_profile(organ)
 
 
-def test_sample_profile_expands_the_environment(monkeypatch):
+def test_sample_profile_is_pointed_at_the_served_portal(monkeypatch):
     monkeypatch.setenv("NIANBAO_SAMPLE_PORTAL_URL", "http://127.0.0.1:9999")
     assert load_profile("sample").start_urls == ["http://127.0.0.1:9999/"]
     monkeypatch.delenv("NIANBAO_SAMPLE_PORTAL_URL")

@@ -102,7 +102,10 @@ def test_pdf_whose_text_order_is_not_reading_order():
     assert r["applications"] == SEED_000_APPLICATIONS
 
 
-def test_pdf_without_text_layer_needs_ocr():
+def test_pdf_without_text_layer_needs_ocr_when_tesseract_is_missing(monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no tesseract: the scan is not read at all
     r = parse(image_only_pdf(), "scan.pdf")
     assert [p["code"] for p in r["problems"]] == ["needs_ocr"]
     assert r["applications"] is None and r["problems"][0]["severity"] == "error"

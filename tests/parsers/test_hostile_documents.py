@@ -58,3 +58,21 @@ def test_utf16_without_bom_is_read(page):
     r = parse_bytes(page.encode("utf-16-le"), filename="report.html")
     assert "unreadable_document" not in codes(r) and "encoding_guessed" in codes(r)
     assert r["applications"]["new_received"]["total"] == 859
+
+
+def test_a_pdf_longer_than_the_page_limit_says_it_was_cut():
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from parsers.extract.pdf import MAX_PAGES
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    for n in range(MAX_PAGES + 2):
+        pdf.drawString(72, 720, f"page {n + 1} of a long annual report, with enough text to count as a text layer")
+        pdf.showPage()
+    pdf.save()
+    r = parse_bytes(buffer.getvalue(), filename="long.pdf")
+    cut = [p for p in r["problems"] if p["code"] == "pages_truncated"]
+    assert cut and str(MAX_PAGES + 2) in cut[0]["message"]
