@@ -105,19 +105,12 @@ def parse(
     Exit status 0 when every file was read, even if a report breaks its own arithmetic (that is data);
     non-zero when a file could not be read at all (its object says why; the other files are still parsed).
     """
-    import parsers
+    from parsers.sandbox import parse_files
     from parsers.vocabulary import UNREADABLE_DOCUMENT_CODES
 
     unreadable = 0
-    for path in files:
-        try:
-            report = parsers.parse_file(path)
-        except OSError as exc:  # missing or unreadable file: say so in its own object, go on with the rest
-            report = parsers.parse_bytes(b"", filename=str(path))
-            report["source"]["path"] = str(path)
-            report["problems"] = [
-                {"severity": "error", "code": "unreadable_document", "message": f"cannot open {path}: {exc.strerror or exc}"}
-            ]
+    # each file in a sandboxed worker (memory and time limits): a bomb fails only its own object
+    for report in parse_files(files):
         if any(p.get("code") in UNREADABLE_DOCUMENT_CODES for p in report.get("problems", [])):
             unreadable += 1
         out.print_json(data=report) if pretty else print(json.dumps(report, ensure_ascii=False), flush=True)

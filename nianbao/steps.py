@@ -11,11 +11,15 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao.paths import DBT_PROJECT_DIR
+
+if TYPE_CHECKING:
+    from parsers.sandbox import Limits as ParseLimits
 
 log = logging.getLogger(__name__)
 
@@ -116,49 +120,76 @@ def parse_and_load(
     portals: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
     on_document: Callable[[str, dict], None] | None = None,
+    limits: ParseLimits | None = None,
 ) -> dict:
     """Parse every raw report document not yet parsed by this parser version, and load it into staging.
 
-    A document the parser cannot read still yields a Report (with an error problem naming the document),
-    so one bad file never stops the batch; a batch is one transaction, so a killed load loses nothing that a
-    rerun does not complete.
+    Documents are parsed side by side in sandboxed worker processes (``parsers.sandbox``: a memory and a time
+    limit per document, ``NIANBAO_PARSE_*``), so a hostile document can fail only itself. A document that breaks
+    a limit is loaded as a Report whose ``resource_limit`` error names it and the limit, and is recorded in
+    ``audit.parse_failure``: later loads skip it until the parser version changes. Any other document the
+    parser cannot read still yields a Report with an error problem naming it; a body over the size limit is
+    reported ``too_large`` without being read. A batch is one transaction, so a killed load loses nothing that
+    a rerun does not complete.
     """
     import parsers
+    from parsers.parse import MAX_BYTES
+    from parsers.sandbox import Job, Limits, ParsePool
     from parsers.vocabulary import UNREADABLE_DOCUMENT_CODES
-    from warehouse.staging import load_reports, pending_documents
+    from warehouse.staging import load_reports, pending_documents, record_parse_failure
 
     url = url or warehouse_url()
+    version = parsers.PARSER_VERSION
+    limits = limits or Limits.from_env()
     wanted_years = set(years or [])
-    parsed = failed = 0
+    parsed = unreadable = 0
     facts = 0
+    failures: list[str] = []
     batch: list[tuple[str, dict]] = []
 
     def flush() -> None:
         nonlocal facts
         if batch:
-            facts += load_reports(batch, parsers.PARSER_VERSION, url=url).facts
+            facts += load_reports(batch, version, url=url).facts
             batch.clear()
 
-    for portal in sorted(set(portals or [])) or [None]:
-        for doc in pending_documents(parsers.PARSER_VERSION, url=url, portal=portal):
-            # a document whose year the crawler could not guess is parsed anyway: the parser reads the year
-            if wanted_years and doc.year_guess is not None and doc.year_guess not in wanted_years:
-                continue
-            name = doc.url or doc.sha256
-            report = parsers.parse_bytes(doc.content, filename=name, media_type=doc.media_type)
-            report["source"]["path"] = name
-            unreadable = [p for p in report["problems"] if p.get("code") in UNREADABLE_DOCUMENT_CODES]
-            if unreadable:
-                failed += 1
-                log.warning("could not read %s: %s", name, "; ".join(p["message"] for p in unreadable))
+    def jobs() -> Iterator[Job]:
+        seen: set[str] = set()  # the same body listed under two portals is parsed once
+        for portal in sorted(set(portals or [])) or [None]:
+            for doc in pending_documents(version, url=url, portal=portal, max_bytes=MAX_BYTES):
+                # a document whose year the crawler could not guess is parsed anyway: the parser reads the year
+                if wanted_years and doc.year_guess is not None and doc.year_guess not in wanted_years:
+                    continue
+                if doc.sha256 in seen:
+                    continue
+                seen.add(doc.sha256)
+                yield Job(key=doc.sha256, data=doc.content, filename=doc.url or doc.sha256, media_type=doc.media_type,
+                          size=doc.size_bytes, sha256=doc.sha256)
+
+    with ParsePool(limits) as pool:
+        for outcome in pool.parse(jobs()):
+            report = outcome.report
+            report["source"]["path"] = outcome.filename
+            if outcome.failure:
+                failure = outcome.failure
+                record_parse_failure(outcome.key, version, reason=failure.reason, limit=failure.limit,
+                                     message=failure.message, source_url=outcome.filename, url=url)
+                failures.append(failure.message)
+            errors = [p for p in report["problems"] if p.get("code") in UNREADABLE_DOCUMENT_CODES]
+            if errors:
+                unreadable += 1
+                log.warning("could not read %s: %s", outcome.filename, "; ".join(p["message"] for p in errors))
             parsed += 1
             if on_document:
-                on_document(name, report)
-            batch.append((doc.sha256, report))
+                on_document(outcome.filename, report)
+            batch.append((outcome.key, report))
             if len(batch) >= LOAD_BATCH_SIZE:
                 flush()
-    flush()
-    return {"parsed": parsed, "unreadable": failed, "facts_loaded": facts, "parser_version": parsers.PARSER_VERSION}
+        flush()
+    return {
+        "parsed": parsed, "unreadable": unreadable, "limit_failures": len(failures), "failures": failures,
+        "facts_loaded": facts, "parser_version": version, "parse_workers": limits.worker_count,
+    }
 
 
 # --------------------------------------------------------------------------------------------- dbt
@@ -175,7 +206,9 @@ def dbt(*args: str, url: str | None = None, check: bool = True) -> subprocess.Co
     env = {**os.environ, **warehouse_env(url)}
     cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     log.info("running %s", " ".join(cmd))
-    result = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, text=True, capture_output=True)
+    from nianbao.dbt_builds import run_dbt  # builds take turns (advisory lock) and are time-bounded
+
+    result = run_dbt(cmd, url=url or warehouse_url(), env=env)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     return result

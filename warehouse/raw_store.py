@@ -24,8 +24,10 @@ from warehouse.urls import canonical_url
 if TYPE_CHECKING:  # typing.Self needs Python 3.11; the project supports 3.10
     from typing_extensions import Self
 
-# Content is read in groups of this many documents, so iterating holds neither a transaction nor all bytes.
+# Content is read in groups of at most this many documents and bytes, so iterating holds neither a transaction
+# nor all bytes (a group always takes one document, whatever its size).
 _CONTENT_BATCH = 20
+_CONTENT_BATCH_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -56,8 +58,25 @@ class RawDocument(NamedTuple):
     url: str
     portal: str
     title: str | None
-    content: bytes
+    content: bytes | None  # None only when ``documents(max_bytes=...)`` left a larger body unread
     year_guess: int | None = None  # the crawler's guess at the report year
+    size_bytes: int | None = None
+
+
+def _content_batches(listing: list[tuple], max_bytes: int | None) -> Iterator[list[tuple]]:
+    """The listing (size last in each row) in groups of at most _CONTENT_BATCH documents and
+    _CONTENT_BATCH_BYTES bytes of content to read; a body over ``max_bytes`` is not read, so counts nothing."""
+    batch: list[tuple] = []
+    held = 0
+    for row in listing:
+        size = row[-1] if max_bytes is None or row[-1] <= max_bytes else 0
+        if batch and (len(batch) >= _CONTENT_BATCH or held + size > _CONTENT_BATCH_BYTES):
+            yield batch
+            batch, held = [], 0
+        batch.append(row)
+        held += size
+    if batch:
+        yield batch
 
 
 def _clean_headers(headers: dict) -> dict:
@@ -172,12 +191,15 @@ class RawStore:
         reports_only: bool = True,
         *,
         not_parsed_by: str | None = None,
+        max_bytes: int | None = None,
     ) -> Iterator[RawDocument]:
         """Every distinct stored body (so the latest version of each document, plus its earlier versions when it
         changed; mirrors, being the same bytes, come once), ordered by portal, address and first sighting.
 
         ``years`` filters on the crawler's ``year_guess``; ``not_parsed_by`` keeps only documents that have no
-        staging report from that parser version (see ``warehouse.staging.pending_documents``).
+        staging report from that parser version and no recorded parse failure of it (``audit.parse_failure``,
+        see ``warehouse.staging.pending_documents``). A body over ``max_bytes`` is not read at all: it comes
+        with ``content=None`` and its ``size_bytes``, for the caller to report as too large.
         """
         conditions = ["f.sha256 IS NOT NULL"]
         params: dict = {}
@@ -194,15 +216,20 @@ class RawStore:
                 "NOT EXISTS (SELECT 1 FROM staging.report r"
                 " WHERE r.document_sha256 = f.sha256 AND r.parser_version = %(parser_version)s)"
             )
+            # a document that broke a parse limit is not tried again by the same parser version
+            conditions.append(
+                "NOT EXISTS (SELECT 1 FROM audit.parse_failure pf"
+                " WHERE pf.document_sha256 = f.sha256 AND pf.parser_version = %(parser_version)s)"
+            )
             params["parser_version"] = not_parsed_by
         # One representative fetch per body: prefer the canonical address itself, then the most recent.
         listing = self.conn.execute(
             f"""
-            SELECT sha256, url, portal, title, year_guess FROM (
+            SELECT sha256, url, portal, title, year_guess, size_bytes FROM (
                 SELECT DISTINCT ON (f.sha256) f.sha256, coalesce(f.final_url, f.url) AS url, f.portal, f.title,
-                       f.year_guess,
+                       f.year_guess, d.size_bytes,
                        f.canonical_url, min(f.fetched_at) OVER (PARTITION BY f.sha256) AS first_seen
-                FROM raw.fetch f
+                FROM raw.fetch f JOIN raw.document d ON d.sha256 = f.sha256
                 WHERE {" AND ".join(conditions)}
                 ORDER BY f.sha256, (coalesce(f.final_url, f.url) = f.canonical_url) DESC, f.fetched_at DESC
             ) representative
@@ -210,18 +237,20 @@ class RawStore:
             """,
             params,
         ).fetchall()
-        for start in range(0, len(listing), _CONTENT_BATCH):
-            batch = listing[start:start + _CONTENT_BATCH]
+        for batch in _content_batches(listing, max_bytes):
             contents = {
-                sha: (media_type, bytes(content))
+                sha: (media_type, None if content is None else bytes(content))
                 for sha, media_type, content in self.conn.execute(
-                    "SELECT sha256, media_type, content FROM raw.document WHERE sha256 = ANY(%s)",
-                    ([row[0] for row in batch],),
+                    # the size test is in SQL: a body over the limit never leaves the server
+                    "SELECT sha256, media_type,"
+                    " CASE WHEN %s::bigint IS NULL OR size_bytes <= %s::bigint THEN content END"
+                    " FROM raw.document WHERE sha256 = ANY(%s)",
+                    (max_bytes, max_bytes, [row[0] for row in batch]),
                 )
             }
-            for sha, url, portal_name, title, year_guess in batch:
+            for sha, url, portal_name, title, year_guess, size_bytes in batch:
                 media_type, content = contents[sha]
-                yield RawDocument(sha, media_type, url, portal_name, title, content, year_guess)
+                yield RawDocument(sha, media_type, url, portal_name, title, content, year_guess, size_bytes)
 
     def fetch_errors(self, portal: str | None = None) -> list[dict]:
         """Fetches that failed (no response, or HTTP 4xx/5xx), newest first."""

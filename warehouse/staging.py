@@ -302,8 +302,39 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
 
 
 def pending_documents(
-    parser_version: str, url: str | None = None, *, portal: str | None = None, years: Iterable[int] | None = None
+    parser_version: str,
+    url: str | None = None,
+    *,
+    portal: str | None = None,
+    years: Iterable[int] | None = None,
+    max_bytes: int | None = None,
 ) -> Iterator[RawDocument]:
-    """Raw report documents that have no staging report from ``parser_version`` yet."""
+    """Raw report documents that have no staging report from ``parser_version`` yet and did not break a parse
+    limit under it (``record_parse_failure``). A body over ``max_bytes`` comes unread (``content=None``)."""
     with RawStore(url) as store:
-        yield from store.documents(portal=portal, years=years, not_parsed_by=parser_version)
+        yield from store.documents(portal=portal, years=years, not_parsed_by=parser_version, max_bytes=max_bytes)
+
+
+def record_parse_failure(
+    document_sha256: str, parser_version: str, *, reason: str, limit: str, message: str,
+    source_url: str | None = None, url: str | None = None,
+) -> int:
+    """Record that ``parser_version`` broke a limit (memory, timeout, crashed) on a document, so that loads skip
+    it until the parser changes; returns how many times it has failed so (1 unless it was tried again anyway)."""
+    if not _SHA256.fullmatch(document_sha256 or ""):
+        raise ValueError(f"not a document sha256: {document_sha256!r}")
+    with connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            """
+            INSERT INTO audit.parse_failure AS pf
+                (document_sha256, parser_version, reason, limit_value, message, source_url)
+            VALUES (%s, %s, %s, %s, %s, %s)
+            ON CONFLICT (document_sha256, parser_version) DO UPDATE
+            SET reason = excluded.reason, limit_value = excluded.limit_value, message = excluded.message,
+                source_url = coalesce(excluded.source_url, pf.source_url),
+                attempts = pf.attempts + 1, last_failed_at = now()
+            RETURNING attempts
+            """,
+            (document_sha256, parser_version, reason, limit, _text(message), _text(source_url)),
+        ).fetchone()
+    return row[0]

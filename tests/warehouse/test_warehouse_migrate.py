@@ -9,7 +9,7 @@ from warehouse import migrate
 
 EXPECTED_TABLES = {
     "raw.document", "raw.fetch", "staging.report", "staging.fact", "staging.check_result", "staging.problem",
-    "audit.validation_run", "audit.dbt_build",
+    "audit.validation_run", "audit.dbt_build", "audit.parse_failure",
 }
 
 
@@ -29,7 +29,7 @@ def test_upgrade_creates_schemas_and_tables(db_url):
     tables, schemas = _tables(db_url)
     assert schemas == {"raw", "staging", "marts", "audit"}
     assert EXPECTED_TABLES <= tables
-    assert migrate.current_revision(db_url) == "0002"
+    assert migrate.current_revision(db_url) == "0003"
 
 
 def test_upgrade_is_idempotent(db_url):
@@ -37,7 +37,7 @@ def test_upgrade_is_idempotent(db_url):
     migrate.upgrade(db_url)
     migrate.upgrade()  # url=None: $NIANBAO_DATABASE_URL, set by the fixture
     assert _tables(db_url) == before
-    assert migrate.current_revision(db_url) == "0002"
+    assert migrate.current_revision(db_url) == "0003"
 
 
 def test_interface_columns_exist(db_url):
@@ -58,6 +58,7 @@ def test_interface_columns_exist(db_url):
         "staging.check_result": "report_id rule ok severity detail",
         "staging.problem": "report_id severity code message",
         "audit.validation_run": "run_at suite success evaluated failed details",
+        "audit.parse_failure": "document_sha256 parser_version reason limit_value message attempts",
     }.items():
         for name in names.split():
             assert (table, name) in columns, f"{table}.{name} missing"
@@ -73,4 +74,4 @@ def test_concurrent_upgrades_of_a_fresh_database(empty_db_url):
         for future in waiting:
             future.result()
     assert EXPECTED_TABLES <= _tables(empty_db_url)[0]
-    assert migrate.current_revision(empty_db_url) == "0002"
+    assert migrate.current_revision(empty_db_url) == "0003"
