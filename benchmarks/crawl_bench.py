@@ -72,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "recrawl_not_modified": second.not_modified,
         "errors": len(first.errors) + len(second.errors),
     }
-    ok = (first.documents_fetched >= n_docs and second.documents_fetched == 0 and ratio <= 0.01
-          and not first.errors)
+    ok = first.documents_fetched >= n_docs and second.documents_fetched == 0 and ratio <= 0.01 and not first.errors
     result["ok"] = ok
     if args.json:
         print(json.dumps(result))

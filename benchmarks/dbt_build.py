@@ -37,18 +37,35 @@ DBT_DIR = REPO / "dbt"
 DBT = str(Path(sys.executable).parent / "dbt")
 
 COLS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org")
-REASONS = ("granted", "partially_granted", "denied_state_secret", "denied_law_prohibited",
-           "denied_security_stability", "denied_third_party", "denied_internal_affairs", "denied_process_info",
-           "denied_enforcement_file", "denied_admin_query", "unavailable_not_held", "unavailable_needs_creation",
-           "unavailable_unclear", "rejected_petition", "rejected_duplicate", "rejected_publication",
-           "rejected_excessive", "rejected_confirmation")
+REASONS = (
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_unclear",
+    "rejected_petition",
+    "rejected_duplicate",
+    "rejected_publication",
+    "rejected_excessive",
+    "rejected_confirmation",
+)
 OTHER_2021 = ("other_no_correction", "other_unpaid_fee", "other_misc")
 REVIEW = ("review", "litigation_direct", "litigation_after_review")
-PROACTIVE = {"rules": ("new_made", "new_published", "published_total"),
-             "normative_documents": ("new_made", "new_published", "published_total"),
-             "licensing": ("prev_year_items", "change", "decisions"),
-             "penalties": ("prev_year_items", "change", "decisions")}
-YEARS_PER_ORGAN = 10   # each organ reports 2015 … 2024: consecutive years feed the cross-year rule
+PROACTIVE = {
+    "rules": ("new_made", "new_published", "published_total"),
+    "normative_documents": ("new_made", "new_published", "published_total"),
+    "licensing": ("prev_year_items", "change", "decisions"),
+    "penalties": ("prev_year_items", "change", "decisions"),
+}
+YEARS_PER_ORGAN = 10  # each organ reports 2015 … 2024: consecutive years feed the cross-year rule
 FIRST_YEAR = 2015
 
 
@@ -65,21 +82,33 @@ class Generator:
         self.check = io.StringIO()
         self.carried_forward: dict[int, int] = {}  # organ → last year's carried forward (total)
 
-    def add(self, report_id: int, organ: int, year: int, parsed_at: str, *, media: str = "html",
-            prose_only: bool = False, broken: bool = False, cross_year_mismatch: bool = False) -> None:
+    def add(
+        self,
+        report_id: int,
+        organ: int,
+        year: int,
+        parsed_at: str,
+        *,
+        media: str = "html",
+        prose_only: bool = False,
+        broken: bool = False,
+        cross_year_mismatch: bool = False,
+    ) -> None:
         era = era_of(year)
         name = f"合成{organ // 100}市第{organ}区人民政府"
         sha = hashlib.sha256(f"bench-{report_id}".encode()).hexdigest()
         url = f"https://example.gov.cn/{organ}/{year}.{media}"
-        self.report.write(f"{report_id}\t{sha}\tbench\t{parsed_at}\tt\t{url}\tbench\t{name}\t{year}\t{era}\t"
-                          f"simplified\t{year + 1}-03-01\t{name}{year}年报告\t{{}}\n")
+        self.report.write(
+            f"{report_id}\t{sha}\tbench\t{parsed_at}\tt\t{url}\tbench\t{name}\t{year}\t{era}\t"
+            f"simplified\t{year + 1}-03-01\t{name}{year}年报告\t{{}}\n"
+        )
         fact = self.fact.write
         seed = report_id * 7919
         if prose_only:
             fact(f"{report_id}\tnarrative\tapplications_received\tvalue\t{seed % 900 + 10}\tf\t\\N\t\\N\n")
             fact(f"{report_id}\tnarrative\treview_total\tvalue\t{seed % 13}\tf\t\\N\t\\N\n")
             return
-        cols = COLS if era != "pre2019" else ()   # a pre-2019 统计表 fills only the total column
+        cols = COLS if era != "pre2019" else ()  # a pre-2019 统计表 fills only the total column
         carried_over_total = 0 if era == "pre2019" else self.carried_forward.get(organ, 0)
         if cross_year_mismatch:
             carried_over_total += 3
@@ -107,8 +136,13 @@ class Generator:
         if era == "pre2019":
             rows = {"new_received": received, "total_processed": processed, **rows}
         else:
-            rows = {"new_received": received, "carried_over": carried_over, **rows, "total_processed": processed,
-                    "carried_forward": carried_forward}
+            rows = {
+                "new_received": received,
+                "carried_over": carried_over,
+                **rows,
+                "total_processed": processed,
+                "carried_forward": carried_forward,
+            }
             self.carried_forward[organ] = carried_forward["total"]
         for row, cells in rows.items():
             for col, value in cells.items():
@@ -116,8 +150,9 @@ class Generator:
         if era != "pre2019":
             for g, group in enumerate(REVIEW):
                 measures = [(seed + g + k) % 5 for k in range(4)]
-                for measure, value in zip(("upheld", "corrected", "other", "pending", "total"),
-                                          (*measures, sum(measures))):
+                for measure, value in zip(
+                    ("upheld", "corrected", "other", "pending", "total"), (*measures, sum(measures))
+                ):
                     fact(f"{report_id}\treview_litigation\t{group}\t{measure}\t{value}\tf\ttable 4\t\\N\n")
             for item, measures in PROACTIVE.items():
                 for k, measure in enumerate(measures):
@@ -125,19 +160,29 @@ class Generator:
         if media == "html":  # the attachment copy of a report reads fewer figures (no prose)
             fact(f"{report_id}\tnarrative\tapplications_received\tvalue\t{received['total']}\tf\t\\N\t\\N\n")
         ok = "f" if broken else "t"
-        self.check.write(f"{report_id}\tapplications.balance.total\t{ok}\terror\tbench\t"
-                         f"applications.total_processed.total\t{received['total'] + carried_over_total - (1 if broken else 0)}\t"
-                         f"{received['total'] + carried_over_total}\n")
+        self.check.write(
+            f"{report_id}\tapplications.balance.total\t{ok}\terror\tbench\t"
+            f"applications.total_processed.total\t{received['total'] + carried_over_total - (1 if broken else 0)}\t"
+            f"{received['total'] + carried_over_total}\n"
+        )
         self.check.write(f"{report_id}\tnarrative.applications_received\tt\twarning\tbench\t\\N\t\\N\t\\N\n")
 
     def flush(self, conn) -> None:
         cur = conn.cursor()
         for table, columns, buffer in (
-            ("staging.report", ("report_id, document_sha256, parser_version, parsed_at, is_current, source_url, "
-                                "portal, organ, report_year, era, script, published_on, title, report_json"),
-             self.report),
-            ("staging.fact", ("report_id, table_name, row_code, col_code, value, is_derived, provenance, "
-                              "printed_text"), self.fact),
+            (
+                "staging.report",
+                (
+                    "report_id, document_sha256, parser_version, parsed_at, is_current, source_url, "
+                    "portal, organ, report_year, era, script, published_on, title, report_json"
+                ),
+                self.report,
+            ),
+            (
+                "staging.fact",
+                ("report_id, table_name, row_code, col_code, value, is_derived, provenance, printed_text"),
+                self.fact,
+            ),
             ("staging.check_result", "report_id, rule, ok, severity, detail, field, expected, actual", self.check),
         ):
             with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -146,8 +191,15 @@ class Generator:
             buffer.truncate()
 
 
-def fill(url: str, reports: int, first_id: int, when: str, organs: range | None = None,
-         year: int | None = None, generator: Generator | None = None) -> int:
+def fill(
+    url: str,
+    reports: int,
+    first_id: int,
+    when: str,
+    organs: range | None = None,
+    year: int | None = None,
+    generator: Generator | None = None,
+) -> int:
     """Insert `reports` synthetic reports; returns the number of documents (reports + duplicates)."""
     gen = generator or Generator()
     documents = 0
@@ -161,8 +213,15 @@ def fill(url: str, reports: int, first_id: int, when: str, organs: range | None 
                 organ, report_year = n // YEARS_PER_ORGAN, FIRST_YEAR + n % YEARS_PER_ORGAN
             else:
                 organ, report_year = organs[n % len(organs)], year
-            gen.add(report_id, organ, report_year, parsed_at, prose_only=n % 37 == 5, broken=n % 53 == 7,
-                    cross_year_mismatch=n % 29 == 3)
+            gen.add(
+                report_id,
+                organ,
+                report_year,
+                parsed_at,
+                prose_only=n % 37 == 5,
+                broken=n % 53 == 7,
+                cross_year_mismatch=n % 29 == 3,
+            )
             report_id += 1
             documents += 1
             if n % 31 == 0:  # the same report again as its PDF attachment
@@ -180,17 +239,38 @@ def dbt_env(url: str) -> dict[str, str]:
     from warehouse.connection import libpq_params
 
     params = libpq_params(url)
-    return {**os.environ, "NIANBAO_DB_HOST": str(params["host"]), "NIANBAO_DB_PORT": str(params["port"]),
-            "NIANBAO_DB_USER": str(params["user"]), "NIANBAO_DB_PASSWORD": str(params["password"] or ""),
-            "NIANBAO_DB_NAME": str(params["dbname"])}
+    return {
+        **os.environ,
+        "NIANBAO_DB_HOST": str(params["host"]),
+        "NIANBAO_DB_PORT": str(params["port"]),
+        "NIANBAO_DB_USER": str(params["user"]),
+        "NIANBAO_DB_PASSWORD": str(params["password"] or ""),
+        "NIANBAO_DB_NAME": str(params["dbname"]),
+    }
 
 
 def dbt_parse(url: str, target: Path, *extra: str) -> float:
     """`dbt parse` with these --vars: the partial-parse state a recurring run (same command) finds."""
     started = time.perf_counter()
-    result = subprocess.run([DBT, "parse", *extra, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-                             "--target-path", str(target), "--log-path", str(target / "logs")],
-                            env=dbt_env(url), text=True, capture_output=True, check=False)
+    result = subprocess.run(
+        [
+            DBT,
+            "parse",
+            *extra,
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target / "logs"),
+        ],
+        env=dbt_env(url),
+        text=True,
+        capture_output=True,
+        check=False,
+    )
     if result.returncode != 0:
         sys.exit(f"dbt parse failed:\n{result.stdout[-5000:]}")
     return time.perf_counter() - started
@@ -199,15 +279,32 @@ def dbt_parse(url: str, target: Path, *extra: str) -> float:
 def dbt_build(url: str, target: Path, *args: str) -> float:
     """`dbt <args>` with the arguments the pipeline uses (nianbao.steps), timed."""
     started = time.perf_counter()
-    result = subprocess.run([DBT, *args, "--project-dir", str(DBT_DIR),
-                             "--profiles-dir", str(DBT_DIR), "--target-path", str(target),
-                             "--log-path", str(target / "logs")], env=dbt_env(url), text=True, capture_output=True,
-                            check=False)
+    result = subprocess.run(
+        [
+            DBT,
+            *args,
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target / "logs"),
+        ],
+        env=dbt_env(url),
+        text=True,
+        capture_output=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"dbt build failed:\n{result.stdout[-5000:]}")
-    slowest = sorted((line for line in result.stdout.splitlines() if " in " in line and ("OK " in line or "PASS " in line)),
-                     key=lambda line: float(line.rsplit(" in ", 1)[1].split("s")[0]), reverse=True)[:5]
+    slowest = sorted(
+        (line for line in result.stdout.splitlines() if " in " in line and ("OK " in line or "PASS " in line)),
+        key=lambda line: float(line.rsplit(" in ", 1)[1].split("s")[0]),
+        reverse=True,
+    )[:5]
     for line in slowest:
         print("      slowest:", line.split("  ", 1)[-1][:140])
     return seconds
@@ -217,8 +314,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--increment", type=int, default=1_000)
-    parser.add_argument("--admin-url", default=os.environ.get(
-        "NIANBAO_TEST_EXTERNAL_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("NIANBAO_TEST_EXTERNAL_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
     args = parser.parse_args()
 
@@ -252,15 +351,26 @@ def main() -> None:
         # build's), while a recurring monthly run finds last month's identical command's state
         parse_s = dbt_parse(url, target, "--vars", dbt_builds.MONTHLY_VARS)
         organs = range(args.reports // YEARS_PER_ORGAN)
-        added = fill(url, args.increment, 10 * args.reports + 1, "now",
-                     organs=organs, year=FIRST_YEAR + YEARS_PER_ORGAN, generator=generator)
+        added = fill(
+            url,
+            args.increment,
+            10 * args.reports + 1,
+            "now",
+            organs=organs,
+            year=FIRST_YEAR + YEARS_PER_ORGAN,
+            generator=generator,
+        )
         plan = dbt_builds.plan_build(url)
         assert plan.mode == "incremental", plan
         incremental_s = dbt_build(url, target, *plan.dbt_args)
-        print(f"incremental dbt build: {incremental_s:7.1f} s   after adding {args.increment:,} reports "
-              f"({added:,} documents): {100 * incremental_s / full_s:.1f}% of the full build (target ≤ 10%)")
-        print(f"  (+ {parse_s:.1f} s of `dbt parse` when the previous run had other --vars: "
-              f"{100 * (incremental_s + parse_s) / full_s:.1f}%)")
+        print(
+            f"incremental dbt build: {incremental_s:7.1f} s   after adding {args.increment:,} reports "
+            f"({added:,} documents): {100 * incremental_s / full_s:.1f}% of the full build (target ≤ 10%)"
+        )
+        print(
+            f"  (+ {parse_s:.1f} s of `dbt parse` when the previous run had other --vars: "
+            f"{100 * (incremental_s + parse_s) / full_s:.1f}%)"
+        )
     finally:
         if args.keep:
             print(f"kept database {name}")

@@ -49,8 +49,10 @@ def flat_corpus(n: int, eras: tuple[str, ...], seed: int = 0) -> list[bytes]:
 
     rng = random.Random(seed)
     distinct = max(1, min(n, 300))
-    docs = [render_flat(random_report(eras[i % len(eras)], rng), "one_line", seed=i).encode("utf-8")
-            for i in range(distinct)]
+    docs = [
+        render_flat(random_report(eras[i % len(eras)], rng), "one_line", seed=i).encode("utf-8")
+        for i in range(distinct)
+    ]
     return [docs[i % distinct] for i in range(n)]
 
 
@@ -91,17 +93,19 @@ def pdf_ratio(count: int = 5) -> str:
             paths.append(p)
         start = time.perf_counter()
         for p in paths:
-            subprocess.run([pdftotext, "-layout", str(p), "-"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           check=False)
+            subprocess.run(
+                [pdftotext, "-layout", str(p), "-"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            )
         theirs = (time.perf_counter() - start) / count
-    return f"PDF: {ours * 1000:.1f} ms/report, pdftotext {theirs * 1000:.1f} ms: ratio {ours / theirs:.2f}× (target ≤ 2)"
+    return (
+        f"PDF: {ours * 1000:.1f} ms/report, pdftotext {theirs * 1000:.1f} ms: ratio {ours / theirs:.2f}× (target ≤ 2)"
+    )
 
 
 def rasterise(pdf: Path, prefix: Path, dpi: int) -> tuple[list[Path], str]:
     """Page images of `pdf` by pdftoppm; when poppler lacks the CJK font data (poppler-data: "Missing
     language pack for 'Adobe-GB1'") its pages come out without the Chinese text, so pdfium renders them."""
-    run = subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(prefix)],
-                         capture_output=True, check=False)
+    run = subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(prefix)], capture_output=True, check=False)
     if run.returncode == 0 and b"Missing language pack" not in run.stderr:
         return sorted(prefix.parent.glob(prefix.name + "-*.png")), "pdftoppm"
     import pypdfium2
@@ -150,11 +154,18 @@ def ocr_speed(count: int = 2) -> str:
         start = time.perf_counter()
         for _, images in scans:
             for image in images:
-                subprocess.run(["tesseract", str(image), "-", "-l", "chi_sim"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                subprocess.run(
+                    ["tesseract", str(image), "-", "-l", "chi_sim"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    check=False,
+                )
         theirs = (time.perf_counter() - start) / pages
-    return (f"OCR: {ours:.2f} s/page over {pages} pages rasterised by {how} ({read} of {len(scans)} reports' "
-            f"table 三 read), tesseract chi_sim alone {theirs:.2f} s/page one at a time: ratio {ours / theirs:.2f}×")
+    return (
+        f"OCR: {ours:.2f} s/page over {pages} pages rasterised by {how} ({read} of {len(scans)} reports' "
+        f"table 三 read), tesseract chi_sim alone {theirs:.2f} s/page one at a time: ratio {ours / theirs:.2f}×"
+    )
 
 
 def main() -> None:
@@ -165,8 +176,12 @@ def main() -> None:
     parse_bytes(html[0], filename="warm.html")  # imports and caches outside the timing
     one_line = flat_corpus(args.n, ("2019", "2021"))
     pre2019_one_line = flat_corpus(args.n, ("pre2019",), seed=1)
-    for kind, docs, name in (("HTML", html, "r.html"), ("text", text, "r.txt"),
-                             ("one-line text", one_line, "r.txt"), ("pre-2019 one-line text", pre2019_one_line, "r.txt")):
+    for kind, docs, name in (
+        ("HTML", html, "r.html"),
+        ("text", text, "r.txt"),
+        ("one-line text", one_line, "r.txt"),
+        ("pre-2019 one-line text", pre2019_one_line, "r.txt"),
+    ):
         median, overall = rate(docs, name)
         print(f"{kind}: {median:.0f} reports/s/core median of chunks, {overall:.0f} overall (target ≥ 300)", flush=True)
     print(pdf_ratio(), flush=True)

@@ -41,8 +41,10 @@ def time_copy(url: str, reports: int, batch_size: int) -> tuple[int, float]:
     """(fact rows, seconds) for loading ``reports`` synthetic reports with load_reports."""
     facts, seconds = 0, 0.0
     for start in range(0, reports, CHUNK_REPORTS):
-        items = [(synthetic.document_sha256(i, "bench"), synthetic.random_report(__import__("random").Random(i), i))
-                 for i in range(start, min(reports, start + CHUNK_REPORTS))]
+        items = [
+            (synthetic.document_sha256(i, "bench"), synthetic.random_report(__import__("random").Random(i), i))
+            for i in range(start, min(reports, start + CHUNK_REPORTS))
+        ]
         started = time.perf_counter()
         stats = staging.load_reports(items, "bench", url, batch_size=batch_size)
         seconds += time.perf_counter() - started
@@ -62,8 +64,9 @@ def time_to_sql(url: str, reports: int) -> tuple[int, float]:
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE public.fact_to_sql (LIKE staging.fact INCLUDING DEFAULTS)"))
     started = time.perf_counter()
-    frame.to_sql("fact_to_sql", engine, schema="public", if_exists="append", index=False, method="multi",
-                 chunksize=1_000)
+    frame.to_sql(
+        "fact_to_sql", engine, schema="public", if_exists="append", index=False, method="multi", chunksize=1_000
+    )
     seconds = time.perf_counter() - started
     engine.dispose()
     return len(frame), seconds
@@ -72,8 +75,12 @@ def time_to_sql(url: str, reports: int) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=2_000, help="synthetic reports to load with COPY")
-    parser.add_argument("--to-sql-reports", type=int, default=500,
-                        help="at most this many of the same reports through pandas.to_sql (it is slow)")
+    parser.add_argument(
+        "--to-sql-reports",
+        type=int,
+        default=500,
+        help="at most this many of the same reports through pandas.to_sql (it is slow)",
+    )
     parser.add_argument("--batch-size", type=int, default=500, help="reports per COPY transaction")
     args = parser.parse_args()
 
@@ -92,10 +99,14 @@ def main() -> None:
     copy_rate, sql_rate = copy_rows / copy_seconds, sql_rows / sql_seconds
     server = "external ($NIANBAO_DATABASE_URL)" if os.environ.get(connection.DATABASE_URL_ENV) else "embedded"
     print(f"server: {server}")
-    print(f"COPY (load_reports)      {args.reports:>8,} reports  {copy_rows:>11,} facts  {copy_seconds:8.2f} s"
-          f"  {copy_rate:>10,.0f} facts/s")
-    print(f"pandas to_sql(multi)     {sql_reports:>8,} reports  {sql_rows:>11,} facts  {sql_seconds:8.2f} s"
-          f"  {sql_rate:>10,.0f} facts/s")
+    print(
+        f"COPY (load_reports)      {args.reports:>8,} reports  {copy_rows:>11,} facts  {copy_seconds:8.2f} s"
+        f"  {copy_rate:>10,.0f} facts/s"
+    )
+    print(
+        f"pandas to_sql(multi)     {sql_reports:>8,} reports  {sql_rows:>11,} facts  {sql_seconds:8.2f} s"
+        f"  {sql_rate:>10,.0f} facts/s"
+    )
     print(f"ratio COPY / to_sql: {copy_rate / sql_rate:.1f}x (target >= 10x)")
 
 

@@ -127,9 +127,17 @@ def run_crawl(
 
         timeout = crawl_timeout()
     # Its own session (process group), so that on the time limit the crawler and anything it started go together.
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env,
-                            cwd=str(_REPO_ROOT), text=True, encoding="utf-8", errors="replace",
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env,
+        cwd=str(_REPO_ROOT),
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+    )
     log_tail: deque[str] = deque(maxlen=40)
 
     def read_stderr() -> None:
@@ -159,8 +167,9 @@ def run_crawl(
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         _stop_group(proc)
-        raise CrawlError(f"portal {portal}: crawl did not finish within {timeout:g} s "
-                         "($NIANBAO_CRAWL_TIMEOUT); stopped") from None
+        raise CrawlError(
+            f"portal {portal}: crawl did not finish within {timeout:g} s ($NIANBAO_CRAWL_TIMEOUT); stopped"
+        ) from None
     except BaseException:  # Ctrl-C, an Airflow task timeout: the child is in its own session, stop it here
         _stop_group(proc)
         raise

@@ -17,8 +17,15 @@ from pathlib import Path
 EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2
 
 
-def build_settings(profile, *, database_url: str | None, output_dir: str | None, throttle: bool,
-                   state_dir: str | None, overrides: dict | None = None):
+def build_settings(
+    profile,
+    *,
+    database_url: str | None,
+    output_dir: str | None,
+    throttle: bool,
+    state_dir: str | None,
+    overrides: dict | None = None,
+):
     from scrapy.settings import Settings
 
     from crawlers.settings import LOCKED_SETTINGS
@@ -76,14 +83,22 @@ def _parse_set(values: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawlers.crawl", description=__doc__.splitlines()[0])
     parser.add_argument("--profile", required=True, help="shipped profile name or a YAML file")
-    parser.add_argument("--database-url", default=None,
-                        help="write to the warehouse raw store (password in PGPASSWORD: argv is visible to all)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="write to the warehouse raw store (password in PGPASSWORD: argv is visible to all)",
+    )
     parser.add_argument("--output", default=None, help="write documents + manifest.jsonl + errors.jsonl here")
     parser.add_argument("--years", default=None, help="only reports for these years, e.g. 2020,2021")
     parser.add_argument("--no-throttle", action="store_true", help="no delays (local test portals only)")
     parser.add_argument("--state-dir", default=None, help="where the page cache for re-crawls lives")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a Scrapy setting (value parsed as JSON when it can be)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a Scrapy setting (value parsed as JSON when it can be)",
+    )
     args = parser.parse_args(argv)
 
     from crawlers.profiles import ProfileError, load_profile
@@ -102,9 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     from crawlers.spiders.annual_reports import AnnualReportSpider, stats_summary
 
     try:
-        settings = build_settings(profile, database_url=args.database_url, output_dir=args.output,
-                                  throttle=not args.no_throttle, state_dir=args.state_dir,
-                                  overrides=_parse_set(args.set))
+        settings = build_settings(
+            profile,
+            database_url=args.database_url,
+            output_dir=args.output,
+            throttle=not args.no_throttle,
+            state_dir=args.state_dir,
+            overrides=_parse_set(args.set),
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

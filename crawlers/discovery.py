@@ -27,15 +27,64 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 # every page, and only these characters change a match.
 _T2S = str.maketrans(
     {
-        "開": "开", "報": "报", "資": "资", "訊": "讯", "務": "务", "關": "关", "於": "于",
-        "設": "设", "點": "点", "劃": "划", "識": "识", "統": "统", "計": "计", "專": "专",
-        "欄": "栏", "頁": "页", "區": "区", "縣": "县", "廳": "厅", "辦": "办", "門": "门",
-        "戶": "户", "網": "网", "聞": "闻", "圖": "图", "讀": "读", "解": "解", "稱": "称",
-        "國": "国", "條": "条", "例": "例", "蘇": "苏", "當": "当", "後": "后", "尾": "尾",
-        "發": "发", "佈": "布", "東": "东", "遼": "辽", "寧": "宁", "瀋": "沈",
-        "陽": "阳", "錄": "录", "題": "题", "體": "体", "結": "结", "見": "见", "徵": "征",
-        "評": "评", "會": "会", "議": "议", "範": "范", "規": "规", "聯": "联", "應": "应",
-        "預": "预", "決": "决", "〇": "〇",
+        "開": "开",
+        "報": "报",
+        "資": "资",
+        "訊": "讯",
+        "務": "务",
+        "關": "关",
+        "於": "于",
+        "設": "设",
+        "點": "点",
+        "劃": "划",
+        "識": "识",
+        "統": "统",
+        "計": "计",
+        "專": "专",
+        "欄": "栏",
+        "頁": "页",
+        "區": "区",
+        "縣": "县",
+        "廳": "厅",
+        "辦": "办",
+        "門": "门",
+        "戶": "户",
+        "網": "网",
+        "聞": "闻",
+        "圖": "图",
+        "讀": "读",
+        "解": "解",
+        "稱": "称",
+        "國": "国",
+        "條": "条",
+        "例": "例",
+        "蘇": "苏",
+        "當": "当",
+        "後": "后",
+        "尾": "尾",
+        "發": "发",
+        "佈": "布",
+        "東": "东",
+        "遼": "辽",
+        "寧": "宁",
+        "瀋": "沈",
+        "陽": "阳",
+        "錄": "录",
+        "題": "题",
+        "體": "体",
+        "結": "结",
+        "見": "见",
+        "徵": "征",
+        "評": "评",
+        "會": "会",
+        "議": "议",
+        "範": "范",
+        "規": "规",
+        "聯": "联",
+        "應": "应",
+        "預": "预",
+        "決": "决",
+        "〇": "〇",
     }
 )
 
@@ -51,8 +100,22 @@ def normalize_text(text: str | None) -> str:
 
 # --- years --------------------------------------------------------------------------------------
 
-_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3",
-              "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGITS = {
+    "〇": "0",
+    "零": "0",
+    "○": "0",
+    "Ｏ": "0",
+    "O": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 _YEAR_ARABIC = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _YEAR_CHINESE = re.compile(r"([二一][〇零○O一二三四五六七八九]{3})年")
 
@@ -65,7 +128,7 @@ def year_guess(text: str | None) -> int | None:
     # Prefer a year written as "2020年" / "2020年度" over other four-digit numbers (document numbers).
     candidates = [m for m in _YEAR_ARABIC.finditer(t)]
     for m in candidates:
-        if t[m.end(): m.end() + 1] == "年" and 1990 <= int(m.group(1)) <= 2099:
+        if t[m.end() : m.end() + 1] == "年" and 1990 <= int(m.group(1)) <= 2099:
             return int(m.group(1))
     for m in candidates:
         if 1990 <= int(m.group(1)) <= 2099:
@@ -136,13 +199,16 @@ DEFAULT_ATTACHMENT_TYPES = ("pdf", "doc", "docx", "wps", "xls", "xlsx")
 _AREA_MISS = re.compile(r"通知|关于|工作要点|方案|计划|解读|图解|一图|读懂|征求|征集|考核|培训|会议|指南")
 _AREA_WORDS = re.compile(r"政务公开|政府信息公开|信息公开|资讯公开|主动公开|政务信息|公开目录|公开专栏|法定主动公开")
 _COLUMN_WORDS = re.compile(r"年度报告|年报|工作报告")
-_NEXT_WORDS = re.compile(r"^(?:[\[【<(]*(?:下一页|下页|后页|后一页|尾页|末页|最后一页|next|Next|NEXT)[>›»\]】)]*|>|>>|›|»)$")
-_PAGE_URL = re.compile(r"(?:index|list|default)_\d+\.s?html?$|"
-                       r"[?&](?:page|cur_page|curpage|pageNum|pageno|pageIndex|p|startrecord)=\d+",
-                       re.IGNORECASE)
+_NEXT_WORDS = re.compile(
+    r"^(?:[\[【<(]*(?:下一页|下页|后页|后一页|尾页|末页|最后一页|next|Next|NEXT)[>›»\]】)]*|>|>>|›|»)$"
+)
+_PAGE_URL = re.compile(
+    r"(?:index|list|default)_\d+\.s?html?$|"
+    r"[?&](?:page|cur_page|curpage|pageNum|pageno|pageIndex|p|startrecord)=\d+",
+    re.IGNORECASE,
+)
 # A year (sub-)column inside the report column: "2022年", "2022年度", "2022年度报告", "2022年年报".
 _YEAR_COLUMN = re.compile(r"^(?:19|20)\d{2}年?度?(?:年报|年度报告|报告|政府信息公开年报)?$")
-
 
 
 class LinkKind(str, Enum):
@@ -264,7 +330,9 @@ def script_pages(html: str, page_url: str, max_pages: int = 500) -> list[str]:
 #   <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&columnid=12345…">]]>
 #   …totalRecord: 58, perPage: 15, groupSize: 3  (or <totalrecord>58</totalrecord>)
 # → dataproxy.jsp?…&startrecord=46&endrecord=58&perpage=15, one request per group still missing.
-_HANWEB_PROXY = re.compile(r"""(?:href|proxyUrl|url)\s*[=:]\s*['"]([^'"\s>]*dataproxy\.jsp[^'"\s>]*)['"]""", re.IGNORECASE)
+_HANWEB_PROXY = re.compile(
+    r"""(?:href|proxyUrl|url)\s*[=:]\s*['"]([^'"\s>]*dataproxy\.jsp[^'"\s>]*)['"]""", re.IGNORECASE
+)
 _HANWEB_TOTAL = re.compile(r"totalRecord\s*[:=>]\s*['\"]?(\d+)", re.IGNORECASE)
 _HANWEB_PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
 _HANWEB_GROUP = re.compile(r"groupSize\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
@@ -330,8 +398,9 @@ def canonical_url(url: str) -> str:
         host = f"{host}:{parts.port}"
     path = _MOBILE_SEGMENT.sub("", parts.path or "/")
     path = _WAP_SUFFIX.sub("", path)
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                             if k.lower() not in _TRACKING))
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _TRACKING)
+    )
     return urlunsplit(("http", host, path, query, ""))
 
 
@@ -361,8 +430,14 @@ MEDIA_TYPES = {
     "shtml": "text/html",
 }
 _EXT_FOR_MEDIA = {v: k for k, v in reversed(list(MEDIA_TYPES.items()))}
-_GENERIC = {"", "application/octet-stream", "application/x-download", "application/force-download",
-            "binary/octet-stream", "application/download"}
+_GENERIC = {
+    "",
+    "application/octet-stream",
+    "application/x-download",
+    "application/force-download",
+    "binary/octet-stream",
+    "application/download",
+}
 
 
 def media_type(url: str, content_type: str | None, body: bytes = b"") -> str:

@@ -103,11 +103,21 @@ class OutputDirPipeline:
     def process_item(self, item):
         kind = item["kind"]
         if kind == "fault":
-            self.errors.write(json.dumps({
-                "url": item["url"], "error": item.get("error"), "http_status": item.get("http_status"),
-                "referer_url": item.get("referer_url"), "link_text": item.get("link_text"),
-                "fetched_at": item.get("fetched_at"), "portal": item.get("portal"),
-            }, ensure_ascii=False) + "\n")
+            self.errors.write(
+                json.dumps(
+                    {
+                        "url": item["url"],
+                        "error": item.get("error"),
+                        "http_status": item.get("http_status"),
+                        "referer_url": item.get("referer_url"),
+                        "link_text": item.get("link_text"),
+                        "fetched_at": item.get("fetched_at"),
+                        "portal": item.get("portal"),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
             self.errors.flush()
         elif kind == "document" and item.get("is_report"):
             sha = item["sha256"]
@@ -120,18 +130,31 @@ class OutputDirPipeline:
                 tmp.replace(path)
             if (item["url"], sha) not in self.known:
                 self.known.add((item["url"], sha))
-                self.manifest.write(json.dumps({
-                    "url": item["url"], "sha256": sha, "path": rel.as_posix(),
-                    "media_type": item.get("media_type"), "title": item.get("title"),
-                    "year": item.get("year_guess"),
-                    # Beyond the required keys: what the next crawl needs for conditional requests
-                    # and for provenance.
-                    "final_url": item.get("final_url"), "canonical_url": item.get("canonical_url"),
-                    "etag": item.get("etag"), "last_modified": item.get("last_modified"),
-                    "size": item.get("size_bytes"), "fetched_at": item.get("fetched_at"),
-                    "referer_url": item.get("referer_url"), "link_text": item.get("link_text"),
-                    "portal": item.get("portal"),
-                }, ensure_ascii=False) + "\n")
+                self.manifest.write(
+                    json.dumps(
+                        {
+                            "url": item["url"],
+                            "sha256": sha,
+                            "path": rel.as_posix(),
+                            "media_type": item.get("media_type"),
+                            "title": item.get("title"),
+                            "year": item.get("year_guess"),
+                            # Beyond the required keys: what the next crawl needs for conditional requests
+                            # and for provenance.
+                            "final_url": item.get("final_url"),
+                            "canonical_url": item.get("canonical_url"),
+                            "etag": item.get("etag"),
+                            "last_modified": item.get("last_modified"),
+                            "size": item.get("size_bytes"),
+                            "fetched_at": item.get("fetched_at"),
+                            "referer_url": item.get("referer_url"),
+                            "link_text": item.get("link_text"),
+                            "portal": item.get("portal"),
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
                 self.manifest.flush()
         return item
 

@@ -57,24 +57,12 @@ class Hints(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    region_code: str | None = Field(
-        None, pattern=r"^\d{6}$", description="GB/T 2260 administrative division code"
-    )
-    list_page_pattern: str | None = Field(
-        None, description="regex: URLs of annual-report list pages"
-    )
-    pagination_pattern: str | None = Field(
-        None, description="regex: URLs of further list pages"
-    )
-    title_pattern: str | None = Field(
-        None, description="regex replacing the built-in report-title rule"
-    )
-    attachment_types: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES)
-    )
-    encoding: str | None = Field(
-        None, description="force this charset for the portal's HTML pages"
-    )
+    region_code: str | None = Field(None, pattern=r"^\d{6}$", description="GB/T 2260 administrative division code")
+    list_page_pattern: str | None = Field(None, description="regex: URLs of annual-report list pages")
+    pagination_pattern: str | None = Field(None, description="regex: URLs of further list pages")
+    title_pattern: str | None = Field(None, description="regex replacing the built-in report-title rule")
+    attachment_types: list[str] = Field(default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES))
+    encoding: str | None = Field(None, description="force this charset for the portal's HTML pages")
 
     @field_validator("list_page_pattern", "pagination_pattern", "title_pattern")
     @classmethod
@@ -83,9 +71,7 @@ class Hints(BaseModel):
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(
-                    f"not a regular expression ({exc}): {value!r}"
-                ) from None
+                raise ValueError(f"not a regular expression ({exc}): {value!r}") from None
         return value
 
     @field_validator("attachment_types")
@@ -93,9 +79,7 @@ class Hints(BaseModel):
     def _extensions(cls, types: list[str]) -> list[str]:
         bad = [t for t in types if not _EXTENSION.fullmatch(t)]
         if bad:
-            raise ValueError(
-                f"file extensions are lower-case letters and digits, without a dot: {bad}"
-            )
+            raise ValueError(f"file extensions are lower-case letters and digits, without a dot: {bad}")
         return types
 
     @field_validator("encoding")
@@ -148,14 +132,10 @@ class Profile(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9_]+$", description="file stem and portal key")
     organ: str | None = None
     start_urls: list[str]
-    allowed_domains: list[str] = Field(
-        default_factory=list, description="the fence; default: the start URLs' hosts"
-    )
+    allowed_domains: list[str] = Field(default_factory=list, description="the fence; default: the start URLs' hosts")
     hints: Hints = Field(default_factory=Hints)
     politeness: Politeness = Field(default_factory=Politeness)
-    verified: bool = Field(
-        True, description="false: addresses could not be checked when written"
-    )
+    verified: bool = Field(True, description="false: addresses could not be checked when written")
     notes: str | None = None
     _source_path: str | None = PrivateAttr(None)
 
@@ -195,15 +175,11 @@ class Profile(BaseModel):
             self.organ = self.name
         if not self.allowed_domains:
             # Without an explicit list, stay on the start URLs' hosts (and their subdomains).
-            self.allowed_domains = sorted(
-                {normal_host(urlsplit(u).hostname or "") for u in self.start_urls}
-            )
+            self.allowed_domains = sorted({normal_host(urlsplit(u).hostname or "") for u in self.start_urls})
         fence = self.fence()
         outside = [u for u in self.start_urls if not fence.admits(u)]
         if outside:
-            raise ValueError(
-                f"start URLs outside allowed_domains {self.allowed_domains}: {outside}"
-            )
+            raise ValueError(f"start URLs outside allowed_domains {self.allowed_domains}: {outside}")
         return self
 
     def fence(self) -> Fence:
@@ -218,9 +194,7 @@ def check_portal_name(name: object) -> str:
             f"([a-z0-9_]+), one of: {', '.join(list_profiles())}"
         )
     if name not in list_profiles():
-        raise ProfileError(
-            f"no profile {name!r} in {PROFILES_DIR} (one of: {', '.join(list_profiles())})"
-        )
+        raise ProfileError(f"no profile {name!r} in {PROFILES_DIR} (one of: {', '.join(list_profiles())})")
     return name
 
 
@@ -229,9 +203,7 @@ def profile_path(name_or_path: str | os.PathLike[str]) -> Path:
     if isinstance(name_or_path, str) and NAME.fullmatch(name_or_path):
         path = (PROFILES_DIR / f"{check_portal_name(name_or_path)}.yaml").resolve()
         if path.parent != PROFILES_DIR.resolve():  # a link out of the folder
-            raise ProfileError(
-                f"profile {name_or_path!r} resolves outside {PROFILES_DIR}"
-            )
+            raise ProfileError(f"profile {name_or_path!r} resolves outside {PROFILES_DIR}")
         return path
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
@@ -261,22 +233,15 @@ def _refuse_templates(data: Any, path: Path, where: str = "") -> None:
 
 def _read_yaml(path: Path) -> dict:
     if path.stat().st_size > MAX_PROFILE_BYTES:
-        raise ProfileError(
-            f"{path}: larger than {MAX_PROFILE_BYTES // 1024} KB; not a profile"
-        )
+        raise ProfileError(f"{path}: larger than {MAX_PROFILE_BYTES // 1024} KB; not a profile")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ProfileError(f"{path}: not UTF-8 text ({exc})") from None
     try:
         # Anchors and aliases let a few lines stand for a huge structure; a profile needs neither.
-        if any(
-            isinstance(event, yaml.AliasEvent)
-            for event in yaml.parse(text, Loader=yaml.SafeLoader)
-        ):
-            raise ProfileError(
-                f"{path}: YAML aliases (*name) are not allowed in a profile"
-            )
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            raise ProfileError(f"{path}: YAML aliases (*name) are not allowed in a profile")
         data = yaml.safe_load(text)
     except (yaml.YAMLError, RecursionError) as exc:
         raise ProfileError(f"{path}: not valid YAML: {exc}") from None
@@ -293,16 +258,8 @@ def _sample_portal_origin(path: Path) -> tuple[str, str]:
             f"{SAMPLE_PORTAL_URL_VARIABLE}, e.g. http://127.0.0.1:8765"
         )
     parts = urlsplit(base)
-    if (
-        parts.scheme != "http"
-        or parts.path.strip("/")
-        or parts.query
-        or parts.fragment
-        or "@" in parts.netloc
-    ):
-        raise ProfileError(
-            f"{SAMPLE_PORTAL_URL_VARIABLE}={base!r}: expected http://HOST:PORT"
-        )
+    if parts.scheme != "http" or parts.path.strip("/") or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ProfileError(f"{SAMPLE_PORTAL_URL_VARIABLE}={base!r}: expected http://HOST:PORT")
     return parts.scheme, parts.netloc
 
 
@@ -312,9 +269,7 @@ def _explain(path: Path, exc: ValidationError) -> str:
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"]) or "(profile)"
         unknown |= error["type"] == "extra_forbidden"
-        what = (
-            "not a profile key" if error["type"] == "extra_forbidden" else error["msg"]
-        )
+        what = "not a profile key" if error["type"] == "extra_forbidden" else error["msg"]
         problems.append(f"{where}: {what}")
     message = f"{path}: " + "; ".join(problems)
     if unknown:
@@ -332,14 +287,9 @@ def load_profile(name_or_path: str | os.PathLike[str] | Profile) -> Profile:
     path = profile_path(name_or_path)
     data = _read_yaml(path)
     _refuse_templates(data, path)
-    if path.resolve() == SAMPLE_PROFILE.resolve() and isinstance(
-        data.get("start_urls"), list
-    ):
+    if path.resolve() == SAMPLE_PROFILE.resolve() and isinstance(data.get("start_urls"), list):
         scheme, netloc = _sample_portal_origin(path)
-        data["start_urls"] = [
-            urlunsplit((scheme, netloc, *urlsplit(str(u))[2:]))
-            for u in data["start_urls"]
-        ]
+        data["start_urls"] = [urlunsplit((scheme, netloc, *urlsplit(str(u))[2:])) for u in data["start_urls"]]
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:

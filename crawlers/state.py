@@ -28,8 +28,9 @@ Validators = dict[str, Any]  # keys: etag, last_modified, sha256 (any may be Non
 
 
 class CrawlState:
-    def __init__(self, portal: str, state_dir: Path | None, *,
-                 document_lookup: Callable[[str], Validators | None] | None = None):
+    def __init__(
+        self, portal: str, state_dir: Path | None, *, document_lookup: Callable[[str], Validators | None] | None = None
+    ):
         self.portal = portal
         self.path = (state_dir / f"{portal}.json") if state_dir else None
         self.pages: dict[str, dict[str, Any]] = {}
@@ -52,7 +53,9 @@ class CrawlState:
                 except ValueError:
                     continue
                 self.documents[row["url"]] = {
-                    "etag": row.get("etag"), "last_modified": row.get("last_modified"), "sha256": row.get("sha256"),
+                    "etag": row.get("etag"),
+                    "last_modified": row.get("last_modified"),
+                    "sha256": row.get("sha256"),
                 }
 
     def document_validators(self, url: str) -> Validators | None:
@@ -91,12 +94,26 @@ class CrawlState:
             return None  # a report page the warehouse does not hold yet: fetch it in full
         return page
 
-    def remember_page(self, url: str, *, etag: str | None, last_modified: str | None,
-                      links: list[tuple[str, str]], title: str | None = None,
-                      is_report: bool = False, sha256: str | None = None, is_list: bool = False) -> None:
+    def remember_page(
+        self,
+        url: str,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        links: list[tuple[str, str]],
+        title: str | None = None,
+        is_report: bool = False,
+        sha256: str | None = None,
+        is_list: bool = False,
+    ) -> None:
         self.pages[url] = {
-            "etag": etag, "last_modified": last_modified, "links": [list(x) for x in links],
-            "title": title, "is_report": is_report, "sha256": sha256, "is_list": is_list,
+            "etag": etag,
+            "last_modified": last_modified,
+            "links": [list(x) for x in links],
+            "title": title,
+            "is_report": is_report,
+            "sha256": sha256,
+            "is_list": is_list,
         }
 
     def save(self) -> None:

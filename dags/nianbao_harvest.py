@@ -132,7 +132,9 @@ def _dbt_tasks():
             [], type="array", description="Profile names (crawlers/profiles/*.yaml); empty = every shipped portal"
         ),
         "years": Param([], type="array", description="Report years to keep; empty = every year found"),
-        "throttle": Param(True, type="boolean", description="AutoThrottle and delays (turn off only for local portals)"),
+        "throttle": Param(
+            True, type="boolean", description="AutoThrottle and delays (turn off only for local portals)"
+        ),
         "full_refresh": Param(False, type="boolean", description="Rebuild the incremental dbt marts from scratch"),
     },
     tags=["nianbao"],

@@ -13,8 +13,9 @@ from expectations.results import IntegrityError, format_summary
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m expectations", description=__doc__)
     parser.add_argument("--url", help="warehouse URL (libpq or SQLAlchemy); default: the project's warehouse")
-    parser.add_argument("--suites", default="all",
-                        help="comma-separated: all, staging, marts, integrity, balance or suite names")
+    parser.add_argument(
+        "--suites", default="all", help="comma-separated: all, staging, marts, integrity, balance or suite names"
+    )
     parser.add_argument("--no-docs", action="store_true", help="do not rebuild the static data docs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")

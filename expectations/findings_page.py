@@ -33,7 +33,8 @@ def _rows_table(rows: list[dict]) -> str:
         columns += [c for c in row if c not in columns]
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if row.get(c) is None else str(row.get(c)))}</td>" for c in columns)
+        "<tr>"
+        + "".join(f"<td>{html.escape('' if row.get(c) is None else str(row.get(c)))}</td>" for c in columns)
         + "</tr>"
         for row in rows
     )
@@ -56,9 +57,11 @@ def render(summary: ValidationSummary) -> str:
         "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>",
         f"<title>nianbao findings {html.escape(summary.run_id)}</title><style>{_STYLE}</style></head><body>",
         "<h1>nianbao — validation findings / 校验发现</h1>",
-        (f"<p class='note'>Run {html.escape(summary.run_id)} at {summary.run_at:%Y-%m-%d %H:%M:%S} UTC. "
-         "Integrity errors stop the pipeline; balance-rule findings never do, and never remove a report. "
-         "完整性错误会中止流水线；勾稽关系问题只记录，不会删除报告。 <a href='index.html'>GX data docs</a></p>"),
+        (
+            f"<p class='note'>Run {html.escape(summary.run_id)} at {summary.run_at:%Y-%m-%d %H:%M:%S} UTC. "
+            "Integrity errors stop the pipeline; balance-rule findings never do, and never remove a report. "
+            "完整性错误会中止流水线；勾稽关系问题只记录，不会删除报告。 <a href='index.html'>GX data docs</a></p>"
+        ),
         "<table><tr><th>suite</th><th>state</th><th>rules evaluated</th><th>failed</th></tr>",
     ]
     for s in summary.suites:
@@ -67,12 +70,15 @@ def render(summary: ValidationSummary) -> str:
         else:
             state = "ok" if s.success else ("FAILED" if s.kind == "integrity" else "findings")
         css = "ok" if s.success else ("error" if s.kind == "integrity" else "warning")
-        parts.append(f"<tr><td>{s.suite}</td><td class='{css}'>{state}</td><td>{s.evaluated}</td>"
-                     f"<td>{s.failed}</td></tr>")
+        parts.append(
+            f"<tr><td>{s.suite}</td><td class='{css}'>{state}</td><td>{s.evaluated}</td><td>{s.failed}</td></tr>"
+        )
     parts.append("</table>")
     if summary.derived_cells:
-        parts.append(f"<p class='note'>{summary.derived_cells} cell(s) were derived by the parser (e.g. a blank "
-                     "总计 filled from its row): shown as derived, not as breaches.</p>")
+        parts.append(
+            f"<p class='note'>{summary.derived_cells} cell(s) were derived by the parser (e.g. a blank "
+            "总计 filled from its row): shown as derived, not as breaches.</p>"
+        )
     failed = [r for s in summary.suites for r in s.rules if not r.success]
     if not failed:
         parts.append("<p class='ok'>Every rule holds. 全部规则通过。</p>")
@@ -91,7 +97,9 @@ def write(summary: ValidationSummary, docs_dir: Path) -> Path:
         text = index.read_text(encoding="utf-8")
         if _LINK_MARK not in text and "<body" in text:
             at = text.index(">", text.index("<body")) + 1
-            link = (f"{_LINK_MARK}<div style='padding:0.5em 1em;background:#fff8c5'>"
-                    f"<a href='{PAGE}'>Failing reports of the last run, with their numbers / 最近一次校验发现的问题</a></div>")
+            link = (
+                f"{_LINK_MARK}<div style='padding:0.5em 1em;background:#fff8c5'>"
+                f"<a href='{PAGE}'>Failing reports of the last run, with their numbers / 最近一次校验发现的问题</a></div>"
+            )
             index.write_text(text[:at] + link + text[at:], encoding="utf-8")
     return page

@@ -28,9 +28,16 @@ class RuleResult:
 
     def as_json(self, examples: int = EXAMPLES_KEPT) -> dict[str, Any]:
         return {
-            "rule": self.rule, "table": self.table, "severity": self.severity, "kind": self.kind,
-            "zh": self.zh, "en": self.en, "success": self.success, "failed_rows": self.failed_rows,
-            "examples": self.examples[:examples], "error": self.error,
+            "rule": self.rule,
+            "table": self.table,
+            "severity": self.severity,
+            "kind": self.kind,
+            "zh": self.zh,
+            "en": self.en,
+            "success": self.success,
+            "failed_rows": self.failed_rows,
+            "examples": self.examples[:examples],
+            "error": self.error,
         }
 
 
@@ -95,9 +102,16 @@ class ValidationSummary:
             "derived_cells": self.derived_cells,
             "data_docs": str(self.data_docs) if self.data_docs else None,
             "suites": [
-                {"suite": s.suite, "kind": s.kind, "table": s.table, "success": s.success,
-                 "evaluated": s.evaluated, "failed": s.failed, "skipped": s.skipped,
-                 "failed_rules": [r.as_json(examples) for r in s.rules if not r.success]}
+                {
+                    "suite": s.suite,
+                    "kind": s.kind,
+                    "table": s.table,
+                    "success": s.success,
+                    "evaluated": s.evaluated,
+                    "failed": s.failed,
+                    "skipped": s.skipped,
+                    "failed_rules": [r.as_json(examples) for r in s.rules if not r.success],
+                }
                 for s in self.suites
             ],
         }
@@ -164,8 +178,9 @@ def format_summary(summary: ValidationSummary, examples: int = 5) -> str:
         for r in s.rules:
             if r.success:
                 continue
-            lines.append(f"[{r.severity}] {s.suite} / {r.rule} on {r.table}: "
-                         f"{r.error or f'{r.failed_rows} failing row(s)'}")
+            lines.append(
+                f"[{r.severity}] {s.suite} / {r.rule} on {r.table}: {r.error or f'{r.failed_rows} failing row(s)'}"
+            )
             lines.append(f"    {r.zh}")
             lines.append(f"    {r.en}")
             for row in r.examples[:examples]:

@@ -69,7 +69,9 @@ def nianbao_home() -> Path:
         from warehouse.settings import home
     except ImportError:  # the warehouse package is optional for these paths
         configured = os.environ.get("NIANBAO_HOME")
-        return Path(configured).expanduser().resolve() if configured else Path(__file__).resolve().parents[1] / ".nianbao"
+        return (
+            Path(configured).expanduser().resolve() if configured else Path(__file__).resolve().parents[1] / ".nianbao"
+        )
     return home()
 
 
@@ -142,8 +144,11 @@ def validate(
             plan, missing_staging = _plan(conn, chosen)
             summary.derived_cells = _derived_cells(conn) if _table_exists(conn, "staging", "fact") else 0
         to_run = {suite: rules for suite, (rules, skipped) in plan.items() if rules and not skipped}
-        results = _run_gx(url, home_path, to_run, build_docs=build_docs, run_id=summary.run_id,
-                          run_at=summary.run_at) if to_run else {}
+        results = (
+            _run_gx(url, home_path, to_run, build_docs=build_docs, run_id=summary.run_id, run_at=summary.run_at)
+            if to_run
+            else {}
+        )
         if missing_staging and any(catalog.SUITES[x][1] == "staging" for x in chosen):
             # nothing about staging can be checked: say so as the integrity failure it is
             results.setdefault(catalog.STAGING_INTEGRITY, []).insert(0, _missing_tables_result(missing_staging))
@@ -153,10 +158,15 @@ def validate(
         for suite in chosen:
             kind, schema, table = catalog.SUITES[suite]
             _, skipped = plan[suite]
-            summary.suites.append(SuiteResult(
-                suite=suite, kind=kind, table=f"{schema}.{table}", skipped=skipped,
-                rules=results.get(suite, []),
-            ))
+            summary.suites.append(
+                SuiteResult(
+                    suite=suite,
+                    kind=kind,
+                    table=f"{schema}.{table}",
+                    skipped=skipped,
+                    rules=results.get(suite, []),
+                )
+            )
         if build_docs:
             from expectations import findings_page
 
@@ -210,7 +220,10 @@ def _plan(conn: sa.Connection, chosen: tuple[str, ...]) -> tuple[dict[str, tuple
     """For each chosen suite: its rules, or why it is skipped; and the staging tables that are missing."""
     plan: dict[str, tuple[list[Rule], str | None]] = {}
     staging = catalog.staging_rules()
-    missing_staging = [t for t in ("report", "fact", "check_result", "problem") if not _table_exists(conn, "staging", t)]
+    missing_staging = [
+        t for t in ("report", "fact", "check_result", "problem") if not _table_exists(conn, "staging", t)
+    ]
+
     def columns_if_exists(schema: str, table: str) -> frozenset[str] | None:
         return frozenset(_columns(conn, schema, table)) if _table_exists(conn, schema, table) else None
 
@@ -239,20 +252,30 @@ def _plan(conn: sa.Connection, chosen: tuple[str, ...]) -> tuple[dict[str, tuple
 def _missing_tables_result(missing: list[str]) -> RuleResult:
     """The staging tables are not there: an integrity failure in its own words (nothing else can run)."""
     return RuleResult(
-        rule="staging.tables_exist", suite=catalog.STAGING_INTEGRITY, kind=catalog.INTEGRITY,
-        table=", ".join(missing), severity="error",
+        rule="staging.tables_exist",
+        suite=catalog.STAGING_INTEGRITY,
+        kind=catalog.INTEGRITY,
+        table=", ".join(missing),
+        severity="error",
         zh="暂存层的表必须存在（请先运行数据库迁移）",
         en="The staging tables exist (run warehouse.migrate.upgrade first)",
-        success=False, failed_rows=len(missing), examples=[{"missing_table": t} for t in missing],
+        success=False,
+        failed_rows=len(missing),
+        examples=[{"missing_table": t} for t in missing],
         error="missing table(s): " + ", ".join(missing),
     )
 
 
 def _derived_cells(conn: sa.Connection) -> int:
-    return conn.execute(sa.text(
-        "SELECT count(*) FROM staging.fact f JOIN staging.report r ON r.report_id = f.report_id AND r.is_current"
-        " WHERE f.is_derived"
-    )).scalar() or 0
+    return (
+        conn.execute(
+            sa.text(
+                "SELECT count(*) FROM staging.fact f JOIN staging.report r ON r.report_id = f.report_id AND r.is_current"
+                " WHERE f.is_derived"
+            )
+        ).scalar()
+        or 0
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -285,12 +308,15 @@ def _context(root: Path):
         if name != DOCS_SITE:  # the scaffolded local_site would duplicate the docs under uncommitted/
             context.delete_data_docs_site(name)
     if DOCS_SITE not in sites:
-        context.add_data_docs_site(site_name=DOCS_SITE, site_config={
-            "class_name": "SiteBuilder",
-            "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": "data_docs/"},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
+        context.add_data_docs_site(
+            site_name=DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": "data_docs/"},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
     context.variables.save()
     return context
 
@@ -316,13 +342,25 @@ def _expectation(rule: Rule):
         unexpected_rows_query=rule.sql.strip(),
         description=rule.description,
         severity="critical" if rule.severity == "error" else "warning",
-        meta={"rule": rule.name, "suite": rule.suite, "table": rule.table, "severity": rule.severity,
-              "zh": rule.zh, "en": rule.en},
+        meta={
+            "rule": rule.name,
+            "suite": rule.suite,
+            "table": rule.table,
+            "severity": rule.severity,
+            "zh": rule.zh,
+            "en": rule.en,
+        },
     )
 
 
 def _run_gx(
-    url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool, run_id: str, run_at: dt.datetime,
+    url: str,
+    home: Path,
+    to_run: dict[str, list[Rule]],
+    *,
+    build_docs: bool,
+    run_id: str,
+    run_at: dt.datetime,
 ) -> dict[str, list[RuleResult]]:
     """Run the suites in one checkpoint; returns the rule results per suite."""
     _quiet_gx()  # before the first GX import
@@ -339,7 +377,13 @@ def _run_gx(
 
 
 def _run_checkpoint(
-    url: str, home: Path, to_run: dict[str, list[Rule]], *, build_docs: bool, run_id: str, run_at: dt.datetime,
+    url: str,
+    home: Path,
+    to_run: dict[str, list[Rule]],
+    *,
+    build_docs: bool,
+    run_id: str,
+    run_at: dt.datetime,
 ) -> dict[str, list[RuleResult]]:
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
@@ -364,20 +408,28 @@ def _run_checkpoint(
             batch = asset.get_batch_definition("whole_table")
         except (LookupError, KeyError):
             batch = asset.add_batch_definition_whole_table("whole_table")
-        suite = context.suites.add_or_update(gx.ExpectationSuite(
-            name=suite_name,
-            expectations=[_expectation(r) for r in rules],
-            meta={"notes": _suite_notes(suite_name)},
-        ))
+        suite = context.suites.add_or_update(
+            gx.ExpectationSuite(
+                name=suite_name,
+                expectations=[_expectation(r) for r in rules],
+                meta={"notes": _suite_notes(suite_name)},
+            )
+        )
         rules_by_name.update({f"{suite_name}/{r.name}": r for r in rules})
-        definitions.append(context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=suite_name, data=batch, suite=suite)
-        ))
+        definitions.append(
+            context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=suite_name, data=batch, suite=suite)
+            )
+        )
     actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])] if build_docs else []
-    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
-        name=CHECKPOINT, validation_definitions=definitions, actions=actions,
-        result_format={"result_format": "COMPLETE"},
-    ))
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=CHECKPOINT,
+            validation_definitions=definitions,
+            actions=actions,
+            result_format={"result_format": "COMPLETE"},
+        )
+    )
     # The run is named by our run_id: the data docs pages and the audit.validation_run rows point at each other.
     outcome = checkpoint.run(run_id=RunIdentifier(run_name=run_id, run_time=run_at))
 
@@ -397,17 +449,24 @@ def _run_checkpoint(
 def _rule_result(rule: Rule, er: Any) -> RuleResult:
     result = er.result or {}
     error = None
-    if er.exception_info and any(
-        (info or {}).get("raised_exception") for info in _exception_infos(er.exception_info)
-    ):
-        messages = [str((info or {}).get("exception_message", "")).strip() for info in _exception_infos(er.exception_info)]
+    if er.exception_info and any((info or {}).get("raised_exception") for info in _exception_infos(er.exception_info)):
+        messages = [
+            str((info or {}).get("exception_message", "")).strip() for info in _exception_infos(er.exception_info)
+        ]
         error = "could not evaluate: " + "; ".join(m.splitlines()[0] for m in messages if m)[:500]
     rows = (result.get("details") or {}).get("unexpected_rows") or []
     return RuleResult(
-        rule=rule.name, suite=rule.suite, kind=rule.kind, table=rule.table, severity=rule.severity,
-        zh=rule.zh, en=rule.en, success=bool(er.success) and error is None,
+        rule=rule.name,
+        suite=rule.suite,
+        kind=rule.kind,
+        table=rule.table,
+        severity=rule.severity,
+        zh=rule.zh,
+        en=rule.en,
+        success=bool(er.success) and error is None,
         failed_rows=int(result.get("observed_value") or len(rows) or 0),
-        examples=[json_safe(dict(r)) for r in rows], error=error,
+        examples=[json_safe(dict(r)) for r in rows],
+        error=error,
     )
 
 
@@ -423,11 +482,15 @@ def _exception_infos(info: Any) -> list[dict]:
 def _suite_notes(suite: str) -> str:
     kind = catalog.SUITES[suite][0]
     if kind == catalog.INTEGRITY:
-        return ("Integrity: every rule is an error; a failure stops the pipeline (IntegrityError). "
-                "完整性：任何一条失败即中止流水线。")
-    return ("Balance rules: findings about reports, never a reason to stop or to drop a report. "
-            "Severity error = the tables contradict themselves; warning = prose or previous year disagree. "
-            "勾稽关系：只记录为发现的问题，不中止流水线、不删除报告；error 为表内自相矛盾，warning 为正文或跨年度不一致。")
+        return (
+            "Integrity: every rule is an error; a failure stops the pipeline (IntegrityError). "
+            "完整性：任何一条失败即中止流水线。"
+        )
+    return (
+        "Balance rules: findings about reports, never a reason to stop or to drop a report. "
+        "Severity error = the tables contradict themselves; warning = prose or previous year disagree. "
+        "勾稽关系：只记录为发现的问题，不中止流水线、不删除报告；error 为表内自相矛盾，warning 为正文或跨年度不一致。"
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -442,7 +505,9 @@ def recent_runs(database_url: str | None = None, *, limit: int = 1) -> list[dict
         with engine.connect() as conn:
             if not _table_exists(conn, "audit", "validation_run"):
                 return []
-            rows = conn.execute(sa.text("""
+            rows = (
+                conn.execute(
+                    sa.text("""
                 WITH runs AS (
                     SELECT details->>'run_id' AS run_id, max(run_at) AS run_at
                     FROM audit.validation_run GROUP BY details->>'run_id'
@@ -452,7 +517,12 @@ def recent_runs(database_url: str | None = None, *, limit: int = 1) -> list[dict
                        (v.details->>'failed_warnings')::int AS failed_warnings,
                        (v.details->>'failed_rows')::int AS failed_rows, v.details->>'skipped' AS skipped
                 FROM audit.validation_run AS v JOIN runs ON runs.run_id = v.details->>'run_id'
-                ORDER BY v.run_at DESC, v.suite"""), {"limit": limit}).mappings().all()
+                ORDER BY v.run_at DESC, v.suite"""),
+                    {"limit": limit},
+                )
+                .mappings()
+                .all()
+            )
     finally:
         engine.dispose()
     return [json_safe(dict(r)) for r in rows]
@@ -473,13 +543,24 @@ def _store_runs(engine: sa.Engine, summary: ValidationSummary) -> None:
             "rules": [r.as_json(EXAMPLES_KEPT) for r in s.rules],
             "data_docs": str(summary.data_docs) if summary.data_docs else None,
         }
-        rows.append({"run_at": summary.run_at, "suite": s.suite, "success": s.success,
-                     "evaluated": s.evaluated, "failed": s.failed, "details": json.dumps(details, ensure_ascii=False)})
+        rows.append(
+            {
+                "run_at": summary.run_at,
+                "suite": s.suite,
+                "success": s.success,
+                "evaluated": s.evaluated,
+                "failed": s.failed,
+                "details": json.dumps(details, ensure_ascii=False),
+            }
+        )
     with engine.begin() as conn:
         if not _table_exists(conn, "audit", "validation_run"):
             log.warning("audit.validation_run does not exist (run warehouse.migrate.upgrade); runs not stored")
             return
-        conn.execute(sa.text(
-            "INSERT INTO audit.validation_run (run_at, suite, success, evaluated, failed, details)"
-            " VALUES (:run_at, :suite, :success, :evaluated, :failed, CAST(:details AS jsonb))"
-        ), rows)
+        conn.execute(
+            sa.text(
+                "INSERT INTO audit.validation_run (run_at, suite, success, evaluated, failed, details)"
+                " VALUES (:run_at, :suite, :success, :evaluated, :failed, CAST(:details AS jsonb))"
+            ),
+            rows,
+        )

@@ -11,20 +11,44 @@ from __future__ import annotations
 
 # --- table 三 (applications) -------------------------------------------------------------------------------
 APPLICATION_ROWS: tuple[str, ...] = (
-    "new_received", "carried_over",
-    "granted", "partially_granted",
-    "denied_state_secret", "denied_law_prohibited", "denied_security_stability", "denied_third_party",
-    "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_admin_query",
-    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-    "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive",
+    "new_received",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_unclear",
+    "rejected_petition",
+    "rejected_duplicate",
+    "rejected_publication",
+    "rejected_excessive",
     "rejected_confirmation",
-    "other", "other_no_correction", "other_unpaid_fee", "other_misc",
-    "total_processed", "carried_forward",
+    "other",
+    "other_no_correction",
+    "other_unpaid_fee",
+    "other_misc",
+    "total_processed",
+    "carried_forward",
     # group totals, only where a report states the group alone (pre-2019, prose)
-    "denied", "unavailable", "rejected",
+    "denied",
+    "unavailable",
+    "rejected",
 )
 APPLICANT_COLUMNS: tuple[str, ...] = (
-    "natural_person", "commercial", "research", "social_org", "legal_service", "other_org",
+    "natural_person",
+    "commercial",
+    "research",
+    "social_org",
+    "legal_service",
+    "other_org",
 )
 APPLICATION_COLUMNS: tuple[str, ...] = APPLICANT_COLUMNS + ("total",)
 
@@ -43,25 +67,49 @@ REVIEW_MEASURES: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "
 
 # --- table 二 (proactive) ------------------------------------------------------------------------------------
 PROACTIVE_ITEMS: tuple[str, ...] = (
-    "rules", "normative_documents", "licensing", "other_admin_services", "penalties", "coercive_measures",
-    "fees", "procurement",
+    "rules",
+    "normative_documents",
+    "licensing",
+    "other_admin_services",
+    "penalties",
+    "coercive_measures",
+    "fees",
+    "procurement",
 )
 PROACTIVE_MEASURES: tuple[str, ...] = (
-    "new_made", "new_published", "published_total",
-    "issued", "repealed", "in_force",
-    "prev_year_items", "change", "decisions",
+    "new_made",
+    "new_published",
+    "published_total",
+    "issued",
+    "repealed",
+    "in_force",
+    "prev_year_items",
+    "change",
+    "decisions",
     "fee_amount_10k_yuan",
-    "procurement_items", "procurement_amount_10k_yuan",
+    "procurement_items",
+    "procurement_amount_10k_yuan",
 )
 # The only measure that may be negative: 本年增/减 is a signed change.
 SIGNED_MEASURES: tuple[str, ...] = ("change",)
 
 # --- narrative ----------------------------------------------------------------------------------------------
 NARRATIVE_KEYS: tuple[str, ...] = (
-    "applications_received", "applications_processed", "applications_carried_over",
-    "applications_carried_forward", "granted", "partially_granted", "granted_incl_partial",
-    "denied", "unavailable", "rejected", "other", "review_total", "litigation_total",
-    "proactive_items_published", "fees_collected_yuan",
+    "applications_received",
+    "applications_processed",
+    "applications_carried_over",
+    "applications_carried_forward",
+    "granted",
+    "partially_granted",
+    "granted_incl_partial",
+    "denied",
+    "unavailable",
+    "rejected",
+    "other",
+    "review_total",
+    "litigation_total",
+    "proactive_items_published",
+    "fees_collected_yuan",
 )
 
 ERAS: tuple[str, ...] = ("pre2019", "2019", "2021", "unknown")

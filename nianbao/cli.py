@@ -13,7 +13,6 @@ import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -77,7 +76,7 @@ def _shown(url: str) -> str:
     return without_password(url)[0]
 
 
-def _years(years: Optional[str]) -> list[int]:
+def _years(years: str | None) -> list[int]:
     """Parse `--years 2019,2020` or `--years 2018-2021`."""
     if not years:
         return []
@@ -97,7 +96,9 @@ def _years(years: Optional[str]) -> list[int]:
 
 @app.command()
 def parse(
-    files: list[Path] = typer.Argument(..., help="Report documents: .html .txt .md .docx .pdf .doc .wps .rtf .xls .xlsx .et, scans (.png .jpg .tif)"),
+    files: list[Path] = typer.Argument(
+        ..., help="Report documents: .html .txt .md .docx .pdf .doc .wps .rtf .xls .xlsx .et, scans (.png .jpg .tif)"
+    ),
     pretty: bool = typer.Option(False, "--pretty", help="Indented JSON for people instead of JSON Lines"),
 ) -> None:
     """Parse report documents into the contract's JSON, one object per file, in order.
@@ -125,16 +126,17 @@ def crawl(
     portal: list[str] = typer.Option([], "--portal", "-p", help="A shipped profile (crawlers/profiles/NAME.yaml)"),
     profile: list[Path] = typer.Option([], "--profile", help="A portal profile YAML file anywhere"),
     all_portals: bool = typer.Option(False, "--all", help="Every shipped profile (except the sample portal)"),
-    years: Optional[str] = typer.Option(None, help="Only these report years, e.g. 2020,2021 or 2019-2021"),
-    output: Optional[Path] = typer.Option(
+    years: str | None = typer.Option(None, help="Only these report years, e.g. 2020,2021 or 2019-2021"),
+    output: Path | None = typer.Option(
         None, "--output", "-o", help="Also write documents + manifest.jsonl here (works without a warehouse)"
     ),
     no_warehouse: bool = typer.Option(False, "--no-warehouse", help="Only write --output; do not touch the database"),
-    throttle: bool = typer.Option(True, "--throttle/--no-throttle", help="Politeness delays (keep on for real portals)"),
+    throttle: bool = typer.Option(
+        True, "--throttle/--no-throttle", help="Politeness delays (keep on for real portals)"
+    ),
 ) -> None:
     """Find and fetch annual reports from government portals, politely and incrementally."""
     from crawlers.profiles import list_profiles
-
     from nianbao import steps
 
     targets: list[str] = [*portal, *(str(p) for p in profile)]
@@ -158,10 +160,15 @@ def crawl(
 
                 try:
                     stats = steps.crawl(
-                        target, url=url, years=_years(years), output_dir=output, throttle=throttle,
-                        on_progress=on_progress, use_warehouse=not no_warehouse,
+                        target,
+                        url=url,
+                        years=_years(years),
+                        output_dir=output,
+                        throttle=throttle,
+                        on_progress=on_progress,
+                        use_warehouse=not no_warehouse,
                     )
-                except Exception as exc:  # one unreachable portal must not stop the others
+                except Exception as exc:  # noqa: BLE001 — one unreachable portal must not stop the others
                     from rich.markup import escape
 
                     from warehouse.connection import redact
@@ -184,7 +191,7 @@ def _describe(event: dict) -> str:
 @app.command()
 def load(
     portal: list[str] = typer.Option([], "--portal", "-p", help="Only documents from these portals"),
-    years: Optional[str] = typer.Option(None, help="Only these report years"),
+    years: str | None = typer.Option(None, help="Only these report years"),
 ) -> None:
     """Parse the fetched documents not yet parsed by this parser version and load them into staging."""
     from nianbao import steps
@@ -193,7 +200,9 @@ def load(
     with _progress() as progress:
         bar = progress.add_task("parse + load", total=None)
         stats = steps.parse_and_load(
-            url=url, portals=portal, years=_years(years),
+            url=url,
+            portals=portal,
+            years=_years(years),
             on_document=lambda name, report: progress.update(bar, advance=1, description=f"parsed {name[-60:]}"),
         )
     _print_dict("load", stats)
@@ -244,9 +253,8 @@ def export(
     out_dir: Path = typer.Option(Path("export"), "--out", "-o", help="Directory to write one file per mart"),
 ) -> None:
     """Write every mart to CSV or Parquet files."""
-    from warehouse.export import export_marts
-
     from nianbao import steps
+    from warehouse.export import export_marts
 
     if format not in ("csv", "parquet"):
         raise typer.BadParameter("--format is csv or parquet")
@@ -271,8 +279,8 @@ def run(
     portal: list[str] = typer.Option(
         [SAMPLE_PORTAL], "--portal", "-p", help="Portals to harvest (default: the bundled sample portal)"
     ),
-    years: Optional[str] = typer.Option(None, help="Only these report years"),
-    throttle: Optional[bool] = typer.Option(
+    years: str | None = typer.Option(None, help="Only these report years"),
+    throttle: bool | None = typer.Option(
         None, "--throttle/--no-throttle", help="Politeness delays (default: off for the local sample portal only)"
     ),
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild incremental marts"),
@@ -383,8 +391,13 @@ def db_migrate() -> None:
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
-        TimeElapsedColumn(), console=console, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     )
 
 
@@ -420,13 +433,14 @@ def _print_summary(data: dict) -> None:
 
 def _print_next_steps(url: str) -> None:
     from expectations import data_docs_dir
-
     from nianbao.paths import DBT_PROJECT_DIR
 
     out.print("\n[bold]Where to look next[/bold]")
     out.print(f"  psql:             psql '{_shown(url)}'", soft_wrap=True)
     out.print("  analysts' table:  select * from marts.mart_report_summary;")
-    out.print(f"  dbt docs:         {DBT_PROJECT_DIR / 'target' / 'index.html'}  (or: .venv/bin/dbt docs serve --project-dir dbt --profiles-dir dbt)")
+    out.print(
+        f"  dbt docs:         {DBT_PROJECT_DIR / 'target' / 'index.html'}  (or: .venv/bin/dbt docs serve --project-dir dbt --profiles-dir dbt)"
+    )
     out.print(f"  GX data docs:     {data_docs_dir() / 'index.html'}")
     out.print("  exports:          nianbao export --format parquet --out export/")
 

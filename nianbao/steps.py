@@ -163,8 +163,14 @@ def parse_and_load(
                 if doc.sha256 in seen:
                     continue
                 seen.add(doc.sha256)
-                yield Job(key=doc.sha256, data=doc.content, filename=doc.url or doc.sha256, media_type=doc.media_type,
-                          size=doc.size_bytes, sha256=doc.sha256)
+                yield Job(
+                    key=doc.sha256,
+                    data=doc.content,
+                    filename=doc.url or doc.sha256,
+                    media_type=doc.media_type,
+                    size=doc.size_bytes,
+                    sha256=doc.sha256,
+                )
 
     with ParsePool(limits) as pool:
         for outcome in pool.parse(jobs()):
@@ -172,8 +178,15 @@ def parse_and_load(
             report["source"]["path"] = outcome.filename
             if outcome.failure:
                 failure = outcome.failure
-                record_parse_failure(outcome.key, version, reason=failure.reason, limit=failure.limit,
-                                     message=failure.message, source_url=outcome.filename, url=url)
+                record_parse_failure(
+                    outcome.key,
+                    version,
+                    reason=failure.reason,
+                    limit=failure.limit,
+                    message=failure.message,
+                    source_url=outcome.filename,
+                    url=url,
+                )
                 failures.append(failure.message)
             errors = [p for p in report["problems"] if p.get("code") in UNREADABLE_DOCUMENT_CODES]
             if errors:
@@ -187,8 +200,13 @@ def parse_and_load(
                 flush()
         flush()
     return {
-        "parsed": parsed, "unreadable": unreadable, "limit_failures": len(failures), "failures": failures,
-        "facts_loaded": facts, "parser_version": version, "parse_workers": limits.worker_count,
+        "parsed": parsed,
+        "unreadable": unreadable,
+        "limit_failures": len(failures),
+        "failures": failures,
+        "facts_loaded": facts,
+        "parser_version": version,
+        "parse_workers": limits.worker_count,
     }
 
 
@@ -222,7 +240,7 @@ def dbt_parse() -> Path:
     for key, default in (("NIANBAO_DB_HOST", "localhost"), ("NIANBAO_DB_NAME", "nianbao")):
         env.setdefault(key, default)
     cmd = [dbt_executable(), "parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    result = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, text=True, capture_output=True)
+    result = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, text=True, capture_output=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     return DBT_MANIFEST
@@ -237,8 +255,7 @@ def dbt_build(*, url: str | None = None, full_refresh: bool = False) -> dict:
     log.info("dbt build, %s: %s", plan.mode, plan.reason)
     result = dbt(*plan.dbt_args, url=url)
     dbt_builds.record_build(url, plan)
-    return {"ok": result.returncode == 0, "mode": plan.mode, "reason": plan.reason,
-            "log_tail": result.stdout[-2000:]}
+    return {"ok": result.returncode == 0, "mode": plan.mode, "reason": plan.reason, "log_tail": result.stdout[-2000:]}
 
 
 def dbt_docs(*, url: str | None = None) -> Path:
@@ -276,7 +293,7 @@ def warehouse_summary(url: str | None = None) -> dict:
     url = url or warehouse_url()
     out: dict = {}
     with connect(url) as conn:
-        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731 - tiny local helper
+        one = lambda sql: conn.execute(sql).fetchone()[0]
         out["documents_fetched"] = one("select count(*) from raw.document")
         out["fetch_errors"] = one("select count(*) from raw.fetch where error is not null")
         out["reports_parsed"] = one("select count(*) from staging.report where is_current")
@@ -294,9 +311,7 @@ def warehouse_summary(url: str | None = None) -> dict:
         tables = conn.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
         ).fetchall()
-        out["marts"] = {
-            name: one(f'select count(*) from marts."{name}"') for (name,) in tables
-        }
+        out["marts"] = {name: one(f'select count(*) from marts."{name}"') for (name,) in tables}
         has_runs = one(
             "select count(*) from information_schema.tables"
             " where table_schema = 'audit' and table_name = 'validation_run'"

@@ -50,14 +50,21 @@ def application_checks(apps: dict | None, derived: set[str]) -> list[dict]:
             t, f = cell("total_processed", col), cell("carried_forward", col)
             left, right = _sum([a, b]), _sum([t, f])
             ok = None if left is None or right is None else left == right
-            out.append(_entry(
-                f"applications.balance.{col}", ok,
-                f"一 {_fmt(a)} + 二 {_fmt(b)} = {_fmt(left)}; (七) {_fmt(t)} + 四 {_fmt(f)} = {_fmt(right)}",
-                left, right, f"applications.total_processed.{col}",
-            ))
+            out.append(
+                _entry(
+                    f"applications.balance.{col}",
+                    ok,
+                    f"一 {_fmt(a)} + 二 {_fmt(b)} = {_fmt(left)}; (七) {_fmt(t)} + 四 {_fmt(f)} = {_fmt(right)}",
+                    left,
+                    right,
+                    f"applications.total_processed.{col}",
+                )
+            )
     for row, values in apps.items():
-        if row in ("denied", "unavailable", "rejected") and values.get("total") is not None and all(
-            values.get(c) is None for c in COLUMNS[:-1]
+        if (
+            row in ("denied", "unavailable", "rejected")
+            and values.get("total") is not None
+            and all(values.get(c) is None for c in COLUMNS[:-1])
         ):
             continue
         parts = [values.get(c) for c in COLUMNS[:-1]]
@@ -68,10 +75,16 @@ def application_checks(apps: dict | None, derived: set[str]) -> list[dict]:
             continue  # only a total printed (pre-2019 统计表, prose): nothing to compare
         s = _sum(parts)
         ok = None if s is None or total is None else s == total
-        out.append(_entry(
-            f"applications.row_sum.{row}", ok,
-            f"总计 {_fmt(total)}; sum of applicant columns {_fmt(s)}", s, total, f"applications.{row}.total",
-        ))
+        out.append(
+            _entry(
+                f"applications.row_sum.{row}",
+                ok,
+                f"总计 {_fmt(total)}; sum of applicant columns {_fmt(s)}",
+                s,
+                total,
+                f"applications.{row}.total",
+            )
+        )
     if "total_processed" in apps and any(r in apps for r in LEAF_ROWS_2019):
         # by the rows printed, not the era: hybrids print a 2019 table 三 in a 2021 report
         has_subrows = any(r in apps for r in OTHER_SUBROWS)
@@ -81,19 +94,31 @@ def application_checks(apps: dict | None, derived: set[str]) -> list[dict]:
             s = _sum(parts)
             t = cell("total_processed", col)
             ok = None if s is None or t is None else s == t
-            out.append(_entry(
-                f"applications.outcomes_sum.{col}", ok,
-                f"(七)总计 {_fmt(t)}; sum of outcome rows {_fmt(s)}", s, t, f"applications.total_processed.{col}",
-            ))
+            out.append(
+                _entry(
+                    f"applications.outcomes_sum.{col}",
+                    ok,
+                    f"(七)总计 {_fmt(t)}; sum of outcome rows {_fmt(s)}",
+                    s,
+                    t,
+                    f"applications.total_processed.{col}",
+                )
+            )
         if has_subrows and "applications.other" not in derived:
             for col in COLUMNS:
                 s = _sum([cell(r, col) for r in OTHER_SUBROWS])
                 o = cell("other", col)
                 ok = None if s is None or o is None else s == o
-                out.append(_entry(
-                    f"applications.other_sum.{col}", ok,
-                    f"(六) {_fmt(o)}; sum of its sub-rows {_fmt(s)}", s, o, f"applications.other.{col}",
-                ))
+                out.append(
+                    _entry(
+                        f"applications.other_sum.{col}",
+                        ok,
+                        f"(六) {_fmt(o)}; sum of its sub-rows {_fmt(s)}",
+                        s,
+                        o,
+                        f"applications.other.{col}",
+                    )
+                )
     return out
 
 
@@ -111,15 +136,22 @@ def review_checks(review: dict | None, derived: set[str]) -> list[dict]:
             continue
         s = _sum(parts)
         ok = None if s is None or total is None else s == total
-        out.append(_entry(
-            f"review_litigation.{group}_sum", ok,
-            f"总计 {_fmt(total)}; 维持+纠正+其他+尚未审结 {_fmt(s)}", s, total, f"review_litigation.{group}.total",
-        ))
+        out.append(
+            _entry(
+                f"review_litigation.{group}_sum",
+                ok,
+                f"总计 {_fmt(total)}; 维持+纠正+其他+尚未审结 {_fmt(s)}",
+                s,
+                total,
+                f"review_litigation.{group}.total",
+            )
+        )
     return out
 
 
-def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, from_tables: bool,
-                     statistics: dict | None = None) -> list[dict]:
+def narrative_checks(
+    narrative: dict, apps: dict | None, review: dict | None, from_tables: bool, statistics: dict | None = None
+) -> list[dict]:
     """Prose against tables; only when the tables were printed (figures taken from prose agree by construction).
     `statistics`: figures of a pre-2019 统计表 that have no table cell (行政诉讼数, 主动公开信息数 …), by
     narrative key. The parts the prose splits the items proactively published into are checked against that
@@ -153,7 +185,9 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
         "other": total("other"),
     }
     for col in COLUMNS[:-1]:
-        table_values[f"applications_received_{col}"] = (apps.get("new_received") or {}).get(col) if "new_received" in apps else None
+        table_values[f"applications_received_{col}"] = (
+            (apps.get("new_received") or {}).get(col) if "new_received" in apps else None
+        )
     if "new_received" in apps:
         nr = apps["new_received"]
         table_values["applications_received_legal_person"] = _sum([nr.get(c) for c in COLUMNS[1:-1]])
@@ -164,10 +198,12 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
         table_values["litigation_total"] = _sum([d, a])
         # the prose's 均获维持 / 维持N件 against the 结果维持 cells
         table_values["review_upheld"] = (review.get("review") or {}).get("upheld")
-        table_values["litigation_upheld"] = _sum([
-            (review.get("litigation_direct") or {}).get("upheld"),
-            (review.get("litigation_after_review") or {}).get("upheld"),
-        ])
+        table_values["litigation_upheld"] = _sum(
+            [
+                (review.get("litigation_direct") or {}).get("upheld"),
+                (review.get("litigation_after_review") or {}).get("upheld"),
+            ]
+        )
     for key, value in (statistics or {}).items():
         if table_values.get(key) is None:
             table_values[key] = value
@@ -176,10 +212,16 @@ def narrative_checks(narrative: dict, apps: dict | None, review: dict | None, fr
             continue
         printed = table_values[key]
         ok = None if printed is None or stated is None else printed == stated
-        out.append(_entry(
-            f"narrative.{key}", ok, f"prose says {_fmt(stated)}; table gives {_fmt(printed)}", printed, stated,
-            f"narrative.{key}",
-        ))
+        out.append(
+            _entry(
+                f"narrative.{key}",
+                ok,
+                f"prose says {_fmt(stated)}; table gives {_fmt(printed)}",
+                printed,
+                stated,
+                f"narrative.{key}",
+            )
+        )
     return out
 
 
@@ -196,8 +238,13 @@ def _proactive_parts_check(narrative: dict, statistics: dict | None) -> list[dic
         whole, source = narrative.get("proactive_items_published"), "prose"
     if whole is None:
         return []
-    return [_entry(
-        "narrative.proactive_items_published_parts", parts == whole,
-        f"prose parts of 主动公开 add up to {_fmt(parts)}; {source} gives {_fmt(whole)}", whole, parts,
-        "narrative.proactive_items_published_parts_sum",
-    )]
+    return [
+        _entry(
+            "narrative.proactive_items_published_parts",
+            parts == whole,
+            f"prose parts of 主动公开 add up to {_fmt(parts)}; {source} gives {_fmt(whole)}",
+            whole,
+            parts,
+            "narrative.proactive_items_published_parts_sum",
+        )
+    ]

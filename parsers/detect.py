@@ -28,13 +28,25 @@ UNKNOWN = "application/octet-stream"
 PNG, JPEG, TIFF, BMP, GIF = "image/png", "image/jpeg", "image/tiff", "image/bmp", "image/gif"
 IMAGES = (PNG, JPEG, TIFF, BMP, GIF)
 _IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG), (b"II*\x00", TIFF), (b"MM\x00*", TIFF),
-    (b"BM", BMP), (b"GIF87a", GIF), (b"GIF89a", GIF),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+    (b"BM", BMP),
+    (b"GIF87a", GIF),
+    (b"GIF89a", GIF),
 )
 
 _EXT = {
-    ".html": HTML, ".htm": HTML, ".shtml": HTML, ".xhtml": HTML, ".txt": TEXT, ".pdf": PDF, ".docx": DOCX,
-    ".doc": DOC, ".wps": WPS,
+    ".html": HTML,
+    ".htm": HTML,
+    ".shtml": HTML,
+    ".xhtml": HTML,
+    ".txt": TEXT,
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".doc": DOC,
+    ".wps": WPS,
 }
 _HTML_SNIFF_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|title)[\s>/]", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -62,8 +74,9 @@ def sniff(data: bytes, filename: str | None = None, media_type: str | None = Non
         return RTF
     for magic, image_type in _IMAGE_MAGIC:
         # "BM" alone begins plenty of text; a bitmap also names its own file size in bytes 2-6
-        if head.startswith(magic) and (image_type != BMP or _ext(filename) == ".bmp"
-                                       or int.from_bytes(head[2:6], "little") == len(data)):
+        if head.startswith(magic) and (
+            image_type != BMP or _ext(filename) == ".bmp" or int.from_bytes(head[2:6], "little") == len(data)
+        ):
             return image_type
     if _HTML_SNIFF_RE.search(head.lower() if len(head) < 2048 else data[:4096].lower()):
         return HTML
@@ -103,7 +116,7 @@ def _ole_has_stream(data: bytes, name: str) -> bool:
     needle = (name + "\0").encode("utf-16-le")
     at = data.find(needle)
     while at != -1:
-        if at % 128 == 0 and int.from_bytes(data[at + 64:at + 66], "little") == len(needle):
+        if at % 128 == 0 and int.from_bytes(data[at + 64 : at + 66], "little") == len(needle):
             return True
         at = data.find(needle, at + 1)
     return False

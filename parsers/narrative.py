@@ -130,8 +130,10 @@ def _proactive_parts(text: str, out: NarrativeResult) -> None:
     each with its share, the shares adding up to 100%): proactive_items_published_parts_sum."""
     runs: list[list[re.Match]] = []
     for m in _PROACTIVE_SHARE_RE.finditer(text):
-        if runs and m.start() - runs[-1][-1].end() <= _PARTS_GAP and not _HEADING_MARK_RE.search(
-            text, runs[-1][-1].end(), m.start()
+        if (
+            runs
+            and m.start() - runs[-1][-1].end() <= _PARTS_GAP
+            and not _HEADING_MARK_RE.search(text, runs[-1][-1].end(), m.start())
         ):
             runs[-1].append(m)
         else:
@@ -152,9 +154,15 @@ def _proactive_parts(text: str, out: NarrativeResult) -> None:
 # 行政复议7件，诉讼9件，均获维持: every case of the groups named was upheld
 _CASES = r"(?:案件)?(?:共)?(?P<n{i}>\d+(?:,\d{{3}})*)\s*(?:件|起|宗|个)"
 _TOPIC = r"(?:被)?(?:申请|提起)?(?:行政)?(?<!后)(?<!直接)(?P<t{i}>复议|诉讼)"
-_ALL_UPHELD = r"\s*[,，]?\s*(?:均|全部|都|皆)(?:已)?(?:获|被|予以|得到|获得)?(?:法院|复议机关)?(?:依法)?(?:判决|决定)?维持"
+_ALL_UPHELD = (
+    r"\s*[,，]?\s*(?:均|全部|都|皆)(?:已)?(?:获|被|予以|得到|获得)?(?:法院|复议机关)?(?:依法)?(?:判决|决定)?维持"
+)
 _UPHELD_BOTH_RE = re.compile(
-    _TOPIC.format(i=1) + _CASES.format(i=1) + r"\s*[,，、和及与]?\s*" + _TOPIC.format(i=2) + _CASES.format(i=2)
+    _TOPIC.format(i=1)
+    + _CASES.format(i=1)
+    + r"\s*[,，、和及与]?\s*"
+    + _TOPIC.format(i=2)
+    + _CASES.format(i=2)
     + _ALL_UPHELD
 )
 _UPHELD_ONE_RE = re.compile(_TOPIC.format(i=1) + _CASES.format(i=1) + _ALL_UPHELD)

@@ -35,11 +35,7 @@ def _problem(message: str) -> dict:
 
 
 def _derived_fields(report: dict) -> set[str]:
-    return {
-        p["field"]
-        for p in report["problems"]
-        if p.get("code") == "derived_value" and p.get("field")
-    }
+    return {p["field"] for p in report["problems"] if p.get("code") == "derived_value" and p.get("field")}
 
 
 def _failure(check: dict) -> str:
@@ -47,9 +43,7 @@ def _failure(check: dict) -> str:
     return f"{check['rule']} {verdict} ({check['detail']})"
 
 
-def application_failures(
-    apps: dict | None, checks: list[dict], derived: set[str]
-) -> list[str]:
+def application_failures(apps: dict | None, checks: list[dict], derived: set[str]) -> list[str]:
     """Why table 三 as read is not proven; empty when it is."""
     if apps is None:
         return []
@@ -82,27 +76,18 @@ def review_failures(review: dict | None, checks: list[dict]) -> list[str]:
 def _null_table(report: dict, key: str) -> None:
     report[key] = {row: dict.fromkeys(cells) for row, cells in report[key].items()}
     prefix = f"{key}."
-    report["provenance"] = {
-        k: v for k, v in report["provenance"].items() if not k.startswith(prefix)
-    }
+    report["provenance"] = {k: v for k, v in report["provenance"].items() if not k.startswith(prefix)}
     # a derived 总计 of a cell no longer given says nothing
     report["problems"] = [
         p
         for p in report["problems"]
-        if not (
-            p.get("code") == "derived_value"
-            and (p.get("field") or "").startswith(prefix)
-        )
+        if not (p.get("code") == "derived_value" and (p.get("field") or "").startswith(prefix))
     ]
 
 
 def _describe(table: str, failures: list[str]) -> str:
     shown = "; ".join(failures[:SHOWN_FAILURES])
-    more = (
-        f"; and {len(failures) - SHOWN_FAILURES} more"
-        if len(failures) > SHOWN_FAILURES
-        else ""
-    )
+    more = f"; and {len(failures) - SHOWN_FAILURES} more" if len(failures) > SHOWN_FAILURES else ""
     return f"{table} read by OCR is not proven by its arithmetic, its cells are left null: {shown}{more}"
 
 
@@ -123,24 +108,16 @@ def verify_ocr_report(report: dict) -> dict:
         _null_table(report, "proactive")
         report["proactive_text"] = {}
         unproven.append(
-            _problem(
-                "table 二 (proactive) read by OCR has no arithmetic to prove it; its cells are left null"
-            )
+            _problem("table 二 (proactive) read by OCR has no arithmetic to prove it; its cells are left null")
         )
 
     derived = _derived_fields(report)
-    checks = application_checks(report["applications"], derived) + review_checks(
-        report["review_litigation"], derived
-    )
-    prose = narrative_checks(
-        report["narrative"], report["applications"], report["review_litigation"], True
-    )
+    checks = application_checks(report["applications"], derived) + review_checks(report["review_litigation"], derived)
+    prose = narrative_checks(report["narrative"], report["applications"], report["review_litigation"], True)
     proven = {c["rule"].split(".", 1)[1] for c in prose if c["ok"] is True}
     dropped = {k: v for k, v in report["narrative"].items() if k not in proven}
     if dropped:
-        report["narrative"] = {
-            k: v for k, v in report["narrative"].items() if k in proven
-        }
+        report["narrative"] = {k: v for k, v in report["narrative"].items() if k in proven}
         report["provenance"] = {
             k: v
             for k, v in report["provenance"].items()
@@ -148,9 +125,7 @@ def verify_ocr_report(report: dict) -> dict:
         }
         listed = ", ".join(f"{k} {v}" for k, v in dropped.items())
         unproven.append(
-            _problem(
-                f"prose figures read by OCR that no proven table cell confirms are left out: {listed}"
-            )
+            _problem(f"prose figures read by OCR that no proven table cell confirms are left out: {listed}")
         )
     report["checks"] = checks + [c for c in prose if c["ok"] is True]
     report["problems"].extend(unproven)

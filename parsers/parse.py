@@ -48,7 +48,8 @@ def parse_bytes(data: bytes, *, filename: str | None = None, media_type: str | N
         return report
     except Exception as exc:  # noqa: BLE001 — the contract: never raise for bad input
         return empty_report(
-            source, [_problem("unreadable_document", f"{name} ({kind}) could not be read: {type(exc).__name__}: {exc}"[:500])]
+            source,
+            [_problem("unreadable_document", f"{name} ({kind}) could not be read: {type(exc).__name__}: {exc}"[:500])],
         )
 
 
@@ -74,8 +75,10 @@ def _retry_pdf_by_position(data: bytes, first: dict, source: dict, problems: lis
     second = analyze(doc, source)
 
     def trouble(r):
-        return sum(p["code"] in ("unreadable_value", "ambiguous_split") for p in r["problems"]) + (
-            r["applications"] is None) * 100
+        return (
+            sum(p["code"] in ("unreadable_value", "ambiguous_split") for p in r["problems"])
+            + (r["applications"] is None) * 100
+        )
 
     return second if trouble(second) < trouble(first) else first
 
@@ -86,10 +89,17 @@ def _extract(data: bytes, kind: str, name: str):
     if kind in (detect.TEXT, detect.HTML):
         text, encoding, guessed, contradicted = detect.decode_checked(data)
         if contradicted:
-            problems.append(_problem("encoding_mismatch", f"{name}: declared {contradicted}, but the bytes are "
-                                     f"{encoding}; read as {encoding}", "warning"))
+            problems.append(
+                _problem(
+                    "encoding_mismatch",
+                    f"{name}: declared {contradicted}, but the bytes are {encoding}; read as {encoding}",
+                    "warning",
+                )
+            )
         elif guessed:
-            problems.append(_problem("encoding_guessed", f"{name}: no declared encoding; read as {encoding}", "warning"))
+            problems.append(
+                _problem("encoding_guessed", f"{name}: no declared encoding; read as {encoding}", "warning")
+            )
         if detect.looks_binary(text):
             return None, {}, [_problem("unreadable_document", f"{name}: binary data, not a text document")]
         if len(text) > MAX_TEXT_CHARS:
@@ -134,8 +144,11 @@ def _extract(data: bytes, kind: str, name: str):
         try:
             pieces, pages = extract_pdf(data)
             if pages > MAX_PAGES:
-                problems.append(_problem("pages_truncated", f"{name}: {pages} pages; only the first {MAX_PAGES} "
-                                         "were read", "warning"))
+                problems.append(
+                    _problem(
+                        "pages_truncated", f"{name}: {pages} pages; only the first {MAX_PAGES} were read", "warning"
+                    )
+                )
             return pieces, {}, problems
         except NeedsOCR as exc:
             return _extract_by_ocr(data, kind, name, f"{exc}")
@@ -152,15 +165,21 @@ def _extract_by_ocr(data: bytes, kind: str, name: str, what: str):
         reading = ocr_pdf(data) if kind == detect.PDF else ocr_image(data)
     except OcrUnavailable as exc:
         return None, {}, [_problem("needs_ocr", f"{name}: {what}, readable only by OCR: {exc}")]
-    note = _problem("ocr", f"{name}: {what}, read by OCR: {reading.summary}; figures are kept only where the "
-                           "tables' arithmetic proves them, organ, title and dates are as OCR read them", "warning")
+    note = _problem(
+        "ocr",
+        f"{name}: {what}, read by OCR: {reading.summary}; figures are kept only where the "
+        "tables' arithmetic proves them, organ, title and dates are as OCR read them",
+        "warning",
+    )
     return reading.pieces, {}, [note]
 
 
 def too_large_report(name: str, size: int, *, sha256: str | None = None, media_type: str | None = None) -> dict:
     """The Report of a document over MAX_BYTES, made from its size alone: such a document is never read whole."""
-    return empty_report({"path": name, "sha256": sha256, "media_type": media_type},
-                        [_problem("too_large", f"{name}: {size} bytes exceeds {MAX_BYTES}")])
+    return empty_report(
+        {"path": name, "sha256": sha256, "media_type": media_type},
+        [_problem("too_large", f"{name}: {size} bytes exceeds {MAX_BYTES}")],
+    )
 
 
 def read_file(path: str | os.PathLike) -> tuple[bytes | None, int]:
@@ -181,8 +200,9 @@ def parse_file(path: str | os.PathLike) -> dict:
     try:
         data, size = read_file(p)
     except OSError as exc:
-        report = empty_report({"path": str(p), "sha256": None, "media_type": None},
-                              [_problem("unreadable_document", f"{p}: {exc}")])
+        report = empty_report(
+            {"path": str(p), "sha256": None, "media_type": None}, [_problem("unreadable_document", f"{p}: {exc}")]
+        )
         return report
     report = too_large_report(p.name, size) if data is None else parse_bytes(data, filename=p.name)
     report["source"]["path"] = str(p)

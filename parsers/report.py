@@ -13,8 +13,8 @@ from .document import Document
 from .metadata import read_metadata, strip_markup
 from .narrative import read_narrative
 from .tables.applications import COLUMNS, read_applications
-from .tables.pipe import read_pipe_applications, read_pipe_review
 from .tables.flat import fewest_nulls, is_flattened, read_flat_applications, read_flat_proactive, read_flat_review
+from .tables.pipe import read_pipe_applications, read_pipe_review
 from .tables.proactive import read_proactive
 from .tables.review import prove_review_blanks, read_review
 from .tables.statistics import merged, read_flat_statistics, read_statistics
@@ -55,12 +55,18 @@ def detect_era(text: str, apps, proactive, stats, year: int | None) -> str:
     stray spaces (`三、本年度办 理结果`), and its tables may not be read at all."""
     compact = re.sub(r"\s+", "", text)
     number = r"[〔\[(（【]{n}[〕\])）】]"  # 〔2021〕, [2021], (2021)
-    markers_2021 = ("本年制发件数|本年废止件数|现行有效件数|申请人无正当理由逾期不补正|逾期未按收费通知要求缴纳费用|本年收费金额|"
-                    rf"国办公开办函{number.format(n=2021)}30号")
-    markers_2019 = ("本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增[/／]?减|采购总金额|"
-                    rf"收到和处理政府信息公开申请情况|本年新收政府信息公开申请|国办公开办函{number.format(n=2019)}60号")
+    markers_2021 = (
+        "本年制发件数|本年废止件数|现行有效件数|申请人无正当理由逾期不补正|逾期未按收费通知要求缴纳费用|本年收费金额|"
+        rf"国办公开办函{number.format(n=2021)}30号"
+    )
+    markers_2019 = (
+        "本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增[/／]?减|采购总金额|"
+        rf"收到和处理政府信息公开申请情况|本年新收政府信息公开申请|国办公开办函{number.format(n=2019)}60号"
+    )
     # the 2008 regulation's 统计表 (指标名称 | 计量单位 | 本年度 | 历年累计) and sections (概述, 收费及减免)
-    markers_pre2019 = "指标名称|历年累计|受理依申请公开信息总数|对申请的答复总?数|一、概述|依申请公开政府信息的?情况|收费及减免"
+    markers_pre2019 = (
+        "指标名称|历年累计|受理依申请公开信息总数|对申请的答复总?数|一、概述|依申请公开政府信息的?情况|收费及减免"
+    )
     if (apps and apps.has_2021_rows) or (proactive and proactive.measures_seen & _2021_MEASURES):
         return "2021"
     if re.search(markers_2021, compact):
@@ -137,8 +143,13 @@ def analyze(doc: Document, source: dict) -> dict:
     if era in ("2019", "2021"):
         for name, part in (("applications", apps), ("review_litigation", review), ("proactive", proactive)):
             if part is None:
-                problems.append({"severity": "warning", "code": "table_missing",
-                                 "message": f"table {name} not found; figures only from prose where stated"})
+                problems.append(
+                    {
+                        "severity": "warning",
+                        "code": "table_missing",
+                        "message": f"table {name} not found; figures only from prose where stated",
+                    }
+                )
 
     report["title"] = strip_markup(_printed(doc, meta.title_span, doc.traditional) if meta.title_span else meta.title)
     report["year"] = meta.year
@@ -150,16 +161,21 @@ def analyze(doc: Document, source: dict) -> dict:
             report["title_original"] = strip_markup(_printed(doc, meta.title_span, False))
         report["organ_original"] = strip_markup(meta.organ_as_printed(doc.original))
     if meta.organ is None:
-        problems.append({"severity": "warning", "code": "organ_not_found", "message": meta.organ_note or "no organ named"})
+        problems.append(
+            {"severity": "warning", "code": "organ_not_found", "message": meta.organ_note or "no organ named"}
+        )
     if meta.year is None:
-        problems.append({"severity": "warning", "code": "year_not_found", "message": "no title or 统计期限 gives the year covered"})
+        problems.append(
+            {"severity": "warning", "code": "year_not_found", "message": "no title or 统计期限 gives the year covered"}
+        )
 
     derived = {p["field"] for p in problems if p.get("code") == "derived_value" and p.get("field")}
     checks = application_checks(report["applications"], derived)
     checks += review_checks(report["review_litigation"], derived)
     printed_tables = apps is not None or review is not None or stats is not None
-    checks += narrative_checks(report["narrative"], report["applications"], report["review_litigation"], printed_tables,
-                               stat_figures)
+    checks += narrative_checks(
+        report["narrative"], report["applications"], report["review_litigation"], printed_tables, stat_figures
+    )
     if stats is not None:
         checks += [{**c, "severity": check_severity(c["rule"])} for c in stats.checks]
     report["checks"] = checks

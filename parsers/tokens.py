@@ -24,8 +24,12 @@ NUM_RE = re.compile(r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元
 _GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)）\"])([+\-]?\d[\d+\-.,]*(?:万元|元)?)$")
 # A numbered label starting inside a word: 三、本年度办理结果(一)予以公开 or (三)不予公开1.属于国家秘密
 # (cells run together). Not after 第 (第二十条第(一)项 is one label).
-_INNER_NUMBERED = re.compile(r"(?<=[\u4e00-\u9fff\")])(?<!第)(?=\([一二三四五六七八九十]\)|\d{1,2}\.(?=[\u4e00-\u9fff]))")
-_STARTS_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d))")
+_INNER_NUMBERED = re.compile(
+    r"(?<=[\u4e00-\u9fff\")])(?<!第)(?=\([一二三四五六七八九十]\)|\d{1,2}\.(?=[\u4e00-\u9fff]))"
+)
+_STARTS_NUMBERED = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d))"
+)
 
 
 # Placeholder column headers written by PDF-to-markdown converters (数据1 … 数据6, 列3, Column 2).
@@ -141,7 +145,9 @@ def tokenize_text(text: str, base: int = 0) -> list[Token]:
         if numbering_cut:  # `| 5` then `.要求行政机关确认…`: the 5 is the label's number, not a cell
             head = line[: len(line) - len(numbering_cut)]
             out.extend(tokenize_text(head, start) if head.strip(" |\t") else [])
-            out.append(Token("text", numbering_cut.strip(" |\t"), f"text chars {start + len(head)}-{start + len(line)}"))
+            out.append(
+                Token("text", numbering_cut.strip(" |\t"), f"text chars {start + len(head)}-{start + len(line)}")
+            )
             continue
         if "|" in line:
             cells = line.split("|")

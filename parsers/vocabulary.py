@@ -26,29 +26,87 @@ class ApplicationRow:
 
 
 APPLICATION_ROWS: list[ApplicationRow] = [
-    ApplicationRow("new_received", "一、本年新收政府信息公开申请数量", "New applications received this year", "intake", 10, ERAS),
+    ApplicationRow(
+        "new_received", "一、本年新收政府信息公开申请数量", "New applications received this year", "intake", 10, ERAS
+    ),
     ApplicationRow("carried_over", "二、上年结转政府信息公开申请数量", "Carried over from last year", "intake", 20),
     ApplicationRow("granted", "（一）予以公开", "Granted", "granted", 30, ERAS),
     ApplicationRow("partially_granted", "（二）部分公开", "Partially granted", "partially_granted", 40, ERAS),
     ApplicationRow("denied_state_secret", "（三）1.属于国家秘密", "Denied: state secret", "denied", 51),
-    ApplicationRow("denied_law_prohibited", "（三）2.其他法律行政法规禁止公开", "Denied: prohibited by other laws", "denied", 52),
-    ApplicationRow("denied_security_stability", "（三）3.危及“三安全一稳定”", "Denied: endangers security and stability", "denied", 53),
+    ApplicationRow(
+        "denied_law_prohibited", "（三）2.其他法律行政法规禁止公开", "Denied: prohibited by other laws", "denied", 52
+    ),
+    ApplicationRow(
+        "denied_security_stability",
+        "（三）3.危及“三安全一稳定”",
+        "Denied: endangers security and stability",
+        "denied",
+        53,
+    ),
     ApplicationRow("denied_third_party", "（三）4.保护第三方合法权益", "Denied: third-party rights", "denied", 54),
     ApplicationRow("denied_internal_affairs", "（三）5.属于三类内部事务信息", "Denied: internal affairs", "denied", 55),
     ApplicationRow("denied_process_info", "（三）6.属于四类过程性信息", "Denied: process information", "denied", 56),
-    ApplicationRow("denied_enforcement_file", "（三）7.属于行政执法案卷", "Denied: enforcement case file", "denied", 57),
-    ApplicationRow("denied_admin_query", "（三）8.属于行政查询事项", "Denied: administrative query matter", "denied", 58),
-    ApplicationRow("unavailable_not_held", "（四）1.本机关不掌握相关政府信息", "Unavailable: not held", "unavailable", 61),
-    ApplicationRow("unavailable_needs_creation", "（四）2.没有现成信息需要另行制作", "Unavailable: would need creating", "unavailable", 62),
-    ApplicationRow("unavailable_unclear", "（四）3.补正后申请内容仍不明确", "Unavailable: still unclear after correction", "unavailable", 63),
-    ApplicationRow("rejected_petition", "（五）1.信访举报投诉类申请", "Not processed: petition or complaint", "rejected", 71),
+    ApplicationRow(
+        "denied_enforcement_file", "（三）7.属于行政执法案卷", "Denied: enforcement case file", "denied", 57
+    ),
+    ApplicationRow(
+        "denied_admin_query", "（三）8.属于行政查询事项", "Denied: administrative query matter", "denied", 58
+    ),
+    ApplicationRow(
+        "unavailable_not_held", "（四）1.本机关不掌握相关政府信息", "Unavailable: not held", "unavailable", 61
+    ),
+    ApplicationRow(
+        "unavailable_needs_creation",
+        "（四）2.没有现成信息需要另行制作",
+        "Unavailable: would need creating",
+        "unavailable",
+        62,
+    ),
+    ApplicationRow(
+        "unavailable_unclear",
+        "（四）3.补正后申请内容仍不明确",
+        "Unavailable: still unclear after correction",
+        "unavailable",
+        63,
+    ),
+    ApplicationRow(
+        "rejected_petition", "（五）1.信访举报投诉类申请", "Not processed: petition or complaint", "rejected", 71
+    ),
     ApplicationRow("rejected_duplicate", "（五）2.重复申请", "Not processed: duplicate", "rejected", 72),
-    ApplicationRow("rejected_publication", "（五）3.要求提供公开出版物", "Not processed: asks for publications", "rejected", 73),
-    ApplicationRow("rejected_excessive", "（五）4.无正当理由大量反复申请", "Not processed: excessive repeated requests", "rejected", 74),
-    ApplicationRow("rejected_confirmation", "（五）5.要求行政机关确认或重新出具已获取信息", "Not processed: asks to confirm or reissue", "rejected", 75),
+    ApplicationRow(
+        "rejected_publication", "（五）3.要求提供公开出版物", "Not processed: asks for publications", "rejected", 73
+    ),
+    ApplicationRow(
+        "rejected_excessive",
+        "（五）4.无正当理由大量反复申请",
+        "Not processed: excessive repeated requests",
+        "rejected",
+        74,
+    ),
+    ApplicationRow(
+        "rejected_confirmation",
+        "（五）5.要求行政机关确认或重新出具已获取信息",
+        "Not processed: asks to confirm or reissue",
+        "rejected",
+        75,
+    ),
     ApplicationRow("other", "（六）其他处理", "Other handling", "other", 80, ERAS),
-    ApplicationRow("other_no_correction", "（六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "Other: applicant did not correct in time", "other", 81, ("2021",)),
-    ApplicationRow("other_unpaid_fee", "（六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "Other: fee not paid in time", "other", 82, ("2021",)),
+    ApplicationRow(
+        "other_no_correction",
+        "（六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "Other: applicant did not correct in time",
+        "other",
+        81,
+        ("2021",),
+    ),
+    ApplicationRow(
+        "other_unpaid_fee",
+        "（六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "Other: fee not paid in time",
+        "other",
+        82,
+        ("2021",),
+    ),
     ApplicationRow("other_misc", "（六）3.其他", "Other: miscellaneous", "other", 83, ("2021",)),
     ApplicationRow("total_processed", "（七）总计", "Total processed", "total", 90, ERAS),
     ApplicationRow("carried_forward", "四、结转下年度继续办理", "Carried forward to next year", "carry", 100),
@@ -70,11 +128,31 @@ class ApplicantColumn:
 
 APPLICANT_COLUMNS: list[ApplicantColumn] = [
     ApplicantColumn("natural_person", "自然人", "Natural person", None, None, 1),
-    ApplicantColumn("commercial", "商业企业", "Commercial enterprise", "法人或其他组织", "Legal person or other organisation", 2),
-    ApplicantColumn("research", "科研机构", "Research institution", "法人或其他组织", "Legal person or other organisation", 3),
-    ApplicantColumn("social_org", "社会公益组织", "Public-interest organisation", "法人或其他组织", "Legal person or other organisation", 4),
-    ApplicantColumn("legal_service", "法律服务机构", "Legal service institution", "法人或其他组织", "Legal person or other organisation", 5),
-    ApplicantColumn("other_org", "其他", "Other organisation", "法人或其他组织", "Legal person or other organisation", 6),
+    ApplicantColumn(
+        "commercial", "商业企业", "Commercial enterprise", "法人或其他组织", "Legal person or other organisation", 2
+    ),
+    ApplicantColumn(
+        "research", "科研机构", "Research institution", "法人或其他组织", "Legal person or other organisation", 3
+    ),
+    ApplicantColumn(
+        "social_org",
+        "社会公益组织",
+        "Public-interest organisation",
+        "法人或其他组织",
+        "Legal person or other organisation",
+        4,
+    ),
+    ApplicantColumn(
+        "legal_service",
+        "法律服务机构",
+        "Legal service institution",
+        "法人或其他组织",
+        "Legal person or other organisation",
+        5,
+    ),
+    ApplicantColumn(
+        "other_org", "其他", "Other organisation", "法人或其他组织", "Legal person or other organisation", 6
+    ),
     ApplicantColumn("total", "总计", "Total", None, None, 7),
 ]
 
@@ -116,7 +194,9 @@ PROACTIVE_ITEMS: list[ProactiveItem] = [
     ProactiveItem("rules", "规章", "Rules (regulations)", "（一）", 1),
     ProactiveItem("normative_documents", "规范性文件", "Normative documents", "（一）", 2),
     ProactiveItem("licensing", "行政许可", "Administrative licensing", "（五）", 3),
-    ProactiveItem("other_admin_services", "其他对外管理服务事项", "Other external administrative services", "（五）", 4, ("2019",)),
+    ProactiveItem(
+        "other_admin_services", "其他对外管理服务事项", "Other external administrative services", "（五）", 4, ("2019",)
+    ),
     ProactiveItem("penalties", "行政处罚", "Administrative penalties", "（六）", 5),
     ProactiveItem("coercive_measures", "行政强制", "Administrative coercive measures", "（六）", 6),
     ProactiveItem("fees", "行政事业性收费", "Administrative fees", "（八）", 7),
@@ -145,9 +225,18 @@ PROACTIVE_MEASURES: list[ProactiveMeasure] = [
     ProactiveMeasure("change", "本年增/减", "Change this year", "2019", ("（五）", "（六）", "（八）"), "signed"),
     ProactiveMeasure("decisions", "处理决定数量", "Decisions", "2019", ("（五）", "（六）")),
     ProactiveMeasure("decisions", "本年处理决定数量", "Decisions this year", "2021", ("（五）", "（六）")),
-    ProactiveMeasure("fee_amount_10k_yuan", "本年收费金额（单位：万元）", "Fees collected (10k yuan)", "2021", ("（八）",), "10k_yuan"),
+    ProactiveMeasure(
+        "fee_amount_10k_yuan",
+        "本年收费金额（单位：万元）",
+        "Fees collected (10k yuan)",
+        "2021",
+        ("（八）",),
+        "10k_yuan",
+    ),
     ProactiveMeasure("procurement_items", "采购项目数量", "Procurement items", "2019", ("（九）",)),
-    ProactiveMeasure("procurement_amount_10k_yuan", "采购总金额", "Procurement amount (10k yuan)", "2019", ("（九）",), "10k_yuan"),
+    ProactiveMeasure(
+        "procurement_amount_10k_yuan", "采购总金额", "Procurement amount (10k yuan)", "2019", ("（九）",), "10k_yuan"
+    ),
 ]
 
 
@@ -172,7 +261,9 @@ NARRATIVE_KEYS: list[Coded] = [
     Coded("applications_received_legal_person", "新收申请·法人或其他组织", "Applications received: legal persons", 17),
     Coded("applications_received_commercial", "新收申请·商业企业", "Applications received: commercial", 18),
     Coded("applications_received_research", "新收申请·科研机构", "Applications received: research", 19),
-    Coded("applications_received_social_org", "新收申请·社会公益组织", "Applications received: public-interest orgs", 20),
+    Coded(
+        "applications_received_social_org", "新收申请·社会公益组织", "Applications received: public-interest orgs", 20
+    ),
     Coded("applications_received_legal_service", "新收申请·法律服务机构", "Applications received: legal services", 21),
     Coded("applications_received_other_org", "新收申请·其他", "Applications received: other orgs", 22),
     # what the prose says beyond the contract's keys, checked against the tables (keys added beyond the contract)
@@ -196,16 +287,63 @@ class CheckFamily:
 
 
 CHECK_FAMILIES: list[CheckFamily] = [
-    CheckFamily("applications.balance", "error", "第一项加第二项之和应等于第三项（七）总计加第四项", "Row 一 + row 二 must equal （七）总计 + row 四, per column"),
-    CheckFamily("applications.row_sum", "error", "总计应等于各申请人类别之和", "总计 must equal the sum of the applicant columns"),
-    CheckFamily("applications.outcomes_sum", "error", "（七）总计应等于各办理结果之和", "（七）总计 must equal the sum of the outcome rows"),
-    CheckFamily("applications.other_sum", "error", "（六）其他处理应等于其三个子项之和（2021格式）", "（六） must equal the sum of its three sub-rows (2021 format)"),
-    CheckFamily("review_litigation.review_sum", "error", "行政复议总计应等于四项结果之和", "Review total must equal the sum of its four outcomes"),
-    CheckFamily("review_litigation.litigation_direct_sum", "error", "未经复议直接起诉总计应等于四项结果之和", "Direct litigation total must equal the sum of its four outcomes"),
-    CheckFamily("review_litigation.litigation_after_review_sum", "error", "复议后起诉总计应等于四项结果之和", "Litigation-after-review total must equal the sum of its four outcomes"),
-    CheckFamily("statistics.subitems_sum", "warning", "统计表各子项之和应等于其所属项（本年度、历年累计各列）", "A 统计表 item must equal the sum of its sub-items (其中 1. 2. …), in each column"),
-    CheckFamily("narrative", "warning", "正文所述数字应与表格一致", "A figure stated in the prose must agree with the table"),
-    CheckFamily("cross_year", "warning", "本年上年结转应等于上年结转下年度（由数据仓库计算）", "This year's carried-over must equal last year's carried-forward (warehouse)"),
+    CheckFamily(
+        "applications.balance",
+        "error",
+        "第一项加第二项之和应等于第三项（七）总计加第四项",
+        "Row 一 + row 二 must equal （七）总计 + row 四, per column",
+    ),
+    CheckFamily(
+        "applications.row_sum",
+        "error",
+        "总计应等于各申请人类别之和",
+        "总计 must equal the sum of the applicant columns",
+    ),
+    CheckFamily(
+        "applications.outcomes_sum",
+        "error",
+        "（七）总计应等于各办理结果之和",
+        "（七）总计 must equal the sum of the outcome rows",
+    ),
+    CheckFamily(
+        "applications.other_sum",
+        "error",
+        "（六）其他处理应等于其三个子项之和（2021格式）",
+        "（六） must equal the sum of its three sub-rows (2021 format)",
+    ),
+    CheckFamily(
+        "review_litigation.review_sum",
+        "error",
+        "行政复议总计应等于四项结果之和",
+        "Review total must equal the sum of its four outcomes",
+    ),
+    CheckFamily(
+        "review_litigation.litigation_direct_sum",
+        "error",
+        "未经复议直接起诉总计应等于四项结果之和",
+        "Direct litigation total must equal the sum of its four outcomes",
+    ),
+    CheckFamily(
+        "review_litigation.litigation_after_review_sum",
+        "error",
+        "复议后起诉总计应等于四项结果之和",
+        "Litigation-after-review total must equal the sum of its four outcomes",
+    ),
+    CheckFamily(
+        "statistics.subitems_sum",
+        "warning",
+        "统计表各子项之和应等于其所属项（本年度、历年累计各列）",
+        "A 统计表 item must equal the sum of its sub-items (其中 1. 2. …), in each column",
+    ),
+    CheckFamily(
+        "narrative", "warning", "正文所述数字应与表格一致", "A figure stated in the prose must agree with the table"
+    ),
+    CheckFamily(
+        "cross_year",
+        "warning",
+        "本年上年结转应等于上年结转下年度（由数据仓库计算）",
+        "This year's carried-over must equal last year's carried-forward (warehouse)",
+    ),
 ]
 
 PROBLEM_CODES: dict[str, tuple[str, str]] = {
@@ -223,7 +361,10 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "resource_limit": ("error", "Parsing the document broke a sandbox limit (memory, time) or crashed its worker"),
     "encoding_guessed": ("warning", "The text encoding was guessed"),
     "encoding_mismatch": ("warning", "The declared text encoding did not fit the bytes; the detected one was used"),
-    "html_truncated": ("warning", "The HTML parser could not follow the page whole; content past that point is not read"),
+    "html_truncated": (
+        "warning",
+        "The HTML parser could not follow the page whole; content past that point is not read",
+    ),
     "pages_truncated": ("warning", "Only the first pages of a long PDF were read"),
     "bare_amount_unit": ("warning", "A money amount had no unit; taken as 万元"),
     "organ_not_found": ("warning", "The issuing organ was not found"),

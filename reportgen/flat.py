@@ -28,9 +28,7 @@ def report_seed(report: dict) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
 
 
-def render_flat(
-    report: dict, shape: str, *, seed: int | None = None, prose: list[str] | None = None
-) -> str:
+def render_flat(report: dict, shape: str, *, seed: int | None = None, prose: list[str] | None = None) -> str:
     if shape not in FLAT_SHAPES:
         raise ValueError(f"unknown flat shape {shape!r}; expected one of {FLAT_SHAPES}")
     rng = random.Random(report_seed(report) if seed is None else seed)

@@ -7,8 +7,12 @@ from html import escape
 from reportgen.document import Block, build_blocks, report_title
 from reportgen.layout import Grid
 
-DEFAULT_BREADCRUMB = [("首页", "/"), ("政务公开", "/zwgk/"), ("政府信息公开", "/zwgk/zfxxgk/"),
-                      ("政府信息公开年报", "/zwgk/zfxxgknb/")]
+DEFAULT_BREADCRUMB = [
+    ("首页", "/"),
+    ("政务公开", "/zwgk/"),
+    ("政府信息公开", "/zwgk/zfxxgk/"),
+    ("政府信息公开年报", "/zwgk/zfxxgknb/"),
+]
 NAV = [("首页", "/"), ("政务公开", "/zwgk/"), ("新闻动态", "/xwdt/"), ("政务服务", "/zwfw/"), ("互动交流", "/hdjl/")]
 
 

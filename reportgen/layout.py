@@ -122,15 +122,19 @@ def _values(row: dict | None) -> list[Cell]:
 
 def applications_grid(applications: dict, era: str) -> Grid:
     grid = Grid(caption="三、收到和处理政府信息公开申请情况", width=10)
-    grid.rows.append([
-        Cell(BALANCE_RULE_TEXT, rowspan=3, colspan=3, is_header=True),
-        Cell("申请人情况", colspan=7, is_header=True),
-    ])
-    grid.rows.append([
-        Cell("自然人", rowspan=2, is_header=True),
-        Cell("法人或其他组织", colspan=5, is_header=True),
-        Cell("总计", rowspan=2, is_header=True),
-    ])
+    grid.rows.append(
+        [
+            Cell(BALANCE_RULE_TEXT, rowspan=3, colspan=3, is_header=True),
+            Cell("申请人情况", colspan=7, is_header=True),
+        ]
+    )
+    grid.rows.append(
+        [
+            Cell("自然人", rowspan=2, is_header=True),
+            Cell("法人或其他组织", colspan=5, is_header=True),
+            Cell("总计", rowspan=2, is_header=True),
+        ]
+    )
     grid.rows.append([Cell(label, is_header=True) for label in ORG_COLUMN_LABELS])
     grid.rows.append([Cell(NEW_RECEIVED_LABEL, colspan=3)] + _values(applications.get("new_received")))
     grid.rows.append([Cell(CARRIED_OVER_LABEL, colspan=3)] + _values(applications.get("carried_over")))
@@ -169,11 +173,13 @@ def review_grid(review_litigation: dict) -> Grid:
         + [Cell("未经复议直接起诉", colspan=5, is_header=True), Cell("复议后起诉", colspan=5, is_header=True)]
     )
     grid.rows.append([Cell(label, is_header=True) for label in REVIEW_MEASURE_LABELS * 2])
-    grid.rows.append([
-        Cell(format_count((review_litigation.get(group) or {}).get(measure)), is_number=True)
-        for group in REVIEW_GROUPS
-        for measure in REVIEW_MEASURES
-    ])
+    grid.rows.append(
+        [
+            Cell(format_count((review_litigation.get(group) or {}).get(measure)), is_number=True)
+            for group in REVIEW_GROUPS
+            for measure in REVIEW_MEASURES
+        ]
+    )
     return grid
 
 
@@ -183,35 +189,57 @@ def review_grid(review_litigation: dict) -> Grid:
 # the number format: count, change (signed), amount (money in 万元).
 PROACTIVE_BLOCKS = {
     "2019": [
-        ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
-         [("rules", "规章"), ("normative_documents", "规范性文件")],
-         [("new_made", "count"), ("new_published", "count"), ("published_total", "count")]),
-        ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-         [("licensing", "行政许可"), ("other_admin_services", "其他对外管理服务事项")],
-         [("prev_year_items", "count"), ("change", "change"), ("decisions", "count")]),
-        ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-         [("penalties", "行政处罚"), ("coercive_measures", "行政强制")],
-         [("prev_year_items", "count"), ("change", "change"), ("decisions", "count")]),
-        ("第二十条第（八）项", ["上一年项目数量", "本年增/减"],
-         [("fees", "行政事业性收费")],
-         [("prev_year_items", "count"), ("change", "change")]),
-        ("第二十条第（九）项", ["采购项目数量", "采购总金额"],
-         [("procurement", "政府集中采购")],
-         [("procurement_items", "count"), ("procurement_amount_10k_yuan", "amount")]),
+        (
+            "第二十条第（一）项",
+            ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+            [("rules", "规章"), ("normative_documents", "规范性文件")],
+            [("new_made", "count"), ("new_published", "count"), ("published_total", "count")],
+        ),
+        (
+            "第二十条第（五）项",
+            ["上一年项目数量", "本年增/减", "处理决定数量"],
+            [("licensing", "行政许可"), ("other_admin_services", "其他对外管理服务事项")],
+            [("prev_year_items", "count"), ("change", "change"), ("decisions", "count")],
+        ),
+        (
+            "第二十条第（六）项",
+            ["上一年项目数量", "本年增/减", "处理决定数量"],
+            [("penalties", "行政处罚"), ("coercive_measures", "行政强制")],
+            [("prev_year_items", "count"), ("change", "change"), ("decisions", "count")],
+        ),
+        (
+            "第二十条第（八）项",
+            ["上一年项目数量", "本年增/减"],
+            [("fees", "行政事业性收费")],
+            [("prev_year_items", "count"), ("change", "change")],
+        ),
+        (
+            "第二十条第（九）项",
+            ["采购项目数量", "采购总金额"],
+            [("procurement", "政府集中采购")],
+            [("procurement_items", "count"), ("procurement_amount_10k_yuan", "amount")],
+        ),
     ],
     "2021": [
-        ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
-         [("rules", "规章"), ("normative_documents", "行政规范性文件")],
-         [("issued", "count"), ("repealed", "count"), ("in_force", "count")]),
-        ("第二十条第（五）项", ["本年处理决定数量"],
-         [("licensing", "行政许可")],
-         [("decisions", "count")]),
-        ("第二十条第（六）项", ["本年处理决定数量"],
-         [("penalties", "行政处罚"), ("coercive_measures", "行政强制")],
-         [("decisions", "count")]),
-        ("第二十条第（八）项", ["本年收费金额（单位：万元）"],
-         [("fees", "行政事业性收费")],
-         [("fee_amount_10k_yuan", "plain_amount")]),
+        (
+            "第二十条第（一）项",
+            ["本年制发件数", "本年废止件数", "现行有效件数"],
+            [("rules", "规章"), ("normative_documents", "行政规范性文件")],
+            [("issued", "count"), ("repealed", "count"), ("in_force", "count")],
+        ),
+        ("第二十条第（五）项", ["本年处理决定数量"], [("licensing", "行政许可")], [("decisions", "count")]),
+        (
+            "第二十条第（六）项",
+            ["本年处理决定数量"],
+            [("penalties", "行政处罚"), ("coercive_measures", "行政强制")],
+            [("decisions", "count")],
+        ),
+        (
+            "第二十条第（八）项",
+            ["本年收费金额（单位：万元）"],
+            [("fees", "行政事业性收费")],
+            [("fee_amount_10k_yuan", "plain_amount")],
+        ),
     ],
 }
 
@@ -282,9 +310,14 @@ def pre2019_grid(report: dict) -> Grid:
     grid.rows.append([Cell(h, is_header=True) for h in header])
     if report.get("statistics_table"):  # a full table (reportgen.pre2019): both columns printed
         for row in report["statistics_table"]:
-            grid.rows.append([Cell(row["label"]), Cell(row["unit"]),
-                              Cell(format_count(row["this_year"]), is_number=True),
-                              Cell(format_count(row["cumulative"]), is_number=True)])
+            grid.rows.append(
+                [
+                    Cell(row["label"]),
+                    Cell(row["unit"]),
+                    Cell(format_count(row["this_year"]), is_number=True),
+                    Cell(format_count(row["cumulative"]), is_number=True),
+                ]
+            )
         return grid
     for label, unit, source in PRE2019_ROWS:
         value = format_count(pre2019_lookup(report, source)) if source else ""

@@ -48,9 +48,7 @@ def _run(digits: str, rng: random.Random) -> str:
     return digits
 
 
-def flatten_grid(
-    grid: Grid, rng: random.Random, *, repeat_outcome_header: bool = False
-) -> str:
+def flatten_grid(grid: Grid, rng: random.Random, *, repeat_outcome_header: bool = False) -> str:
     """One table as label text and digit runs, in the order a browser lays out its cells."""
     out: list[str] = []
     run = ""
@@ -89,9 +87,7 @@ def archive_header(report: dict, rng: random.Random) -> str:
     )
 
 
-def render_one_line(
-    report: dict, rng: random.Random, prose: list[str] | None = None
-) -> str:
+def render_one_line(report: dict, rng: random.Random, prose: list[str] | None = None) -> str:
     repeat = rng.random() < 0.5
     pieces: list[str] = []
     for block in build_blocks(report, prose):

@@ -52,7 +52,9 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
 class _Writer:
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
-        self.canvas = canvas.Canvas(self.buffer, pagesize=A4, pageCompression=1, invariant=1)  # invariant: same bytes every build
+        self.canvas = canvas.Canvas(
+            self.buffer, pagesize=A4, pageCompression=1, invariant=1
+        )  # invariant: same bytes every build
         self.page = 1
         self.y = PAGE_HEIGHT - MARGIN_TOP
 
@@ -103,7 +105,7 @@ class _Writer:
                     heights[r] = max(heights[r], need)
         for r, _c, cell, lines in origins:
             need = len(lines) * TABLE_SIZE * LINE + 2 * pad
-            have = sum(heights[r:r + cell.rowspan])
+            have = sum(heights[r : r + cell.rowspan])
             if need > have:
                 heights[r + cell.rowspan - 1] += need - have
         if sum(heights) > self.y - MARGIN_BOTTOM:

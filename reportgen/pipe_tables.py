@@ -29,13 +29,7 @@ LABEL_COLUMNS = {10: 3, 4: 1, 15: 0}
 
 def _matrix_texts(grid: Grid) -> list[list[str]]:
     """Each row as `width` texts: a merged cell's text in its first slot, empty slots elsewhere."""
-    return [
-        [
-            cell.text if (cell is not None and is_origin) else ""
-            for cell, is_origin in row
-        ]
-        for row in grid.matrix()
-    ]
+    return [[cell.text if (cell is not None and is_origin) else "" for cell, is_origin in row] for row in grid.matrix()]
 
 
 def _placeholder_header(grid: Grid) -> list[str]:
@@ -81,9 +75,7 @@ def _row_blocks(grid: Grid, indices: list[int]) -> list[list[int]]:
     blocks: list[list[int]] = []
     for r in indices:
         labels = [c for c in grid.rows[r] if not c.is_number and not c.is_header]
-        opens = any(
-            c.colspan >= 2 or 1 < c.rowspan and c.text != OUTCOMES_LABEL for c in labels
-        )
+        opens = any(c.colspan >= 2 or 1 < c.rowspan and c.text != OUTCOMES_LABEL for c in labels)
         if opens and blocks and r >= 3 or not blocks:
             blocks.append([r])
         else:
@@ -91,9 +83,7 @@ def _row_blocks(grid: Grid, indices: list[int]) -> list[list[int]]:
     return blocks
 
 
-def _damaged(
-    cells: list[str], r: int, grid: Grid, rng: random.Random, placeholder: bool
-) -> list[str]:
+def _damaged(cells: list[str], r: int, grid: Grid, rng: random.Random, placeholder: bool) -> list[str]:
     labels = LABEL_COLUMNS.get(grid.width, 1)
     if grid.width == 10 and r >= 3 and placeholder and rng.random() < LOSE_LABEL_RATE:
         return [""] * labels + cells[labels:]
@@ -113,21 +103,14 @@ def _table_lines(
     dash_zero: bool,
     per_block: bool,
 ) -> list[str]:
-    texts = [
-        ["-" if dash_zero and c == "0" else c for c in row]
-        for row in _matrix_texts(grid)
-    ]
+    texts = [["-" if dash_zero and c == "0" else c for c in row] for row in _matrix_texts(grid)]
     header, body = _split_header(grid, texts, rng, placeholder)
-    line_of = {
-        r: _line(_damaged(cells, r, grid, rng, placeholder)) for r, cells in body
-    }
+    line_of = {r: _line(_damaged(cells, r, grid, rng, placeholder)) for r, cells in body}
     indices = [r for r, _ in body]
     groups = _row_blocks(grid, indices) if grid.width == 10 and per_block else [indices]
     # a page break after one data row of table 三 (never the last): the rows after it are a new table
     data_rows = [r for r in indices if r >= 3]
-    footer_after = (
-        rng.choice(data_rows[:-1]) if grid.width == 10 and len(data_rows) > 1 else None
-    )
+    footer_after = rng.choice(data_rows[:-1]) if grid.width == 10 and len(data_rows) > 1 else None
     # each piece: the row lines of one markdown table, or a page footer line
     pieces: list[list[str] | str] = [[]]
     for group in groups:

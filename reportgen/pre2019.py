@@ -74,27 +74,18 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     """`total` as `parts` non-negative counts, most of it in one or two parts (as real channels are)."""
     out = [0] * parts
     for _ in range(total):
-        out[
-            min(int(rng.expovariate(1.2)), parts - 1)
-            if rng.random() < 0.8
-            else rng.randrange(parts)
-        ] += 1
+        out[min(int(rng.expovariate(1.2)), parts - 1) if rng.random() < 0.8 else rng.randrange(parts)] += 1
     rng.shuffle(out)
     return out
 
 
 def _period(rng: random.Random, scale: int) -> dict[str, int]:
     """Leaf counts of one period (a year, or all earlier years together when `scale` is larger)."""
-    replies = {
-        code: rng.choice([0, rng.randint(0, 30 * scale), rng.randint(0, 200 * scale)])
-        for code in REPLIES
-    }
+    replies = {code: rng.choice([0, rng.randint(0, 30 * scale), rng.randint(0, 200 * scale)]) for code in REPLIES}
     # some still being answered
     received = sum(replies.values()) + rng.choice([0, 0, rng.randint(0, 10)])
     return {
-        "proactive_website": rng.choice(
-            [rng.randint(0, 500 * scale), rng.randint(0, 20000 * scale)]
-        ),
+        "proactive_website": rng.choice([rng.randint(0, 500 * scale), rng.randint(0, 20000 * scale)]),
         "proactive_gazette": rng.choice([0, 0, rng.randint(0, 300 * scale)]),
         **dict(zip(CHANNELS, _split(received, len(CHANNELS), rng))),
         **replies,
@@ -109,11 +100,7 @@ def random_statistics(rng: random.Random, year: int) -> tuple[list[str], list[di
     """(header, rows) of a valid 统计表; each row {code, label, unit, this_year, cumulative}."""
     this_year = _period(rng, 1)
     # A first reporting year prints 历年累计 equal to 本年度 (the 01 report); later years add earlier ones.
-    earlier = (
-        dict.fromkeys(this_year, 0)
-        if rng.random() < 0.3
-        else _period(rng, rng.randint(1, 4))
-    )
+    earlier = dict.fromkeys(this_year, 0) if rng.random() < 0.3 else _period(rng, rng.randint(1, 4))
     cumulative = {code: this_year[code] + earlier[code] for code in this_year}
     for parent, children in (
         ("proactive", ["proactive_website", "proactive_gazette"]),
@@ -135,9 +122,7 @@ def random_statistics(rng: random.Random, year: int) -> tuple[list[str], list[di
         sub_number = sub_number + 1 if parent else 0
         label = rng.choice(labels)
         if parent:
-            label = (
-                "其中：" if sub_number == 1 else ""
-            ) + f"{sub_number}{numbering}{label}"
+            label = ("其中：" if sub_number == 1 else "") + f"{sub_number}{numbering}{label}"
         unit = application_unit if units == ["条", "件"] else units[0]
         rows.append(
             {
@@ -173,17 +158,10 @@ def contract_figures(rows: list[dict]) -> tuple[dict, dict, dict]:
 def statistics_violations(rows: list[dict]) -> list[str]:
     """The rules a valid table obeys (used to test this generator, and by the round-trip helpers)."""
     by_code = {r["code"]: r for r in rows}
-    out = [
-        f"{r['code']}: 本年度 > 历年累计"
-        for r in rows
-        if r["this_year"] > r["cumulative"]
-    ]
+    out = [f"{r['code']}: 本年度 > 历年累计" for r in rows if r["this_year"] > r["cumulative"]]
     for parent in ("proactive", "received", "replied"):
         children = [r for r in rows if r["code"].startswith(parent + "_")]
         for column in ("this_year", "cumulative"):
-            if (
-                parent in by_code
-                and sum(c[column] for c in children) != by_code[parent][column]
-            ):
+            if parent in by_code and sum(c[column] for c in children) != by_code[parent][column]:
                 out.append(f"{parent}.{column}: sub-items do not sum")
     return out

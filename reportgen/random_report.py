@@ -18,8 +18,24 @@ from reportgen.layout import (
 )
 from reportgen.pre2019 import contract_figures, random_statistics
 
-PLACES = ["宿迁市", "淮北市", "沈阳市苏家屯区", "南通市", "常州市", "泰州市", "无锡市", "扬州市", "盐城市",
-          "徐州市铜山区", "合肥市", "芜湖市", "大连市", "鞍山市", "苏州市吴江区", "镇江市"]
+PLACES = [
+    "宿迁市",
+    "淮北市",
+    "沈阳市苏家屯区",
+    "南通市",
+    "常州市",
+    "泰州市",
+    "无锡市",
+    "扬州市",
+    "盐城市",
+    "徐州市铜山区",
+    "合肥市",
+    "芜湖市",
+    "大连市",
+    "鞍山市",
+    "苏州市吴江区",
+    "镇江市",
+]
 BODIES = ["人民政府", "人民政府办公室", "财政局", "自然资源和规划局", "生态环境局", "市场监督管理局", "教育局"]
 PERSON_COLUMNS = APPLICANT_COLUMNS[:-1]
 
@@ -49,7 +65,9 @@ def random_applications(era: str, rng: random.Random) -> dict:
         outcome_codes = [c for c in outcome_codes if c not in parts] + ["other"]
     processed = {c: sum(apps[code][c] for code in outcome_codes) for c in PERSON_COLUMNS}
     apps["total_processed"] = _with_total(dict(processed))
-    forward = {c: (rng.randint(0, 20) if c == "natural_person" else rng.choice([0, 0, 0, 1, 2])) for c in PERSON_COLUMNS}
+    forward = {
+        c: (rng.randint(0, 20) if c == "natural_person" else rng.choice([0, 0, 0, 1, 2])) for c in PERSON_COLUMNS
+    }
     over = {c: rng.randint(0, processed[c] + forward[c]) if rng.random() < 0.5 else 0 for c in PERSON_COLUMNS}
     apps["carried_forward"] = _with_total(forward)
     apps["carried_over"] = _with_total(over)
@@ -84,13 +102,18 @@ def random_proactive(era: str, rng: random.Random) -> dict:
             "coercive_measures": {"decisions": n(0, 5_000)},
             "fees": {"fee_amount_10k_yuan": _amount(rng)},
         }
+
     def items(decisions: int) -> dict:
         return {"prev_year_items": n(0, 5000), "change": n(-700, 1100), "decisions": n(0, decisions)}
+
     new_published = n(0, 150)
     return {
         "rules": {"new_made": n(0, 5), "new_published": n(0, 5), "published_total": n(5, 60)},
-        "normative_documents": {"new_made": n(0, 150), "new_published": new_published,
-                                "published_total": new_published + n(0, 900)},
+        "normative_documents": {
+            "new_made": n(0, 150),
+            "new_published": new_published,
+            "published_total": new_published + n(0, 900),
+        },
         "licensing": items(500_000),
         "other_admin_services": items(800_000),
         "penalties": items(3_000_000),
@@ -104,7 +127,9 @@ def random_report(era: str, rng: random.Random, *, organ: str | None = None, yea
     if era not in ("2019", "2021", "pre2019"):
         raise ValueError(f"era must be '2019', '2021' or 'pre2019', not {era!r}")
     if year is None:
-        year = {"2019": rng.choice([2019, 2020]), "2021": rng.randint(2021, 2025), "pre2019": rng.randint(2009, 2018)}[era]
+        year = {"2019": rng.choice([2019, 2020]), "2021": rng.randint(2021, 2025), "pre2019": rng.randint(2009, 2018)}[
+            era
+        ]
     organ = organ or rng.choice(PLACES) + rng.choice(BODIES)
     published = dt.date(year + 1, rng.randint(1, 3), rng.randint(1, 28)).isoformat()
     report = {
@@ -119,8 +144,14 @@ def random_report(era: str, rng: random.Random, *, organ: str | None = None, yea
         # a 统计表 (with 历年累计, channels and sub-items) whose mapped figures are the contract's truth
         header, rows = random_statistics(rng, year)
         apps, review, narrative = contract_figures(rows)
-        report.update(applications=apps, review_litigation=review, proactive=None, narrative=narrative,
-                      statistics_header=header, statistics_table=rows)
+        report.update(
+            applications=apps,
+            review_litigation=review,
+            proactive=None,
+            narrative=narrative,
+            statistics_header=header,
+            statistics_table=rows,
+        )
     else:
         report.update(
             applications=random_applications(era, rng),

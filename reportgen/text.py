@@ -26,6 +26,7 @@ TEXT_SHAPES = ("cell_per_line", "pipes", "spaces", "broken_labels", "run_togethe
 
 # --- row-per-line shapes -----------------------------------------------------------------------------
 
+
 def _origin_cells(grid: Grid) -> list[list[Cell]]:
     return [list(row) for row in grid.rows]
 
@@ -111,7 +112,7 @@ def _pdf_table(grid: Grid) -> list[str]:
         for c, (cell, is_origin) in enumerate(row):
             if cell is None or not is_origin:
                 continue
-            span_width = sum(widths[c:c + cell.colspan]) + (cell.colspan - 1)
+            span_width = sum(widths[c : c + cell.colspan]) + (cell.colspan - 1)
             wrapped[id(cell)] = wrap_display(cell.text, span_width)
             origin_at[id(cell)] = (r, c)
             if cell.rowspan == 1:
@@ -119,7 +120,7 @@ def _pdf_table(grid: Grid) -> list[str]:
     for r, row in enumerate(matrix):
         for cell, is_origin in row:
             if cell is not None and is_origin and cell.rowspan > 1:
-                have = sum(heights[r:r + cell.rowspan])
+                have = sum(heights[r : r + cell.rowspan])
                 need = len(wrapped[id(cell)])
                 if need > have:
                     heights[r + cell.rowspan - 1] += need - have
@@ -137,7 +138,7 @@ def _pdf_table(grid: Grid) -> list[str]:
                     c += 1
                     continue
                 orow, ocol = origin_at[id(cell)]
-                span_width = sum(widths[ocol:ocol + cell.colspan]) + (cell.colspan - 1)
+                span_width = sum(widths[ocol : ocol + cell.colspan]) + (cell.colspan - 1)
                 index = line_no - starts[orow]
                 lines = wrapped[id(cell)]
                 text = lines[index] if 0 <= index < len(lines) else ""
@@ -161,6 +162,7 @@ def _paginate(lines: list[str]) -> list[str]:
 
 
 # --- all shapes --------------------------------------------------------------------------------------
+
 
 def _prose_lines(block: Block, shape: str) -> list[str]:
     if shape != "pdf_layout":

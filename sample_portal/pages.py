@@ -10,16 +10,24 @@ from __future__ import annotations
 from html import escape
 
 SITE_NAME = "示例市人民政府门户网站"
-NAV = [("首页", "/index.html"), ("政务公开", "/zwgk/index.html"), ("新闻动态", "/xwdt/index.html"),
-       ("政务服务", "/zwfw/index.html"), ("互动交流", "/hdjl/index.html")]
+NAV = [
+    ("首页", "/index.html"),
+    ("政务公开", "/zwgk/index.html"),
+    ("新闻动态", "/xwdt/index.html"),
+    ("政务服务", "/zwfw/index.html"),
+    ("互动交流", "/hdjl/index.html"),
+]
 
 
 def page(title: str, body: str, breadcrumb: list[tuple[str, str]] | None = None) -> str:
     nav = "".join(f'<li><a href="{href}">{escape(text)}</a></li>' for text, href in NAV)
     crumbs = ""
     if breadcrumb:
-        crumbs = '<div class="position">当前位置：' + " &gt; ".join(
-            f'<a href="{href}">{escape(text)}</a>' for text, href in breadcrumb) + "</div>"
+        crumbs = (
+            '<div class="position">当前位置：'
+            + " &gt; ".join(f'<a href="{href}">{escape(text)}</a>' for text, href in breadcrumb)
+            + "</div>"
+        )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -49,19 +57,26 @@ def link_list(items: list[tuple[str, str, str | None]]) -> str:
 
 def pager(index: int, count: int) -> str:
     """The pager under a list page: the CMS's createPageHTML call plus plain links (crawlers need those)."""
+
     def name(i: int) -> str:
         return "index.html" if i == 0 else f"index_{i}.html"
+
     links = [f'<a href="{name(0)}">首页</a>']
     if index > 0:
         links.append(f'<a href="{name(index - 1)}">上一页</a>')
     if index < count - 1:
         links.append(f'<a href="{name(index + 1)}">下一页</a>')
     links.append(f'<a href="{name(count - 1)}">尾页</a>')
-    return (f'<div class="page"><script>createPageHTML({count}, {index}, "index", "html");</script>'
-            f'共{count}页　{"　".join(links)}</div>')
+    return (
+        f'<div class="page"><script>createPageHTML({count}, {index}, "index", "html");</script>'
+        f"共{count}页　{'　'.join(links)}</div>"
+    )
 
 
 def article(title: str, date: str, paragraphs: list[str], breadcrumb: list[tuple[str, str]]) -> str:
-    body = (f"<h1>{escape(title)}</h1>\n<div class=\"info\">发布日期：{date}</div>\n<div class=\"content\">\n"
-            + "\n".join(f'<p style="text-indent:2em">{escape(p)}</p>' for p in paragraphs) + "\n</div>")
+    body = (
+        f'<h1>{escape(title)}</h1>\n<div class="info">发布日期：{date}</div>\n<div class="content">\n'
+        + "\n".join(f'<p style="text-indent:2em">{escape(p)}</p>' for p in paragraphs)
+        + "\n</div>"
+    )
     return page(title, body, breadcrumb)

@@ -32,24 +32,61 @@ class SeedPage:
 
 
 SEED_PAGES = [
-    SeedPage("000", "宿迁市2020年政府信息公开工作年度报告", "2021-03-09",
-             "/zwgk/zfxxgknb/202103/t20210309_6120001.html", ("pdf",), skip_lines=3,
-             printed={"licensing.change": "+1036", "other_admin_services.change": "-653",
-                      "penalties.change": "+461", "coercive_measures.change": "+14", "fees.change": "+4",
-                      "procurement.procurement_amount_10k_yuan": "372718.4969万元"}),
-    SeedPage("001", "宿迁市政务服务管理办公室2017年度政府信息公开工作年度报告", "2018-01-26",
-             "/zwgk/zfxxgknb/201801/t20180126_5120017.html"),
-    SeedPage("002", "沈阳市苏家屯区2020年政府信息公开工作年度报告", "2021-01-29",
-             "/zwgk/zfxxgknb/202101/t20210129_6120002.html", ("docx",),
-             printed={"licensing.change": "43", "other_admin_services.change": "28", "penalties.change": "162",
-                      "coercive_measures.change": "3", "fees.change": "2",
-                      "procurement.procurement_amount_10k_yuan": "7004.69万元"}),
-    SeedPage("003", "淮北市人民政府办公室2020年政府信息公开工作年度报告", "2021-01-27",
-             "/zwgk/zfxxgknb/202101/t20210127_6120003.html", ("docx",), skip_lines=2,
-             printed={"procurement.procurement_amount_10k_yuan": "299.8"}),
-    SeedPage("004", "江苏省2020年政府信息公开工作年度报告", "2021-03-31",
-             "/zwgk/zfxxgknb/202103/t20210331_6120004.html", ("pdf",),
-             organ_original="江蘇省人民政府", title_original="江蘇省2020年政府信息公開工作年度報告"),
+    SeedPage(
+        "000",
+        "宿迁市2020年政府信息公开工作年度报告",
+        "2021-03-09",
+        "/zwgk/zfxxgknb/202103/t20210309_6120001.html",
+        ("pdf",),
+        skip_lines=3,
+        printed={
+            "licensing.change": "+1036",
+            "other_admin_services.change": "-653",
+            "penalties.change": "+461",
+            "coercive_measures.change": "+14",
+            "fees.change": "+4",
+            "procurement.procurement_amount_10k_yuan": "372718.4969万元",
+        },
+    ),
+    SeedPage(
+        "001",
+        "宿迁市政务服务管理办公室2017年度政府信息公开工作年度报告",
+        "2018-01-26",
+        "/zwgk/zfxxgknb/201801/t20180126_5120017.html",
+    ),
+    SeedPage(
+        "002",
+        "沈阳市苏家屯区2020年政府信息公开工作年度报告",
+        "2021-01-29",
+        "/zwgk/zfxxgknb/202101/t20210129_6120002.html",
+        ("docx",),
+        printed={
+            "licensing.change": "43",
+            "other_admin_services.change": "28",
+            "penalties.change": "162",
+            "coercive_measures.change": "3",
+            "fees.change": "2",
+            "procurement.procurement_amount_10k_yuan": "7004.69万元",
+        },
+    ),
+    SeedPage(
+        "003",
+        "淮北市人民政府办公室2020年政府信息公开工作年度报告",
+        "2021-01-27",
+        "/zwgk/zfxxgknb/202101/t20210127_6120003.html",
+        ("docx",),
+        skip_lines=2,
+        printed={"procurement.procurement_amount_10k_yuan": "299.8"},
+    ),
+    SeedPage(
+        "004",
+        "江苏省2020年政府信息公开工作年度报告",
+        "2021-03-31",
+        "/zwgk/zfxxgknb/202103/t20210331_6120004.html",
+        ("pdf",),
+        organ_original="江蘇省人民政府",
+        title_original="江蘇省2020年政府信息公開工作年度報告",
+    ),
 ]
 
 
@@ -97,8 +134,11 @@ def seed_prose(text: str, skip_lines: int = 0) -> list[str]:
 
 def page_report(page: SeedPage) -> dict:
     """The Report a detail page and its attachments render: the expected numbers plus print details."""
-    report = {k: v for k, v in expected_report(page.number).items()
-              if k not in ("notes", "expected_checks", "narrative_optional", "seed_file", "organ_source")}
+    report = {
+        k: v
+        for k, v in expected_report(page.number).items()
+        if k not in ("notes", "expected_checks", "narrative_optional", "seed_file", "organ_source")
+    }
     report["title"] = page.title_original or page.title
     report["publication_date"] = page.published
     if page.organ_original:

@@ -17,7 +17,7 @@ os.environ.setdefault("NIANBAO_HOME", str(_SESSION_DIR / "home"))
 os.environ.setdefault("AIRFLOW_HOME", str(_SESSION_DIR / "airflow"))
 os.environ.pop("NIANBAO_DATABASE_URL", None)  # the default under test is the embedded warehouse
 
-from nianbao import airflow_local  # noqa: E402  (must follow the environment above)
+from nianbao import airflow_local
 
 airflow_local.configure()
 

@@ -45,7 +45,8 @@ def test_one_task_per_dbt_model(dagbag):
 
     dag = dagbag.dags["nianbao_harvest"]
     models = [
-        n for n in json.loads(DBT_MANIFEST.read_text())["nodes"].values()
+        n
+        for n in json.loads(DBT_MANIFEST.read_text())["nodes"].values()
         if n["resource_type"] == "model" and n["package_name"] == "nianbao"
     ]
     dbt_tasks = [t for t in dag.task_ids if t.startswith("dbt.")]

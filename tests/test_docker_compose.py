@@ -12,7 +12,13 @@ import yaml
 from nianbao.paths import REPO_ROOT
 
 COMPOSE = REPO_ROOT / "docker-compose.yml"
-AIRFLOW_SERVICES = ["airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-worker"]
+AIRFLOW_SERVICES = [
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +28,15 @@ def compose() -> dict:
 
 def test_services_of_the_full_stack(compose):
     services = compose["services"]
-    for name in ["warehouse-db", "airflow-db", "redis", "airflow-init", "metabase", "metabase-setup", *AIRFLOW_SERVICES]:
+    for name in [
+        "warehouse-db",
+        "airflow-db",
+        "redis",
+        "airflow-init",
+        "metabase",
+        "metabase-setup",
+        *AIRFLOW_SERVICES,
+    ]:
         assert name in services, name
 
 
@@ -69,7 +83,7 @@ def test_named_volumes_declared_and_data_persisted(compose):
 
 def test_no_literal_secrets(compose):
     text = COMPOSE.read_text()
-    for match in re.finditer(r"^\s*\w*(PASSWORD|SECRET|FERNET_KEY)(?!S_FILE)\w*:\s*(\S+)", text, re.M):
+    for match in re.finditer(r"^\s*\w*(PASSWORD|SECRET|FERNET_KEY)(?!S_FILE)\w*:\s*(\S+)", text, re.MULTILINE):
         value = match.group(2)
         assert value.startswith("${"), f"literal secret: {match.group(0)}"
     for match in re.finditer(r"://[^:/\s]+:([^@\s]+)@", text):
@@ -93,14 +107,29 @@ def test_dockerfile_installs_the_project():
 
 @pytest.mark.skipif(shutil.which("docker") is None, reason="no docker CLI")
 def test_docker_compose_config_when_available(tmp_path):
-    probe = subprocess.run(["docker", "compose", "version"], capture_output=True)
+    probe = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
     if probe.returncode != 0:
         pytest.skip("docker CLI has no compose plugin here")
     env_file = tmp_path / ".env"
-    env_file.write_text("\n".join(f"{k}=x" for k in [
-        "WAREHOUSE_DB_PASSWORD", "AIRFLOW_DB_PASSWORD", "NIANBAO_BI_READER_PASSWORD", "AIRFLOW_FERNET_KEY",
-        "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY", "MB_ADMIN_EMAIL", "MB_ADMIN_PASSWORD"]))
+    env_file.write_text(
+        "\n".join(
+            f"{k}=x"
+            for k in [
+                "WAREHOUSE_DB_PASSWORD",
+                "AIRFLOW_DB_PASSWORD",
+                "NIANBAO_BI_READER_PASSWORD",
+                "AIRFLOW_FERNET_KEY",
+                "AIRFLOW_JWT_SECRET",
+                "AIRFLOW_API_SECRET_KEY",
+                "MB_ADMIN_EMAIL",
+                "MB_ADMIN_PASSWORD",
+            ]
+        )
+    )
     result = subprocess.run(
-        ["docker", "compose", "--env-file", str(env_file), "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True
+        ["docker", "compose", "--env-file", str(env_file), "-f", str(COMPOSE), "config", "-q"],
+        capture_output=True,
+        check=False,
+        text=True,
     )
     assert result.returncode == 0, result.stderr

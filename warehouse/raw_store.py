@@ -156,10 +156,22 @@ class RawStore:
                 RETURNING fetch_id
                 """,
                 (
-                    rec.portal, rec.url, rec.final_url, canonical_url(rec.final_url or rec.url),
-                    rec.fetched_at or datetime.now(timezone.utc), rec.http_status, etag, last_modified,
-                    Jsonb(headers), sha256, rec.referer_url, rec.link_text, rec.title, year_guess,
-                    rec.is_report, rec.error,
+                    rec.portal,
+                    rec.url,
+                    rec.final_url,
+                    canonical_url(rec.final_url or rec.url),
+                    rec.fetched_at or datetime.now(timezone.utc),
+                    rec.http_status,
+                    etag,
+                    last_modified,
+                    Jsonb(headers),
+                    sha256,
+                    rec.referer_url,
+                    rec.link_text,
+                    rec.title,
+                    year_guess,
+                    rec.is_report,
+                    rec.error,
                 ),
             ).fetchone()
         return row[0]

@@ -40,8 +40,19 @@ _LOAD_LOCK_KEY = 727_101_2020
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 REPORT_COLUMNS = (
-    "report_id", "document_sha256", "parser_version", "is_current", "source_url", "portal", "organ",
-    "report_year", "era", "script", "published_on", "title", "report_json",
+    "report_id",
+    "document_sha256",
+    "parser_version",
+    "is_current",
+    "source_url",
+    "portal",
+    "organ",
+    "report_year",
+    "era",
+    "script",
+    "published_on",
+    "title",
+    "report_json",
 )
 FACT_COLUMNS = ("report_id", "table_name", "row_code", "col_code", "value", "is_derived", "provenance", "printed_text")
 CHECK_COLUMNS = ("report_id", "rule", "ok", "severity", "detail", "field", "expected", "actual")
@@ -164,17 +175,28 @@ def check_rows(report: dict) -> list[tuple]:
     rows = []
     for check in report.get("checks") or []:
         ok = check.get("ok")
-        rows.append((
-            _text(check.get("rule")), ok if isinstance(ok, bool) else None, _severity(check.get("severity")),
-            _text(check.get("detail")), _text(check.get("field")),
-            _number(check.get("expected"))[0], _number(check.get("actual"))[0],
-        ))
+        rows.append(
+            (
+                _text(check.get("rule")),
+                ok if isinstance(ok, bool) else None,
+                _severity(check.get("severity")),
+                _text(check.get("detail")),
+                _text(check.get("field")),
+                _number(check.get("expected"))[0],
+                _number(check.get("actual"))[0],
+            )
+        )
     return rows
 
 
 def problem_rows(report: dict) -> list[tuple]:
     return [
-        (_severity(p.get("severity")), _text(p.get("code") or "unknown"), _text(p.get("message")), _text(p.get("field")))
+        (
+            _severity(p.get("severity")),
+            _text(p.get("code") or "unknown"),
+            _text(p.get("message")),
+            _text(p.get("field")),
+        )
         for p in report.get("problems") or []
     ]
 
@@ -189,6 +211,7 @@ def is_newer(version: str, than: str) -> bool:
     try:
         return Version(version) > Version(than)
     except InvalidVersion:
+
         def key(v: str) -> tuple:
             return tuple(int(n) for n in re.findall(r"\d+", v)), v
 
@@ -229,7 +252,8 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
         reports.setdefault(sha256.lower(), report)  # a document twice in one batch loads once
     shas = list(reports)
     already = {
-        row[0] for row in conn.execute(
+        row[0]
+        for row in conn.execute(
             "SELECT document_sha256 FROM staging.report WHERE parser_version = %s AND document_sha256 = ANY(%s)",
             (parser_version, shas),
         )
@@ -239,10 +263,12 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
     if not shas:
         return stats
 
-    current = dict(conn.execute(
-        "SELECT document_sha256, parser_version FROM staging.report WHERE is_current AND document_sha256 = ANY(%s)",
-        (shas,),
-    ).fetchall())
+    current = dict(
+        conn.execute(
+            "SELECT document_sha256, parser_version FROM staging.report WHERE is_current AND document_sha256 = ANY(%s)",
+            (shas,),
+        ).fetchall()
+    )
     superseded = [sha for sha in shas if sha in current and is_newer(parser_version, current[sha])]
     becomes_current = {sha for sha in shas if sha not in current} | set(superseded)
     if superseded:
@@ -253,7 +279,8 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
     stats.reports_superseded = len(superseded)
 
     sources = {
-        sha: (portal, source_url) for sha, portal, source_url in conn.execute(
+        sha: (portal, source_url)
+        for sha, portal, source_url in conn.execute(
             # Where each document was found: prefer its canonical address, then the latest report fetch.
             """
             SELECT DISTINCT ON (sha256) sha256, portal, coalesce(final_url, url)
@@ -263,22 +290,36 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
             (shas,),
         )
     }
-    report_ids = [row[0] for row in conn.execute(
-        "SELECT nextval(pg_get_serial_sequence('staging.report', 'report_id')) FROM generate_series(1, %s)",
-        (len(shas),),
-    )]
+    report_ids = [
+        row[0]
+        for row in conn.execute(
+            "SELECT nextval(pg_get_serial_sequence('staging.report', 'report_id')) FROM generate_series(1, %s)",
+            (len(shas),),
+        )
+    ]
 
     cursor = conn.cursor()
     with cursor.copy(f"COPY staging.report ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
         for report_id, sha in zip(report_ids, shas):
             report = reports[sha]
             portal, source_url = sources.get(sha, (None, None))
-            copy.write_row((
-                report_id, sha, parser_version, sha in becomes_current, source_url, portal, _text(report.get("organ")),
-                _year(report.get("year")), report.get("era") if report.get("era") in ERAS else None,
-                report.get("script") if report.get("script") in SCRIPTS else None,
-                _date(report.get("publication_date")), _text(report.get("title")), _json(report),
-            ))
+            copy.write_row(
+                (
+                    report_id,
+                    sha,
+                    parser_version,
+                    sha in becomes_current,
+                    source_url,
+                    portal,
+                    _text(report.get("organ")),
+                    _year(report.get("year")),
+                    report.get("era") if report.get("era") in ERAS else None,
+                    report.get("script") if report.get("script") in SCRIPTS else None,
+                    _date(report.get("publication_date")),
+                    _text(report.get("title")),
+                    _json(report),
+                )
+            )
     problems_by_report = {}
     with cursor.copy(f"COPY staging.fact ({', '.join(FACT_COLUMNS)}) FROM STDIN") as copy:
         for report_id, sha in zip(report_ids, shas):
@@ -316,8 +357,14 @@ def pending_documents(
 
 
 def record_parse_failure(
-    document_sha256: str, parser_version: str, *, reason: str, limit: str, message: str,
-    source_url: str | None = None, url: str | None = None,
+    document_sha256: str,
+    parser_version: str,
+    *,
+    reason: str,
+    limit: str,
+    message: str,
+    source_url: str | None = None,
+    url: str | None = None,
 ) -> int:
     """Record that ``parser_version`` broke a limit (memory, timeout, crashed) on a document, so that loads skip
     it until the parser changes; returns how many times it has failed so (1 unless it was tried again anyway)."""

@@ -11,11 +11,25 @@ import random
 
 APPLICANT_COLS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org")
 OUTCOME_ROWS = (
-    "granted", "partially_granted", "denied_state_secret", "denied_law_prohibited", "denied_security_stability",
-    "denied_third_party", "denied_internal_affairs", "denied_process_info", "denied_enforcement_file",
-    "denied_admin_query", "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-    "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive",
-    "rejected_confirmation", "other",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_unclear",
+    "rejected_petition",
+    "rejected_duplicate",
+    "rejected_publication",
+    "rejected_excessive",
+    "rejected_confirmation",
+    "other",
 )
 REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_MEASURES = ("upheld", "corrected", "other", "pending")
@@ -39,15 +53,21 @@ def document_sha256(index: int, salt: str = "") -> str:
 def random_report(rng: random.Random, index: int = 0) -> dict:
     """A 2019-era Report with consistent applications, review_litigation, proactive and narrative figures."""
     provenance: dict[str, str] = {}
-    applications: dict[str, dict] = {row: {} for row in ("new_received", "carried_over", *OUTCOME_ROWS,
-                                                          "total_processed", "carried_forward")}
+    applications: dict[str, dict] = {
+        row: {} for row in ("new_received", "carried_over", *OUTCOME_ROWS, "total_processed", "carried_forward")
+    }
     for col in APPLICANT_COLS:
         outcomes = {row: (rng.randint(0, 40) if rng.random() < 0.5 else 0) for row in OUTCOME_ROWS}
         processed = sum(outcomes.values())
         carried_forward = rng.randint(0, 5)
         carried_over = rng.randint(0, processed + carried_forward)
-        column = {**outcomes, "total_processed": processed, "carried_forward": carried_forward,
-                  "carried_over": carried_over, "new_received": processed + carried_forward - carried_over}
+        column = {
+            **outcomes,
+            "total_processed": processed,
+            "carried_forward": carried_forward,
+            "carried_over": carried_over,
+            "new_received": processed + carried_forward - carried_over,
+        }
         for row, value in column.items():
             applications[row][col] = value
     for row, cells in applications.items():
@@ -83,18 +103,36 @@ def random_report(rng: random.Random, index: int = 0) -> dict:
 
     problems = []
     if rng.random() < 0.2:  # some reports had a blank 总计 the parser filled in
-        problems.append({"severity": "warning", "code": "derived_value", "message": "总计 was blank; sum of row",
-                         "field": "applications.granted.total"})
+        problems.append(
+            {
+                "severity": "warning",
+                "code": "derived_value",
+                "message": "总计 was blank; sum of row",
+                "field": "applications.granted.total",
+            }
+        )
         provenance.pop("applications.granted.total")
     checks = [
-        {"rule": f"applications.balance.{col}", "ok": True, "severity": "error",
-         "detail": f"{applications['new_received'][col]} + {applications['carried_over'][col]} = "
-                   f"{applications['total_processed'][col]} + {applications['carried_forward'][col]}"}
+        {
+            "rule": f"applications.balance.{col}",
+            "ok": True,
+            "severity": "error",
+            "detail": f"{applications['new_received'][col]} + {applications['carried_over'][col]} = "
+            f"{applications['total_processed'][col]} + {applications['carried_forward'][col]}",
+        }
         for col in (*APPLICANT_COLS, "total")
     ]
-    checks.append({"rule": "narrative.applications_received", "ok": True, "severity": "warning",
-                   "detail": f"{received} = {received}", "field": "narrative.applications_received",
-                   "expected": received, "actual": received})
+    checks.append(
+        {
+            "rule": "narrative.applications_received",
+            "ok": True,
+            "severity": "warning",
+            "detail": f"{received} = {received}",
+            "field": "narrative.applications_received",
+            "expected": received,
+            "actual": received,
+        }
+    )
     year = 2019 + index % 6
     return {
         "source": {"path": f"synthetic/{index}.html", "sha256": None, "media_type": "text/html"},

@@ -15,8 +15,24 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 _HOST_PREFIXES = ("www.", "m.", "wap.", "mobile.")
 # Query parameters that track clicks or defeat caches; they never select a different page.
 _NOISE_PARAMS = {
-    "_", "t", "ts", "timestamp", "rand", "random", "spm", "from", "isappinstalled", "scene", "clicktime",
-    "enterid", "nsukey", "eqid", "share", "sharefrom", "mobile", "wap",
+    "_",
+    "t",
+    "ts",
+    "timestamp",
+    "rand",
+    "random",
+    "spm",
+    "from",
+    "isappinstalled",
+    "scene",
+    "clicktime",
+    "enterid",
+    "nsukey",
+    "eqid",
+    "share",
+    "sharefrom",
+    "mobile",
+    "wap",
 }
 # A "/wap" folder holds the mobile copy of the site; a "_wap" suffix marks the mobile copy of one page.
 _WAP_FOLDER = re.compile(r"/wap(?=/)", re.IGNORECASE)
@@ -32,7 +48,7 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").lower()
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
             break
     port = parts.port
     netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"

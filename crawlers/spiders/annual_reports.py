@@ -64,8 +64,16 @@ from crawlers.profiles import load_profile
 from crawlers.state import CrawlState
 
 # Response headers worth keeping with a fetch (the rest is noise: cookies, server banners…).
-_KEPT_HEADERS = ("content-type", "content-length", "etag", "last-modified", "date", "content-disposition",
-                 "content-encoding", "location")
+_KEPT_HEADERS = (
+    "content-type",
+    "content-length",
+    "etag",
+    "last-modified",
+    "date",
+    "content-disposition",
+    "content-encoding",
+    "location",
+)
 # Words that show a detail page carries the report's text itself, not only a link to a file.
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
 
@@ -74,7 +82,8 @@ _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行
 FRAME_TEXT = "<frame>"
 
 _JS_REDIRECT = re.compile(
-    r"""(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]""")
+    r"""(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]"""
+)
 
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 
@@ -130,7 +139,9 @@ def _links_in(selector, urljoin) -> list[tuple[str, str]]:
     return links
 
 
-_NOT_A_SUBCOLUMN = re.compile(r"\d|首页|上一页|下一页|尾页|末页|更多|返回|打印|关闭|登录|注册|搜索|English|无障碍|[>»›<«‹]")
+_NOT_A_SUBCOLUMN = re.compile(
+    r"\d|首页|上一页|下一页|尾页|末页|更多|返回|打印|关闭|登录|注册|搜索|English|无障碍|[>»›<«‹]"
+)
 
 
 def _inside_column(url: str, text: str, column_url: str, types) -> bool:
@@ -172,8 +183,10 @@ def _asked_url(response: Response) -> str:
 def _validators(response: Response) -> dict[str, str | None]:
     """ETag and Last-Modified of a response, for the next crawl's conditional request."""
     get = response.headers.get
-    return {"etag": (get("ETag") or b"").decode("latin-1") or None,
-            "last_modified": (get("Last-Modified") or b"").decode("latin-1") or None}
+    return {
+        "etag": (get("ETag") or b"").decode("latin-1") or None,
+        "last_modified": (get("Last-Modified") or b"").decode("latin-1") or None,
+    }
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -273,24 +286,60 @@ class AnnualReportSpider(scrapy.Spider):
             # A portal that moved to another domain is not followed there: the redirect is refused
             # by the fence and the crawl stops with an error naming the new host (a lapsed
             # government domain can redirect anywhere); add the host to allowed_domains.
-            yield self._request(url, role="page", callback=self.parse_page, depth=0, is_start=True,
-                                is_list=False, priority=10)
+            yield self._request(
+                url, role="page", callback=self.parse_page, depth=0, is_start=True, is_list=False, priority=10
+            )
 
-    def _request(self, url: str, *, role: str, callback, referer: str | None = None,
-                 link_text: str | None = None, title: str | None = None, depth: int = 0,
-                 is_start: bool = False, is_list: bool = False, priority: int = 0) -> Request:
-        meta = {"nb": {"role": role, "referer": referer, "link_text": link_text, "title": title,
-                       "depth": depth, "is_start": is_start, "is_list": is_list}}
+    def _request(
+        self,
+        url: str,
+        *,
+        role: str,
+        callback,
+        referer: str | None = None,
+        link_text: str | None = None,
+        title: str | None = None,
+        depth: int = 0,
+        is_start: bool = False,
+        is_list: bool = False,
+        priority: int = 0,
+    ) -> Request:
+        meta = {
+            "nb": {
+                "role": role,
+                "referer": referer,
+                "link_text": link_text,
+                "title": title,
+                "depth": depth,
+                "is_start": is_start,
+                "is_list": is_list,
+            }
+        }
         headers = {"Referer": referer} if referer else None
         # dont_filter: redirects must keep going until Scrapy's redirect limit turns a loop into a
         # recorded fault; duplicates are stopped earlier by self.seen.
         if is_data_proxy(url):
             # Hanweb's data proxy is asked by POST, as the column page's script does; the parameters
             # go in the URL and in the form body (the JSP reads either).
-            return FormRequest(url, formdata=data_proxy_form(url), callback=callback, errback=self.on_error,
-                               meta=meta, headers=headers, dont_filter=True, priority=priority)
-        return Request(url, callback=callback, errback=self.on_error, meta=meta, headers=headers,
-                       dont_filter=True, priority=priority)
+            return FormRequest(
+                url,
+                formdata=data_proxy_form(url),
+                callback=callback,
+                errback=self.on_error,
+                meta=meta,
+                headers=headers,
+                dont_filter=True,
+                priority=priority,
+            )
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta=meta,
+            headers=headers,
+            dont_filter=True,
+            priority=priority,
+        )
 
     def _follow(self, url: str, **kwargs) -> Request | None:
         """A request for ``url`` unless it is off-site, not http(s), or already requested."""
@@ -332,9 +381,17 @@ class AnnualReportSpider(scrapy.Spider):
         url = _asked_url(response)
         previous = self.state.known_sha256(url) if self.state else None
         return self._item(
-            "document", url, response, nb=nb, title=title, body=body, sha256=sha,
+            "document",
+            url,
+            response,
+            nb=nb,
+            title=title,
+            body=body,
+            sha256=sha,
             media_type=media_type(response.url, response.headers.get("Content-Type", b"").decode("latin-1"), body),
-            size_bytes=len(body), is_report=True, year_guess=year_guess(title) if title else None,
+            size_bytes=len(body),
+            is_report=True,
+            year_guess=year_guess(title) if title else None,
             is_new=previous != sha,
         )
 
@@ -371,8 +428,14 @@ class AnnualReportSpider(scrapy.Spider):
         links += self._script_redirect(response, links)
         if self.state is not None:
             self.state.remember_page(_asked_url(response), **_validators(response), links=links)
-        yield self._item("page", _asked_url(response), response, nb=nb, is_report=False,
-                         title=nb.get("title") or self._page_title(response))
+        yield self._item(
+            "page",
+            _asked_url(response),
+            response,
+            nb=nb,
+            is_report=False,
+            title=nb.get("title") or self._page_title(response),
+        )
         yield from self._take_links(response.url, links, nb)
 
     def _extract_links(self, response: TextResponse) -> list[tuple[str, str]]:
@@ -389,8 +452,9 @@ class AnnualReportSpider(scrapy.Spider):
             for block in _CDATA.findall(response.text):
                 if "<a" in block or "onclick" in block:
                     # The <nextgroup> link is the data proxy without its range (see hanweb_pages).
-                    links += [(u, t) for u, t in _links_in(Selector(text=block), response.urljoin)
-                              if not is_data_proxy(u)]
+                    links += [
+                        (u, t) for u, t in _links_in(Selector(text=block), response.urljoin) if not is_data_proxy(u)
+                    ]
         return links
 
     @staticmethod
@@ -421,11 +485,21 @@ class AnnualReportSpider(scrapy.Spider):
         return None
 
     def _take_links(self, page_url: str, links: list[tuple[str, str]], nb: dict):
-        kinds = [(url, text, classify_link(text, url, attachment_types=self.hints.attachment_types,
-                                           title_pattern=self.hints.title_pattern,
-                                           list_page_pattern=self.hints.list_page_pattern,
-                                           pagination_pattern=self.hints.pagination_pattern))
-                 for url, text in links]
+        kinds = [
+            (
+                url,
+                text,
+                classify_link(
+                    text,
+                    url,
+                    attachment_types=self.hints.attachment_types,
+                    title_pattern=self.hints.title_pattern,
+                    list_page_pattern=self.hints.list_page_pattern,
+                    pagination_pattern=self.hints.pagination_pattern,
+                ),
+            )
+            for url, text in links
+        ]
         has_reports = any(k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) for _, _, k in kinds)
         is_list = nb.get("is_list") or has_reports
         depth = nb.get("depth", 0)
@@ -434,8 +508,16 @@ class AnnualReportSpider(scrapy.Spider):
                 # The page in a frame is part of this page: same depth, same list-ness.
                 req = None
                 if not is_attachment_url(url, self.hints.attachment_types) and self.nav_pages < self.max_nav_pages:
-                    req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
-                                       link_text=nb.get("link_text"), depth=depth, is_list=is_list, priority=8)
+                    req = self._follow(
+                        url,
+                        role="page",
+                        callback=self.parse_page,
+                        referer=page_url,
+                        link_text=nb.get("link_text"),
+                        depth=depth,
+                        is_list=is_list,
+                        priority=8,
+                    )
                     if req is not None:
                         self.nav_pages += 1
                         req.meta["nb"]["is_column"] = bool(nb.get("is_column"))
@@ -445,45 +527,103 @@ class AnnualReportSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("nianbao/skipped_year")
                     continue
                 if is_attachment_url(url, self.hints.attachment_types):
-                    req = self._follow(url, role="document", callback=self.parse_document, referer=page_url,
-                                       link_text=text, title=text, priority=5)
+                    req = self._follow(
+                        url,
+                        role="document",
+                        callback=self.parse_document,
+                        referer=page_url,
+                        link_text=text,
+                        title=text,
+                        priority=5,
+                    )
                 else:
-                    req = self._follow(url, role="detail", callback=self.parse_detail, referer=page_url,
-                                       link_text=text, title=text, priority=5)
+                    req = self._follow(
+                        url,
+                        role="detail",
+                        callback=self.parse_detail,
+                        referer=page_url,
+                        link_text=text,
+                        title=text,
+                        priority=5,
+                    )
             elif kind is LinkKind.MAYBE_REPORT:
-                req = self._follow(url, role="detail", callback=self.parse_detail, referer=page_url,
-                                   link_text=text, priority=5)
+                req = self._follow(
+                    url, role="detail", callback=self.parse_detail, referer=page_url, link_text=text, priority=5
+                )
                 if req is not None:
                     req.meta["nb"]["confirm_title"] = True
             elif kind is LinkKind.COLUMN and depth <= self.max_nav_depth:  # one more step for the goal
-                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
-                                   link_text=text, depth=depth + 1, is_list=True, priority=8)
+                req = self._follow(
+                    url,
+                    role="page",
+                    callback=self.parse_page,
+                    referer=page_url,
+                    link_text=text,
+                    depth=depth + 1,
+                    is_list=True,
+                    priority=8,
+                )
                 if req is not None:
                     req.meta["nb"]["is_column"] = True
-            elif (kind is LinkKind.OTHER and nb.get("is_column") and self.nav_pages < self.max_nav_pages
-                  and _inside_column(url, text, page_url, self.hints.attachment_types)):
+            elif (
+                kind is LinkKind.OTHER
+                and nb.get("is_column")
+                and self.nav_pages < self.max_nav_pages
+                and _inside_column(url, text, page_url, self.hints.attachment_types)
+            ):
                 # In the report column, "市教育局" is that department's sub-column or its report.
-                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
-                                   link_text=text, depth=depth + 1, is_list=True, priority=7)
+                req = self._follow(
+                    url,
+                    role="page",
+                    callback=self.parse_page,
+                    referer=page_url,
+                    link_text=text,
+                    depth=depth + 1,
+                    is_list=True,
+                    priority=7,
+                )
                 if req is not None:
                     req.meta["nb"]["maybe_detail"] = True
                     self.nav_pages += 1
             elif kind is LinkKind.AREA and depth < self.max_nav_depth and self.nav_pages < self.max_nav_pages:
                 # A big portal links 信息公开 from every department; the cap keeps discovery bounded.
-                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
-                                   link_text=text, depth=depth + 1, priority=6)
+                req = self._follow(
+                    url,
+                    role="page",
+                    callback=self.parse_page,
+                    referer=page_url,
+                    link_text=text,
+                    depth=depth + 1,
+                    priority=6,
+                )
                 if req is not None:
                     self.nav_pages += 1
             elif kind is LinkKind.YEAR_COLUMN and is_list and depth < self.max_nav_depth + 1:
                 # "2022年度" inside the report column: a sub-column of that year's reports.
-                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
-                                   link_text=text, depth=depth + 1, is_list=True, priority=8)
+                req = self._follow(
+                    url,
+                    role="page",
+                    callback=self.parse_page,
+                    referer=page_url,
+                    link_text=text,
+                    depth=depth + 1,
+                    is_list=True,
+                    priority=8,
+                )
                 if req is not None:
                     req.meta["nb"]["maybe_detail"] = True
                     req.meta["nb"]["is_column"] = True
             elif kind is LinkKind.PAGINATION and is_list and self.list_pages < self.max_list_pages:
-                req = self._follow(url, role="page", callback=self.parse_page, referer=page_url,
-                                   link_text=text, depth=depth, is_list=True, priority=7)
+                req = self._follow(
+                    url,
+                    role="page",
+                    callback=self.parse_page,
+                    referer=page_url,
+                    link_text=text,
+                    depth=depth,
+                    is_list=True,
+                    priority=7,
+                )
                 if req is not None:
                     self.list_pages += 1
                     req.meta["nb"]["is_column"] = bool(nb.get("is_column"))  # pages of the same column
@@ -503,12 +643,20 @@ class AnnualReportSpider(scrapy.Spider):
                 yield from self._take_links(url, [tuple(x) for x in cached.get("links", [])], {**nb, "is_list": True})
                 return
             if cached.get("is_report"):
-                yield self._item("not_modified", url, response, nb=nb, is_report=True,
-                                 sha256=cached.get("sha256"), title=nb.get("title") or cached.get("title"))
+                yield self._item(
+                    "not_modified",
+                    url,
+                    response,
+                    nb=nb,
+                    is_report=True,
+                    sha256=cached.get("sha256"),
+                    title=nb.get("title") or cached.get("title"),
+                )
             else:
                 yield self._item("page", url, response, nb=nb, is_report=False)
-            yield from self._take_attachments(url, [tuple(x) for x in cached.get("links", [])], nb,
-                                              nb.get("title") or cached.get("title"))
+            yield from self._take_attachments(
+                url, [tuple(x) for x in cached.get("links", [])], nb, nb.get("title") or cached.get("title")
+            )
             return
         if not isinstance(response, TextResponse):  # the "detail page" is the report file itself
             yield self._document_item(response, nb, nb.get("title"))
@@ -531,8 +679,11 @@ class AnnualReportSpider(scrapy.Spider):
         links = self._extract_links(response)
         # A file by its address (…/W0202.docx) or, for download scripts (download.jsp?id=…), by the
         # name in the link text ("附件：2020年年报.pdf").
-        attachments = [(u, t) for u, t in links + _embedded_files(response)
-                       if is_attachment_url(u, types) or is_attachment_url("/" + t.strip(), types)]
+        attachments = [
+            (u, t)
+            for u, t in links + _embedded_files(response)
+            if is_attachment_url(u, types) or is_attachment_url("/" + t.strip(), types)
+        ]
         carries_text = self._carries_report_text(response)
         if not carries_text and not attachments and len(self._report_links(response.url, links)) >= 2:
             # "2022年政府信息公开工作年度报告" led to a column of that year's reports (one per
@@ -552,17 +703,24 @@ class AnnualReportSpider(scrapy.Spider):
         else:
             yield self._item("page", url, response, nb=nb, is_report=False, title=title)
         if self.state is not None:
-            self.state.remember_page(url, **_validators(response), links=attachments, title=title,
-                                     is_report=is_report, sha256=sha)
+            self.state.remember_page(
+                url, **_validators(response), links=attachments, title=title, is_report=is_report, sha256=sha
+            )
         yield from self._take_attachments(url, attachments, nb, title)
 
     def _report_links(self, own_url: str, links: list[tuple[str, str]]) -> list[str]:
         """Links to other pages whose text is (or may be) a report title."""
         own = canonical_url(own_url)
         kinds = (LinkKind.REPORT, LinkKind.MAYBE_REPORT)
-        return [u for u, t in links
-                if canonical_url(u) != own and classify_link(t, u, attachment_types=self.hints.attachment_types,
-                                                             title_pattern=self.hints.title_pattern) in kinds]
+        return [
+            u
+            for u, t in links
+            if canonical_url(u) != own
+            and classify_link(
+                t, u, attachment_types=self.hints.attachment_types, title_pattern=self.hints.title_pattern
+            )
+            in kinds
+        ]
 
     def _report_title_on_page(self, response: TextResponse, cut_text: str | None = None) -> str | None:
         """The page's own title if it names a report (article-title meta, headings, <title>).
@@ -581,8 +739,11 @@ class AnnualReportSpider(scrapy.Spider):
             if text and is_annual_report_title(text, self.hints.title_pattern):
                 return text
         # No heading at all names the page: a cut entry that already reads as a report stands.
-        if cut_text and is_annual_report_title(cut_text, self.hints.title_pattern) and not any(
-                normalize_text(t).startswith(prefix) for t in candidates if t and len(prefix) >= 6):
+        if (
+            cut_text
+            and is_annual_report_title(cut_text, self.hints.title_pattern)
+            and not any(normalize_text(t).startswith(prefix) for t in candidates if t and len(prefix) >= 6)
+        ):
             return cut_text
         return None
 
@@ -598,8 +759,15 @@ class AnnualReportSpider(scrapy.Spider):
         for url, text in attachments:
             # An attachment named as a report keeps its own title; "附件1.docx" inherits the page's.
             own = text if is_annual_report_title(text, self.hints.title_pattern) else None
-            req = self._follow(url, role="document", callback=self.parse_document, referer=page_url,
-                               link_text=text, title=own or title, priority=4)
+            req = self._follow(
+                url,
+                role="document",
+                callback=self.parse_document,
+                referer=page_url,
+                link_text=text,
+                title=own or title,
+                priority=4,
+            )
             if req is not None:
                 yield req
 
@@ -608,8 +776,7 @@ class AnnualReportSpider(scrapy.Spider):
         url = _asked_url(response)
         if response.status == 304:
             known = self.state.document_validators(url) if self.state else None
-            yield self._item("not_modified", url, response, nb=nb, is_report=True,
-                             sha256=(known or {}).get("sha256"))
+            yield self._item("not_modified", url, response, nb=nb, is_report=True, sha256=(known or {}).get("sha256"))
             return
         yield self._document_item(response, nb, nb.get("title"))
 
@@ -622,8 +789,15 @@ class AnnualReportSpider(scrapy.Spider):
         if nb.get("is_start"):
             self.start_failures[url] = error
         response = failure.value.response if failure.check(HttpError) else None
-        yield self._item("fault", url, response, nb=nb, error=error, http_status=status,
-                         is_report=nb.get("role") in ("detail", "document"))
+        yield self._item(
+            "fault",
+            url,
+            response,
+            nb=nb,
+            error=error,
+            http_status=status,
+            is_report=nb.get("role") in ("detail", "document"),
+        )
 
 
 def stats_summary(spider: AnnualReportSpider, stats: dict) -> dict:

@@ -55,8 +55,19 @@ def applicant_types(v) -> str:
         else:
             group = (col.code, col.zh, col.en)
         rows.append([col.code, col.zh, col.en, *group, col.code == "total", col.sort])
-    return _csv(["applicant_type_code", "label_zh", "label_en", "group_code", "group_label_zh", "group_label_en",
-                 "is_total", "sort_order"], rows)
+    return _csv(
+        [
+            "applicant_type_code",
+            "label_zh",
+            "label_en",
+            "group_code",
+            "group_label_zh",
+            "group_label_en",
+            "is_total",
+            "sort_order",
+        ],
+        rows,
+    )
 
 
 def outcomes(v) -> str:
@@ -67,13 +78,37 @@ def outcomes(v) -> str:
             continue
         category = by_code[row.group]
         level = "category" if row.code == row.group else "reason"
-        rows.append([
-            row.code, level, row.group, row.zh, row.en,
-            _without_numbering(category.zh), category.en.replace(" (group total)", ""),
-            "pre2019" in row.eras, "2019" in row.eras, "2021" in row.eras, row.sort,
-        ])
-    return _csv(["outcome_code", "outcome_level", "category_code", "label_zh", "label_en", "category_label_zh",
-                 "category_label_en", "in_pre2019", "in_2019", "in_2021", "sort_order"], rows)
+        rows.append(
+            [
+                row.code,
+                level,
+                row.group,
+                row.zh,
+                row.en,
+                _without_numbering(category.zh),
+                category.en.replace(" (group total)", ""),
+                "pre2019" in row.eras,
+                "2019" in row.eras,
+                "2021" in row.eras,
+                row.sort,
+            ]
+        )
+    return _csv(
+        [
+            "outcome_code",
+            "outcome_level",
+            "category_code",
+            "label_zh",
+            "label_en",
+            "category_label_zh",
+            "category_label_en",
+            "in_pre2019",
+            "in_2019",
+            "in_2021",
+            "sort_order",
+        ],
+        rows,
+    )
 
 
 def disclosure_items(v) -> str:
@@ -84,22 +119,64 @@ def disclosure_items(v) -> str:
                 continue
             key = (item.code, measure.code)
             if key not in rows:  # a measure named differently per era keeps its first (2019) label
-                rows[key] = [item.code, measure.code, f"第二十条第{item.block}项", item.zh, item.en, measure.zh,
-                             measure.en, UNITS.get(measure.unit, measure.unit), False, False,
-                             item.sort * 100 + position]
+                rows[key] = [
+                    item.code,
+                    measure.code,
+                    f"第二十条第{item.block}项",
+                    item.zh,
+                    item.en,
+                    measure.zh,
+                    measure.en,
+                    UNITS.get(measure.unit, measure.unit),
+                    False,
+                    False,
+                    item.sort * 100 + position,
+                ]
             rows[key][8 if measure.era == "2019" else 9] = True
-    return _csv(["item_code", "measure_code", "block_zh", "item_label_zh", "item_label_en", "measure_label_zh",
-                 "measure_label_en", "unit", "in_2019", "in_2021", "sort_order"], list(rows.values()))
+    return _csv(
+        [
+            "item_code",
+            "measure_code",
+            "block_zh",
+            "item_label_zh",
+            "item_label_en",
+            "measure_label_zh",
+            "measure_label_en",
+            "unit",
+            "in_2019",
+            "in_2021",
+            "sort_order",
+        ],
+        list(rows.values()),
+    )
 
 
 def review_litigation_measures(v) -> str:
     rows = [
-        [group.code, measure.code, group.zh, group.en, measure.zh, measure.en,
-         (group.sort - 1) * len(v.REVIEW_MEASURES) + measure.sort]
-        for group in v.REVIEW_GROUPS for measure in v.REVIEW_MEASURES
+        [
+            group.code,
+            measure.code,
+            group.zh,
+            group.en,
+            measure.zh,
+            measure.en,
+            (group.sort - 1) * len(v.REVIEW_MEASURES) + measure.sort,
+        ]
+        for group in v.REVIEW_GROUPS
+        for measure in v.REVIEW_MEASURES
     ]
-    return _csv(["group_code", "measure_code", "group_label_zh", "group_label_en", "measure_label_zh",
-                 "measure_label_en", "sort_order"], rows)
+    return _csv(
+        [
+            "group_code",
+            "measure_code",
+            "group_label_zh",
+            "group_label_en",
+            "measure_label_zh",
+            "measure_label_en",
+            "sort_order",
+        ],
+        rows,
+    )
 
 
 def generate() -> dict[str, str]:

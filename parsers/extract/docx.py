@@ -25,12 +25,8 @@ def check_zip(data: bytes) -> None:
         total = 0
         for info in z.infolist():
             total += info.file_size
-            if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(
-                info.compress_size, 1
-            ):
-                raise DocxTooLarge(
-                    f"{info.filename} expands {info.file_size} bytes from {info.compress_size}"
-                )
+            if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise DocxTooLarge(f"{info.filename} expands {info.file_size} bytes from {info.compress_size}")
         if total > MAX_UNCOMPRESSED:
             raise DocxTooLarge(f"archive declares {total} bytes uncompressed")
 

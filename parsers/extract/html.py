@@ -102,9 +102,7 @@ def _grid(table, label: str) -> Grid:
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
             cells.append((r, c, _cell_text(cell)))
-            for dr in range(
-                1, rowspan
-            ):  # this row is covered by advancing c; later rows must skip
+            for dr in range(1, rowspan):  # this row is covered by advancing c; later rows must skip
                 for dc in range(colspan):
                     occupied[(r + dr, c + dc)] = True
             c += colspan
@@ -132,9 +130,7 @@ _INLINE_TAG_RE = re.compile(
 def extract_html(text: str) -> tuple[list, dict, list[dict]]:
     """(pieces, page metadata, problems): a problem when the parser could not follow the page whole."""
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
-    text = _XML_DECL_RE.sub(
-        "", text, count=1
-    )  # lxml refuses str input that declares an encoding
+    text = _XML_DECL_RE.sub("", text, count=1)  # lxml refuses str input that declares an encoding
     text = _INLINE_TAG_RE.sub("", text)
     try:
         root = html.document_fromstring(text, parser=parser)
@@ -201,18 +197,10 @@ def _page_meta(root) -> dict:
         content = (m.get("content") or "").strip()
         if name in ("articletitle", "title") and content:
             meta["title"] = content
-        if (
-            name in ("contentsource", "source", "author")
-            and content
-            and "organ" not in meta
-        ):
-            meta["organ"] = (
-                content  # TRS/gov.cn pages: the publishing organ; used only when no title names one
-            )
+        if name in ("contentsource", "source", "author") and content and "organ" not in meta:
+            meta["organ"] = content  # TRS/gov.cn pages: the publishing organ; used only when no title names one
         if name in _DATE_META and content:
-            d = re.match(
-                r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})", content
-            )
+            d = re.match(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})", content)
             if d:
                 y, mo, da = (int(g) for g in d.groups())
                 meta["publication_date"] = f"{y:04d}-{mo:02d}-{da:02d}"

@@ -155,13 +155,8 @@ def ocr_image(data: bytes, max_pages: int = MAX_PAGES) -> OcrReading:
     _check_available()
     image = Image.open(io.BytesIO(data))
     if image.width * image.height > MAX_PIXELS:
-        raise ValueError(
-            f"image of {image.width}x{image.height} pixels is too large to be a scanned page"
-        )
-    frames = [
-        frame.copy()
-        for _, frame in zip(range(max_pages), ImageSequence.Iterator(image))
-    ]
+        raise ValueError(f"image of {image.width}x{image.height} pixels is too large to be a scanned page")
+    frames = [frame.copy() for _, frame in zip(range(max_pages), ImageSequence.Iterator(image))]
     return _read_images(frames, getattr(image, "n_frames", 1), max_pages)
 
 
@@ -193,18 +188,14 @@ def _read_page(image) -> str | None:
             # each cell read by the digits model on a sheet at two sizes, alone where those two disagree,
             # and by chi_sim on the page; ocr_layout.settle takes the majority or what the row sum picks
             readings = [_read_boxes(pixels, boxes, glyph, zoom) for zoom in (2.0, 1.0)]
-            agreed = {
-                k for k, text in readings[0].items() if readings[1].get(k) == text
-            }
+            agreed = {k for k, text in readings[0].items() if readings[1].get(k) == text}
             readings.append(_read_alone(pixels, boxes, glyph, agreed))
             readings.append(chi_readings(words, boxes))
             words = with_readings(words, boxes, settle(rows, readings))
     return layout_text(words)
 
 
-def _tesseract_words(
-    png: bytes, language: str, psm: str, options: list[str] = ()
-) -> list[Word] | None:
+def _tesseract_words(png: bytes, language: str, psm: str, options: list[str] = ()) -> list[Word] | None:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     command = [
         _tesseract(),
@@ -233,9 +224,7 @@ def _tesseract_words(
     return parse_tsv(out.stdout.decode("utf-8", errors="replace"))
 
 
-def _read_boxes(
-    pixels, boxes: list[tuple[int, int, int, int]], glyph: float, zoom: float
-) -> dict[int, str]:
+def _read_boxes(pixels, boxes: list[tuple[int, int, int, int]], glyph: float, zoom: float) -> dict[int, str]:
     """The number in each box (by index), read by the digits model from one sheet with the boxes set apart
     in a grid, enlarged `zoom` times. Alone on a white sheet, a cell is read without the page's lines and
     labels to mislead the model; enlarged, the thin 1 of a serif 17 is not dropped."""
@@ -274,16 +263,10 @@ def _read_boxes(
             if x0 <= cx < x1 and y0 <= cy < y1:
                 read.setdefault(k, []).append(word.text)
     # no bar on confidence (Tesseract gives a plain serif 11 26%): the table's arithmetic judges every cell
-    return {
-        k: texts[0]
-        for k, texts in read.items()
-        if len(texts) == 1 and is_number(texts[0])
-    }
+    return {k: texts[0] for k, texts in read.items() if len(texts) == 1 and is_number(texts[0])}
 
 
-def _read_alone(
-    pixels, boxes: list[tuple[int, int, int, int]], glyph: float, done: set[int]
-) -> dict[int, str]:
+def _read_alone(pixels, boxes: list[tuple[int, int, int, int]], glyph: float, done: set[int]) -> dict[int, str]:
     """The cells the two sheet readings did not agree on (or left unread), each read on its own as one
     line (the digits model reads a serif 11 alone, twice enlarged, that it skips or misreads among other
     cells); a few per page, as each is a run of Tesseract."""
@@ -299,17 +282,10 @@ def _read_alone(
             max(0, t - pad) : min(height, b + pad),
             max(0, x0 - pad) : min(width, x1 + pad),
         ]
-        sheet = np.full(
-            (crop.shape[0] + 2 * pad, crop.shape[1] + 2 * pad), 255, dtype=np.uint8
-        )
+        sheet = np.full((crop.shape[0] + 2 * pad, crop.shape[1] + 2 * pad), 255, dtype=np.uint8)
         sheet[pad : pad + crop.shape[0], pad : pad + crop.shape[1]] = crop
-        big = Image.fromarray(sheet).resize(
-            (sheet.shape[1] * 2, sheet.shape[0] * 2), Image.LANCZOS
-        )
-        words = (
-            _tesseract_words(_png(np.asarray(big)), DIGITS_LANGUAGE, "7", DIGITS_ONLY)
-            or []
-        )
+        big = Image.fromarray(sheet).resize((sheet.shape[1] * 2, sheet.shape[0] * 2), Image.LANCZOS)
+        words = _tesseract_words(_png(np.asarray(big)), DIGITS_LANGUAGE, "7", DIGITS_ONLY) or []
         if len(words) == 1 and is_number(words[0].text):
             out[k] = words[0].text
     return out
@@ -326,14 +302,10 @@ def _prepared(image):
         image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
     gray = image.convert("L")
     if gray.width < MIN_WIDTH:
-        gray = gray.resize(
-            (MIN_WIDTH, round(gray.height * MIN_WIDTH / gray.width)), Image.LANCZOS
-        )
+        gray = gray.resize((MIN_WIDTH, round(gray.height * MIN_WIDTH / gray.width)), Image.LANCZOS)
     elif max(gray.size) > MAX_SIDE * 1.2:
         factor = MAX_SIDE / max(gray.size)
-        gray = gray.resize(
-            (round(gray.width * factor), round(gray.height * factor)), Image.LANCZOS
-        )
+        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.LANCZOS)
     pixels = np.asarray(gray).copy()
     rule = max(40, round(gray.width * RULE_FRACTION))
     # anti-aliased hairlines render light grey: a lenient threshold finds them, and one pixel either side

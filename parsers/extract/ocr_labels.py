@@ -25,9 +25,7 @@ def is_number(text: str) -> bool:
 
 _NUMBERING_RE = re.compile(r"[〈《<{\[（(]\s*([一二三四五六七八九十])\s*[)）〉》>}\]]")
 _SPACED_NUMBERING_RE = re.compile(r"^(\d{1,2})\s+([.、．])")
-_HEADER_THEN_LABEL_RE = re.compile(
-    r"^([一二三四五六七八九十]、)(?=（[一二三四五六七八九十]）)"
-)
+_HEADER_THEN_LABEL_RE = re.compile(r"^([一二三四五六七八九十]、)(?=（[一二三四五六七八九十]）)")
 _LEADING_NUMBERING_RE = re.compile(
     r"^(?:\s*(?:（[一二三四五六七八九十]）|[一二三四五六七八九十][、.]|\d{1,2}\s*[.、．]?))+"
 )
@@ -104,9 +102,7 @@ def _likeness(key: str, label: str) -> float:
     return max(ratios)
 
 
-_GROUP_THEN_ITEM_RE = re.compile(
-    r"^（[一二三四五六七]）[\u4e00-\u9fff]{2,6}[。.，,、\s]*(?=\d)"
-)
+_GROUP_THEN_ITEM_RE = re.compile(r"^（[一二三四五六七]）[\u4e00-\u9fff]{2,6}[。.，,、\s]*(?=\d)")
 # （二）部分公开's long parenthesis is where OCR most often garbles the label (the vertical row header
 # 本年度办理结果 is printed right beside it); what survives of it still names the row.
 _PARTIAL_LABEL = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"

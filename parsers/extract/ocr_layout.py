@@ -46,9 +46,7 @@ def is_doubtful(word: Word) -> bool:
     """A word that is no sure reading: read with little confidence, or digits mixed with junk (1]1)."""
     if is_number(word.text):
         return False
-    return word.confidence < SURE or (
-        word.text.isascii() and any(c.isdigit() for c in word.text)
-    )
+    return word.confidence < SURE or (word.text.isascii() and any(c.isdigit() for c in word.text))
 
 
 def _is_glyph(text: str) -> bool:
@@ -65,9 +63,7 @@ def parse_tsv(tsv: str) -> list[Word]:
         if not text or all(c in _BARS for c in text):
             continue
         left, top, width, height = (int(v) for v in parts[6:10])
-        words.append(
-            Word(left, top, left + width, top + height, text, float(parts[10]))
-        )
+        words.append(Word(left, top, left + width, top + height, text, float(parts[10])))
     return words
 
 
@@ -114,10 +110,7 @@ def group_lines(words: list[Word], glyph: float) -> list[list[Word]]:
             key=lambda i: abs((bands[i][0] + bands[i][1]) / 2 - mark.middle),
             default=None,
         )
-        if (
-            near is not None
-            and bands[near][0] - glyph / 2 <= mark.middle <= bands[near][1] + glyph / 2
-        ):
+        if near is not None and bands[near][0] - glyph / 2 <= mark.middle <= bands[near][1] + glyph / 2:
             lines[near].append(mark)
     return lines
 
@@ -125,9 +118,7 @@ def group_lines(words: list[Word], glyph: float) -> list[list[Word]]:
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 
-def cell_boxes(
-    dark, words: list[Word], glyph: float, limit: int = 400
-) -> list[list[Box]]:
+def cell_boxes(dark, words: list[Word], glyph: float, limit: int = 400) -> list[list[Box]]:
     """Boxes of the cells of table rows, row by row, found as runs of ink.
 
     A table row is a line with two numbers or more standing apart as cells (a date in prose, 2021年1月1日,
@@ -140,9 +131,7 @@ def cell_boxes(
     import numpy as np
 
     lines = group_lines(words, glyph)
-    rows = [
-        (line, cells) for line in lines if len(cells := _cell_numbers(line, glyph)) >= 2
-    ]
+    rows = [(line, cells) for line in lines if len(cells := _cell_numbers(line, glyph)) >= 2]
     if not rows:
         return []
     left = max(0, int(min(cells[0].left for _, cells in rows) - glyph))
@@ -158,11 +147,7 @@ def cell_boxes(
             # a header line (维持 纠正 结果 …, some read with little confidence) has sure words where the
             # numbers stand: no row
             if len(cells) >= 2 and not any(
-                left <= w.left
-                and w.right <= right
-                and not is_doubtful(w)
-                and not w.text.isascii()
-                for w in line
+                left <= w.left and w.right <= right and not is_doubtful(w) and not w.text.isascii() for w in line
             ):
                 rows.append((line, cells))
     out, count = [], 0
@@ -171,20 +156,14 @@ def cell_boxes(
         top, bottom = min(w.top for w in cells), max(w.bottom for w in cells)
         text = [w for w in line if not w.text.isascii() and not is_doubtful(w)]
         label_end = max(
-            (
-                w.right
-                for w in line
-                if not w.text.isascii() and w.right <= cells[0].left
-            ),
+            (w.right for w in line if not w.text.isascii() and w.right <= cells[0].left),
             default=0,
         )
         start = max(left, int(label_end + glyph / 2))
         columns = dark[top:bottom, start:right].any(axis=0)
         for x0, x1 in _runs(columns, join=int(0.6 * glyph)):
             x0, x1 = x0 + start, x1 + start
-            if x1 - x0 > 5 * glyph or any(
-                w.left - 2 < x1 and x0 < w.right + 2 for w in text
-            ):
+            if x1 - x0 > 5 * glyph or any(w.left - 2 < x1 and x0 < w.right + 2 for w in text):
                 continue
             inked = np.flatnonzero(dark[top:bottom, x0:x1].any(axis=1))
             if len(inked) and inked[-1] - inked[0] + 1 >= 0.4 * glyph:
@@ -207,9 +186,7 @@ def _cell_numbers(line: list[Word], glyph: float, kind=None) -> list[Word]:
     out = []
     for k, word in enumerate(ordered):
         before = word.left - ordered[k - 1].right if k else float("inf")
-        after = (
-            ordered[k + 1].left - word.right if k + 1 < len(ordered) else float("inf")
-        )
+        after = ordered[k + 1].left - word.right if k + 1 < len(ordered) else float("inf")
         if kind(word) and min(before, after) > glyph:
             out.append(word)
     return out
@@ -263,11 +240,7 @@ def settle(rows: list[list[Box]], readings: list[dict[int, str]]) -> dict[int, s
         out.update({k: texts[0] for k, texts in options.items() if texts})
         if any(not options[k] for k in keys) or _adds_up([out[k] for k in keys]):
             continue
-        choices = list(
-            itertools.islice(
-                itertools.product(*(options[k] for k in keys)), MAX_CHOICES
-            )
-        )
+        choices = list(itertools.islice(itertools.product(*(options[k] for k in keys)), MAX_CHOICES))
         adding_up = {c for c in choices if _adds_up(list(c))}
         if len(adding_up) == 1:
             out.update(zip(keys, adding_up.pop()))
@@ -288,23 +261,16 @@ def _adds_up(texts: list[str]) -> bool:
         return False
     values = [int(t) for t in texts]
     if len(values) % 5 == 0 and len(values) > 5:
-        return all(
-            sum(values[i : i + 4]) == values[i + 4] for i in range(0, len(values), 5)
-        )
+        return all(sum(values[i : i + 4]) == values[i + 4] for i in range(0, len(values), 5))
     return sum(values[:-1]) == values[-1]
 
 
-def with_readings(
-    words: list[Word], boxes: list[Box], texts: dict[int, str]
-) -> list[Word]:
+def with_readings(words: list[Word], boxes: list[Box], texts: dict[int, str]) -> list[Word]:
     """The words with the cells' agreed readings in place of what lies under them (numbers and doubtful
     words; a sure Chinese word is never a cell, so it is never replaced)."""
     readings = [Word(*boxes[k], text) for k, text in sorted(texts.items())]
     kept = [
-        w
-        for w in words
-        if not (w.text.isascii() or is_doubtful(w))
-        or not any(_overlap(w, r) > 0.3 for r in readings)
+        w for w in words if not (w.text.isascii() or is_doubtful(w)) or not any(_overlap(w, r) > 0.3 for r in readings)
     ]
     return kept + readings
 
@@ -316,11 +282,7 @@ def layout_text(words: list[Word]) -> str:
     glyph = glyph_height(words)
     # a doubtful Latin "word" far taller than the text is a smudge of a vertical header or a stamp (a 2 read
     # over 办理结 stacked), and as a number it would join the nearest table row
-    words = [
-        w
-        for w in words
-        if not (w.text.isascii() and w.confidence < SURE and w.height > 1.6 * glyph)
-    ]
+    words = [w for w in words if not (w.text.isascii() and w.confidence < SURE and w.height > 1.6 * glyph)]
     lines = [_line_cells(line, glyph) for line in group_lines(words, glyph)]
     return "\n".join("\t".join(with_label_repaired(cells)) for cells in lines) + "\n"
 
@@ -337,11 +299,7 @@ def _line_cells(line: list[Word], glyph: float) -> list[str]:
             gap = word.left - previous.right
             if gap > CELL_GAP * glyph or id(word) in alone or id(previous) in alone:
                 cells.append("")
-            elif (
-                gap > 0.3 * glyph
-                and previous.text[-1].isascii()
-                and word.text[0].isascii()
-            ):
+            elif gap > 0.3 * glyph and previous.text[-1].isascii() and word.text[0].isascii():
                 cells[-1] += " "  # two Latin words or numbers stay two words
         cells[-1] += word.text
         previous = word

@@ -36,16 +36,12 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_docx(
-    data: bytes, suffix: str, timeout: float = TIMEOUT_SECONDS
-) -> bytes:
+def convert_to_docx(data: bytes, suffix: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
     """A word-processor document (.doc, .wps, .rtf, …; `suffix` is its extension) as .docx bytes."""
     return convert(data, suffix, "docx", WRITER_PACKAGE, timeout)
 
 
-def convert_to_xlsx(
-    data: bytes, suffix: str, timeout: float = TIMEOUT_SECONDS
-) -> bytes:
+def convert_to_xlsx(data: bytes, suffix: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
     """A spreadsheet (.et, .xls, …) as .xlsx bytes."""
     return convert(data, suffix, "xlsx", CALC_PACKAGE, timeout)
 
@@ -60,8 +56,7 @@ def convert(
     soffice = soffice_path()
     if not soffice:
         raise Unsupported(
-            f"LibreOffice is not installed (Debian: apt-get install {package}); "
-            f"{suffix} documents cannot be read"
+            f"LibreOffice is not installed (Debian: apt-get install {package}); {suffix} documents cannot be read"
         )
     # mkdtemp makes the directory readable by this user only
     with tempfile.TemporaryDirectory(prefix="nianbao-office-") as tmp:
@@ -88,8 +83,7 @@ def convert(
         out = outdir / f"input.{target}"
         if not out.is_file() or out.stat().st_size == 0:
             raise ConversionFailed(
-                f"LibreOffice could not convert the {suffix} document to {target}"
-                + (f": {detail}" if detail else "")
+                f"LibreOffice could not convert the {suffix} document to {target}" + (f": {detail}" if detail else "")
             )
         return out.read_bytes()
 
@@ -112,18 +106,12 @@ def _run(command: list[str], work: Path, timeout: float) -> str:
             _, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            raise ConversionFailed(
-                f"LibreOffice did not finish within {timeout:g} s"
-            ) from None
+            raise ConversionFailed(f"LibreOffice did not finish within {timeout:g} s") from None
         finally:
             # a conversion that ended may leave helpers behind in its group: never let them outlive it
             _kill_group(process)
     # the Java launcher's warning is noise on every run
-    lines = [
-        line
-        for line in err.decode("utf-8", "replace").splitlines()
-        if line.strip() and "javaldx" not in line
-    ]
+    lines = [line for line in err.decode("utf-8", "replace").splitlines() if line.strip() and "javaldx" not in line]
     return lines[-1][:200] if lines else ""
 
 

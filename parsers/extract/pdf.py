@@ -35,9 +35,7 @@ def _pdfium_pages(data: bytes) -> tuple[list[str], int]:
         for index in range(min(total, MAX_PAGES)):
             page = pdf[index]
             textpage = page.get_textpage()
-            out.append(
-                textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-            )
+            out.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
             textpage.close()
             page.close()
         return out, total
@@ -52,7 +50,5 @@ def extract_pdf_layout(data: bytes) -> list[str]:
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        pages = [
-            (page.extract_text(x_tolerance=1.5) or "") for page in pdf.pages[:MAX_PAGES]
-        ]
+        pages = [(page.extract_text(x_tolerance=1.5) or "") for page in pdf.pages[:MAX_PAGES]]
     return ["\n".join(pages)]

@@ -32,8 +32,7 @@ def extract_spreadsheet(data: bytes, suffix: str) -> list[Grid]:
         import python_calamine  # noqa: F401 — only to know whether it is there
     except ImportError:
         raise Unsupported(
-            "python-calamine is not installed (pip install python-calamine): "
-            f"{suffix} spreadsheets cannot be read"
+            f"python-calamine is not installed (pip install python-calamine): {suffix} spreadsheets cannot be read"
         ) from None
     try:
         return extract_sheets(data)
@@ -47,9 +46,7 @@ def extract_spreadsheet(data: bytes, suffix: str) -> list[Grid]:
             converted = convert_to_xlsx(data, suffix)
         except Unsupported as missing:
             why = f"{type(exc).__name__}: {exc}"[:200]
-            raise Unsupported(
-                f"python-calamine could not read it ({why}) and {missing}"
-            ) from None
+            raise Unsupported(f"python-calamine could not read it ({why}) and {missing}") from None
     return extract_sheets(converted)
 
 
@@ -64,9 +61,7 @@ def extract_sheets(data: bytes) -> list[Grid]:
         sheet = workbook.get_sheet_by_index(index)
         last_row, last_col = sheet.end or (0, 0)
         if (last_row + 1) * (last_col + 1) > MAX_CELLS:
-            raise SheetTooLarge(
-                f"sheet {meta.name!r} spans {last_row + 1} rows × {last_col + 1} columns"
-            )
+            raise SheetTooLarge(f"sheet {meta.name!r} spans {last_row + 1} rows × {last_col + 1} columns")
         hidden = _merged_continuations(_merged_ranges(sheet))
         # skip_empty_area=False keeps absolute coordinates, the ones merged ranges are given in
         cells = [
@@ -92,12 +87,7 @@ def _merged_continuations(ranges) -> set[tuple[int, int]]:
     """Every cell of a merged range but its top-left one (0-based)."""
     out: set[tuple[int, int]] = set()
     for (top, left), (bottom, right) in ranges:
-        out.update(
-            (r, c)
-            for r in range(top, bottom + 1)
-            for c in range(left, right + 1)
-            if (r, c) != (top, left)
-        )
+        out.update((r, c) for r in range(top, bottom + 1) for c in range(left, right + 1) if (r, c) != (top, left))
     return out
 
 
@@ -111,11 +101,7 @@ def cell_text(value) -> str:
     if isinstance(value, float):
         return _number_text(value)
     if isinstance(value, dt.datetime):
-        return (
-            value.date().isoformat()
-            if value.time() == dt.time()
-            else value.isoformat(sep=" ")
-        )
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value)

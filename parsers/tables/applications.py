@@ -16,19 +16,32 @@ from functools import lru_cache
 from ..normalize import label_key, numbering
 from ..tokens import Token
 from ..vocabulary import APPLICANT_COLUMN_CODES
-from .labels import classify_application_label
 from .blanks import SumRule, blank_cells_problem, prove_blanks
+from .labels import classify_application_label
 from .split import row_splits
 from .values import parse_count
 
 COLUMNS = APPLICANT_COLUMN_CODES  # natural_person … other_org, total
 NCOL = len(COLUMNS)
 LEAF_ROWS_2019 = [
-    "granted", "partially_granted",
-    "denied_state_secret", "denied_law_prohibited", "denied_security_stability", "denied_third_party",
-    "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_admin_query",
-    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-    "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive", "rejected_confirmation",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_unclear",
+    "rejected_petition",
+    "rejected_duplicate",
+    "rejected_publication",
+    "rejected_excessive",
+    "rejected_confirmation",
 ]
 OTHER_SUBROWS = ["other_no_correction", "other_unpaid_fee", "other_misc"]
 GROUP_ROWS = {"_outcomes", "denied", "unavailable", "rejected"}
@@ -80,8 +93,9 @@ def _grid_col(where: str) -> int:
     return int(_GRID_WHERE.match(where).group(3))
 
 
-def _place_grid_cells(collected: dict, grid_cells: dict, width: int, overflow: set,
-                      problems: list | None = None) -> None:
+def _place_grid_cells(
+    collected: dict, grid_cells: dict, width: int, overflow: set, problems: list | None = None
+) -> None:
     """HTML/docx rows: take the cells in the value columns, known by coordinates.
 
     The value columns are the `width` columns that hold numbers anywhere in the table; empty filler cells
@@ -111,9 +125,11 @@ def _place_grid_cells(collected: dict, grid_cells: dict, width: int, overflow: s
             # rowspan/colspan): a row is still read from its own cells after its label when they are exactly
             # the layout and either add up (总计 = Σ) or sit in the columns of rows that do
             own = _own_value_cells(cells)
-            if (own is not None and len(own) == width
-                    and (_row_sum_holds(own, width)
-                         or tuple(_grid_col(t.where) for t in own) in verified.get(table, ()))):
+            if (
+                own is not None
+                and len(own) == width
+                and (_row_sum_holds(own, width) or tuple(_grid_col(t.where) for t in own) in verified.get(table, ()))
+            ):
                 collected[code] = own
                 overflow.discard(code)
             else:
@@ -132,8 +148,13 @@ def _place_grid_cells(collected: dict, grid_cells: dict, width: int, overflow: s
         for col in split_cells:
             at[col] = Token("blank", "", at[col].where)
             if problems is not None:
-                problems.append(_problem("unreadable_value", f"row {code}: cell {at[col].where} holds more than one number",
-                                         f"applications.{code}"))
+                problems.append(
+                    _problem(
+                        "unreadable_value",
+                        f"row {code}: cell {at[col].where} holds more than one number",
+                        f"applications.{code}",
+                    )
+                )
         placed = [at.get(c) or Token("blank", "", cells[0].where) for c in columns]
         if any(t.kind == "num" and _grid_col(t.where) not in columns for t in cells):
             overflow.add(code)
@@ -152,8 +173,11 @@ def _shift_past_fillers(code: str, collected: dict, more: list[Token], width: in
     nums = [k for k, t in enumerate(row) if t.kind == "num"]
     if not nums or nums[-1] < width:
         return  # the first `width` cells hold every number: as before
-    starts = [s for s in range(len(row) - width + 1)
-              if s <= nums[0] and nums[-1] < s + width and all(t.kind == "blank" for t in row[:s])]
+    starts = [
+        s
+        for s in range(len(row) - width + 1)
+        if s <= nums[0] and nums[-1] < s + width and all(t.kind == "blank" for t in row[:s])
+    ]
     if len(starts) == 1:
         collected[code] = row[starts[0] : starts[0] + width]
     else:
@@ -286,8 +310,7 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
                 first_num = next((k for k, t in enumerate(row_all) if t.kind == "num"), None)
                 if first_num is not None and len(row_all) - first_num >= width:
                     break  # as many cells from its first number as the layout has
-            elif (_grid_row(tok.where) != label_row or i >= len(tokens)
-                  or _grid_row(tokens[i].where) != label_row):
+            elif _grid_row(tok.where) != label_row or i >= len(tokens) or _grid_row(tokens[i].where) != label_row:
                 break
     for code, more in extra.items():
         _shift_past_fillers(code, collected, more, width, overflow)
@@ -298,9 +321,13 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
         # labels without their numbers (e.g. a PDF whose text layer lists the labels first, then the
         # numbers column by column): whatever follows the last label is not its row, so nothing is read
         result.rows = {c: dict.fromkeys(COLUMNS) for c in order if c not in GROUP_ROWS}
-        result.problems.append(_problem(
-            "unreadable_value", f"table 三: {len(empty_rows)} row labels without numbers; layout not understood",
-            "applications"))
+        result.problems.append(
+            _problem(
+                "unreadable_value",
+                f"table 三: {len(empty_rows)} row labels without numbers; layout not understood",
+                "applications",
+            )
+        )
         return result
     _place_grid_cells(collected, grid_cells, width, overflow, result.problems)
     runs: dict[str, str] = {}
@@ -312,8 +339,13 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
         result.rows[code] = row
         nums = [t for t in cells if t.kind == "num"]
         if code in overflow:
-            result.problems.append(_problem(
-                "unreadable_value", f"row {code}: more than {NCOL} numbers; columns cannot be told apart", f"applications.{code}"))
+            result.problems.append(
+                _problem(
+                    "unreadable_value",
+                    f"row {code}: more than {NCOL} numbers; columns cannot be told apart",
+                    f"applications.{code}",
+                )
+            )
             continue
         if subtotal_at is not None and len(cells) == width:
             cells = cells[:subtotal_at] + cells[subtotal_at + 1 :]  # no contract column for the subtotal
@@ -324,14 +356,23 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
                     row[col] = value
                     result.provenance[f"applications.{code}.{col}"] = tok.where
             continue
-        if (subtotal_at is None and len(nums) == 1 and len(cells) <= 2 and len(nums[0].text) >= NCOL
-                and nums[0].text.isdigit()):
+        if (
+            subtotal_at is None
+            and len(nums) == 1
+            and len(cells) <= 2
+            and len(nums[0].text) >= NCOL
+            and nums[0].text.isdigit()
+        ):
             runs[code] = nums[0].text
             result.provenance.update({f"applications.{code}.{col}": nums[0].where for col in COLUMNS})
             continue
         if cells:  # fewer cells than columns: which one is missing cannot be known
             result.problems.append(
-                _problem("unreadable_value", f"row {code}: {len(cells)} cells where {NCOL} are printed", f"applications.{code}")
+                _problem(
+                    "unreadable_value",
+                    f"row {code}: {len(cells)} cells where {NCOL} are printed",
+                    f"applications.{code}",
+                )
             )
     if runs:
         resolve_runs(result, runs)
@@ -351,7 +392,11 @@ def resolve_runs(result: ApplicationsResult, runs: dict[str, str]) -> None:
     for code, cands in candidates.items():
         if not cands:
             result.problems.append(
-                _problem("unreadable_value", f"row {code}: no split of {runs[code]} satisfies the row sum", f"applications.{code}")
+                _problem(
+                    "unreadable_value",
+                    f"row {code}: no split of {runs[code]} satisfies the row sum",
+                    f"applications.{code}",
+                )
             )
     ambiguous = {c: v for c, v in candidates.items() if len(v) > 1}
     for code, cands in candidates.items():
@@ -398,7 +443,9 @@ def _column_rules_hold(rows: dict[str, dict]) -> bool:
         outcome_rows = LEAF_ROWS_2019 + ["other"]
     complete = all(r in rows for r in outcome_rows)
     for col in COLUMNS:
-        a, b, t, f = (rows.get(r, {}).get(col) for r in ("new_received", "carried_over", "total_processed", "carried_forward"))
+        a, b, t, f = (
+            rows.get(r, {}).get(col) for r in ("new_received", "carried_over", "total_processed", "carried_forward")
+        )
         if None not in (a, b, t, f) and a + b != t + f:
             return False
         if complete and t is not None:
@@ -417,15 +464,31 @@ def _prove_blank_cells(result: ApplicationsResult) -> None:
         for col, value in row.items():
             key = f"applications.{code}.{col}"
             cells[key] = value
-            if value is None and key not in result.provenance and not {key, f"applications.{code}", "applications"} & unreadable:
+            if (
+                value is None
+                and key not in result.provenance
+                and not {key, f"applications.{code}", "applications"} & unreadable
+            ):
                 blank.add(key)
-    rules = [SumRule(f"applications.row_sum.{code}", f"applications.{code}.total",
-                     tuple(f"applications.{code}.{c}" for c in COLUMNS[:-1])) for code in result.rows]
+    rules = [
+        SumRule(
+            f"applications.row_sum.{code}",
+            f"applications.{code}.total",
+            tuple(f"applications.{code}.{c}" for c in COLUMNS[:-1]),
+        )
+        for code in result.rows
+    ]
     has_subrows = any(r in result.rows for r in OTHER_SUBROWS)
     outcome_rows = LEAF_ROWS_2019 + (OTHER_SUBROWS if has_subrows else ["other"])
     if all(r in result.rows for r in outcome_rows):
-        rules += [SumRule(f"applications.outcomes_sum.{col}", f"applications.total_processed.{col}",
-                          tuple(f"applications.{r}.{col}" for r in outcome_rows)) for col in COLUMNS]
+        rules += [
+            SumRule(
+                f"applications.outcomes_sum.{col}",
+                f"applications.total_processed.{col}",
+                tuple(f"applications.{r}.{col}" for r in outcome_rows),
+            )
+            for col in COLUMNS
+        ]
     proven = prove_blanks(cells, rules, blank)
     for key, rule in proven.items():
         _, code, col = key.split(".")
@@ -448,10 +511,18 @@ def _derive_other_2021(result: ApplicationsResult) -> None:
         vals = [s[col] for s in subs]
         derived[col] = None if None in vals else sum(vals)
         if derived[col] is None:  # as unknown as the sub-row cell that makes it so
-            why = {p["code"] for p in result.problems if p.get("field") in {f"applications.{c}.{col}" for c in OTHER_SUBROWS}}
-            result.problems.append(_problem("ambiguous_split" if "ambiguous_split" in why else "unreadable_value",
-                                            f"（六）其他处理 {col}: a sub-row cell is null, so their sum is not known",
-                                            f"applications.other.{col}"))
+            why = {
+                p["code"]
+                for p in result.problems
+                if p.get("field") in {f"applications.{c}.{col}" for c in OTHER_SUBROWS}
+            }
+            result.problems.append(
+                _problem(
+                    "ambiguous_split" if "ambiguous_split" in why else "unreadable_value",
+                    f"（六）其他处理 {col}: a sub-row cell is null, so their sum is not known",
+                    f"applications.other.{col}",
+                )
+            )
     result.rows["other"] = derived
     result.problems.append(
         _problem("derived_value", "（六）其他处理 (2021 format) is the sum of its three sub-rows", "applications.other")

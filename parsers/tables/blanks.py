@@ -44,12 +44,16 @@ def prove_blanks(cells: dict[str, int | float | None], rules: list[SumRule], bla
                 cells[rule.total] = sum(parts)
                 proven[rule.total] = rule.name
                 changed = True
-            elif total is not None and missing and all(p in blank for p in missing):
-                if sum(v for v in parts if v is not None) == total:
-                    for p in missing:
-                        cells[p] = 0
-                        proven[p] = rule.name
-                    changed = True
+            elif (
+                total is not None
+                and missing
+                and all(p in blank for p in missing)
+                and sum(v for v in parts if v is not None) == total
+            ):
+                for p in missing:
+                    cells[p] = 0
+                    proven[p] = rule.name
+                changed = True
         blank -= set(proven)
     return proven
 
@@ -57,5 +61,9 @@ def prove_blanks(cells: dict[str, int | float | None], rules: list[SumRule], bla
 def blank_cells_problem(table: str, cells: list[str]) -> dict:
     """One problem for the blank cells of a table that no rule proves: they stay null, and this says why."""
     shown = ", ".join(c.split(".", 1)[1] for c in cells[:12]) + (" …" if len(cells) > 12 else "")
-    return {"severity": "warning", "code": "blank_cell", "field": table,
-            "message": f"{len(cells)} cells printed blank or '-', which no rule of the table proves: null ({shown})"}
+    return {
+        "severity": "warning",
+        "code": "blank_cell",
+        "field": table,
+        "message": f"{len(cells)} cells printed blank or '-', which no rule of the table proves: null ({shown})",
+    }

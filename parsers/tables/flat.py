@@ -150,8 +150,14 @@ def read_flat_applications(text: str):
     from .applications import GROUP_ROWS, ApplicationsResult, _problem, finish, resolve_runs
 
     segs = segments(text, application_row_number)
-    start = next((k for k, s in enumerate(segs[:-1]) if s.text and segs[k + 1].digits
-                  and classify_application_label(s.text, False) == "new_received"), None)
+    start = next(
+        (
+            k
+            for k, s in enumerate(segs[:-1])
+            if s.text and segs[k + 1].digits and classify_application_label(s.text, False) == "new_received"
+        ),
+        None,
+    )
     if start is None:
         return None
     runs: dict[str, str] = {}
@@ -179,8 +185,11 @@ def read_flat_applications(text: str):
         if current is None or current in GROUP_ROWS:
             continue
         if current in runs:  # two runs for one row (a label between them not recognised): not read
-            problems.append(_problem("unreadable_value", f"row {current}: its cells are interrupted by text",
-                                     f"applications.{current}"))
+            problems.append(
+                _problem(
+                    "unreadable_value", f"row {current}: its cells are interrupted by text", f"applications.{current}"
+                )
+            )
             runs[current] = ""
             continue
         runs[current] = seg.digits
@@ -226,7 +235,9 @@ def read_flat_review(text: str):
     return None
 
 
-_ITEM_AT_END = re.compile(r"(规章|(?:行政)?规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)$")
+_ITEM_AT_END = re.compile(
+    r"(规章|(?:行政)?规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)$"
+)
 
 
 def read_flat_proactive(text: str):
@@ -273,6 +284,12 @@ def read_flat_proactive(text: str):
             if values:
                 result.provenance[fld] = run.where
             else:
-                result.problems.append({"severity": "warning", "code": "ambiguous_split", "field": fld,
-                                        "message": f"{run.digits}: table 二 cells run together, no rule to split them"})
+                result.problems.append(
+                    {
+                        "severity": "warning",
+                        "code": "ambiguous_split",
+                        "field": fld,
+                        "message": f"{run.digits}: table 二 cells run together, no rule to split them",
+                    }
+                )
     return result if result.items else None

@@ -63,8 +63,14 @@ def read_pipe_applications(text: str) -> ApplicationsResult | None:
     order = next((o for o in (ORDER_2019, ORDER_2021) if len(o) == len(rows)), None)
     result = ApplicationsResult(rows={}, has_2021_rows=order is ORDER_2021)
     if order is None or any(code is not None and code != order[k] for k, (code, _, _) in enumerate(rows)):
-        result.problems.append(_problem("unplaced_rows", f"table 三: {len(rows)} rows, some without labels, do not "
-                                        "line up with the format's rows; nothing placed", "applications"))
+        result.problems.append(
+            _problem(
+                "unplaced_rows",
+                f"table 三: {len(rows)} rows, some without labels, do not "
+                "line up with the format's rows; nothing placed",
+                "applications",
+            )
+        )
         return result
     for code, (_, values, where) in zip(order, rows):
         result.rows[code] = {}
@@ -78,8 +84,13 @@ def read_pipe_applications(text: str) -> ApplicationsResult | None:
         for row in result.rows.values():
             row.update(dict.fromkeys(COLUMNS))
         result.provenance.clear()
-        result.problems = [_problem("unplaced_rows", "table 三: rows without labels placed by the official order "
-                                    "break the table's rules; nothing placed", "applications")]
+        result.problems = [
+            _problem(
+                "unplaced_rows",
+                "table 三: rows without labels placed by the official order break the table's rules; nothing placed",
+                "applications",
+            )
+        ]
     return result
 
 
@@ -123,11 +134,20 @@ def read_pipe_review(text: str):
                 result.provenance[f"review_litigation.{g}.{m}"] = f"text chars {here}-{here + len(line)}"
         prove_review_blanks(result)
         parts = [m for m in REVIEW_MEASURE_CODES if m != "total"]
-        if all(None not in (vals := [grp[m] for m in parts]) and grp["total"] == sum(vals)
-               for grp in result.groups.values()):
+        if all(
+            None not in (vals := [grp[m] for m in parts]) and grp["total"] == sum(vals)
+            for grp in result.groups.values()
+        ):
             return result
         return ReviewResult(
             groups={g: dict.fromkeys(REVIEW_MEASURE_CODES) for g in REVIEW_GROUP_CODES},
-            problems=[_problem("unplaced_rows", "table 四 without its header words: its fifteen cells do not satisfy "
-                               "the group sums in the official order; nothing placed", "review_litigation")])
+            problems=[
+                _problem(
+                    "unplaced_rows",
+                    "table 四 without its header words: its fifteen cells do not satisfy "
+                    "the group sums in the official order; nothing placed",
+                    "review_litigation",
+                )
+            ],
+        )
     return None

@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 
 from ..normalize import label_key
 from ..tokens import Token
-from .labels import DEFAULT_MEASURES_2019, DEFAULT_MEASURES_2021, classify_proactive_item, measures_in_header
 from .blanks import blank_cells_problem
+from .labels import DEFAULT_MEASURES_2019, DEFAULT_MEASURES_2021, classify_proactive_item, measures_in_header
 from .values import parse_count, parse_money_10k
 
 MONEY = {"procurement_amount_10k_yuan", "fee_amount_10k_yuan"}
 # the measures each item may have in either format (a hybrid prints 2019 headers in a 2021 report)
-ITEM_MEASURES = {item: set(DEFAULT_MEASURES_2019.get(item, [])) | set(DEFAULT_MEASURES_2021.get(item, []))
-                 for item in {*DEFAULT_MEASURES_2019, *DEFAULT_MEASURES_2021}}
+ITEM_MEASURES = {
+    item: set(DEFAULT_MEASURES_2019.get(item, [])) | set(DEFAULT_MEASURES_2021.get(item, []))
+    for item in {*DEFAULT_MEASURES_2019, *DEFAULT_MEASURES_2021}
+}
 
 
 @dataclass
@@ -32,8 +34,11 @@ class ProactiveResult:
 
 def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveResult | None:
     start = next(
-        (i for i, t in enumerate(tokens[:stop])
-         if t.kind == "text" and label_key(t.text).startswith(("第二十条第", "信息内容"))),
+        (
+            i
+            for i, t in enumerate(tokens[:stop])
+            if t.kind == "text" and label_key(t.text).startswith(("第二十条第", "信息内容"))
+        ),
         None,
     )
     if start is None:
@@ -86,8 +91,14 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
         if not set(measures) <= ITEM_MEASURES.get(item, set()):
             # the header read is not this item's (a block header the reader did not see): its cells are
             # not placed under another block's columns
-            _all_null(result, result.items.setdefault(item, {}), item, DEFAULT_MEASURES_2019.get(item, []),
-                      "unreadable_value", f"the header read ({', '.join(measures)}) is not one of {item}'s; left null")
+            _all_null(
+                result,
+                result.items.setdefault(item, {}),
+                item,
+                DEFAULT_MEASURES_2019.get(item, []),
+                "unreadable_value",
+                f"the header read ({', '.join(measures)}) is not one of {item}'s; left null",
+            )
             while i < limit and tokens[i].kind != "text":
                 i += 1
             continue
@@ -103,13 +114,25 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
         following = tokens[i] if i < len(tokens) else None
         if cells and (any(c.glued for c in cells) or (len(cells) == 1 < len(measures) and cells[0].kind == "num")):
             # cells run together: table 二 has no arithmetic to split them, so nothing is guessed
-            _all_null(result, row, item, measures, "ambiguous_split",
-                      f"{cells[0].text}: cells run together, no rule to split them; left null")
+            _all_null(
+                result,
+                row,
+                item,
+                measures,
+                "ambiguous_split",
+                f"{cells[0].text}: cells run together, no rule to split them; left null",
+            )
             continue
         if cells and (len(cells) < len(measures) or (following is not None and following.kind == "num")):
             # fewer or more cells than the header names: which column is which cannot be known
-            _all_null(result, row, item, measures, "unreadable_value",
-                      f"{len(cells)} cells where the header names {len(measures)}; left null")
+            _all_null(
+                result,
+                row,
+                item,
+                measures,
+                "unreadable_value",
+                f"{len(cells)} cells where the header names {len(measures)}; left null",
+            )
             while i < limit and tokens[i].kind != "text":
                 i += 1
             continue
@@ -120,24 +143,37 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
                 continue
             if measure in MONEY:
                 printed = tok_v.text
-                if (tok_v is cells[-1] and following is not None and following.kind == "text"
-                        and label_key(following.text) in ("元", "万元", "亿元") and not printed[-1:] in ("元",)):
+                if (
+                    tok_v is cells[-1]
+                    and following is not None
+                    and following.kind == "text"
+                    and label_key(following.text) in ("元", "万元", "亿元")
+                    and not printed[-1:] in ("元",)
+                ):
                     printed = printed + label_key(following.text)  # 251000 元: the unit printed apart
                 value, missing = parse_money_10k(printed)
                 row[measure] = value
                 result.texts[f"{item}.{measure}"] = printed
                 if missing and measure == "procurement_amount_10k_yuan" and not header_money_unit:
                     result.problems.append(
-                        {"severity": "warning", "code": "bare_amount_unit", "field": fld,
-                         "message": f"{tok_v.text} printed without unit; taken as 万元"}
+                        {
+                            "severity": "warning",
+                            "code": "bare_amount_unit",
+                            "field": fld,
+                            "message": f"{tok_v.text} printed without unit; taken as 万元",
+                        }
                     )
             else:
                 row[measure] = parse_count(tok_v.text)
             result.provenance[fld] = tok_v.where
-        for measure in measures[len(cells):]:
+        for measure in measures[len(cells) :]:
             row.setdefault(measure, None)
-    blanks = sorted(f"proactive.{item}.{m}" for item, row in result.items.items() for m, v in row.items()
-                    if v is None and f"proactive.{item}.{m}" not in {p.get("field") for p in result.problems})
+    blanks = sorted(
+        f"proactive.{item}.{m}"
+        for item, row in result.items.items()
+        for m, v in row.items()
+        if v is None and f"proactive.{item}.{m}" not in {p.get("field") for p in result.problems}
+    )
     if blanks:
         result.problems.append(blank_cells_problem("proactive", blanks))
     return result if result.items else None
@@ -146,5 +182,6 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
 def _all_null(result: ProactiveResult, row: dict, item: str, measures: list[str], code: str, message: str) -> None:
     for measure in measures:
         row[measure] = None
-        result.problems.append({"severity": "warning", "code": code, "field": f"proactive.{item}.{measure}",
-                                "message": message})
+        result.problems.append(
+            {"severity": "warning", "code": code, "field": f"proactive.{item}.{measure}", "message": message}
+        )

@@ -86,8 +86,14 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
     slots = [(g, m) for g in REVIEW_GROUP_CODES for m in REVIEW_MEASURE_CODES]
     nums = [t for t in cells if t.kind == "num"]
     if overflow:
-        result.problems.append({"severity": "warning", "code": "unreadable_value", "field": "review_litigation",
-                                "message": f"table 四: more than {NCELLS} numbers in its data row"})
+        result.problems.append(
+            {
+                "severity": "warning",
+                "code": "unreadable_value",
+                "field": "review_litigation",
+                "message": f"table 四: more than {NCELLS} numbers in its data row",
+            }
+        )
     elif len(cells) == NCELLS:
         for (g, m), tok in zip(slots, cells):
             if tok.kind == "num":
@@ -95,16 +101,21 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
                 result.provenance[f"review_litigation.{g}.{m}"] = tok.where
     elif len(nums) == 1 and nums[0].text.isdigit() and len(nums[0].text) >= NCELLS:
         split_run(result, slots, nums[0])
-    elif (len(cells) == len(REVIEW_GROUP_CODES) == len(nums)
-          and all(t.text.isdigit() and len(t.text) >= len(REVIEW_MEASURE_CODES) for t in nums)):
+    elif len(cells) == len(REVIEW_GROUP_CODES) == len(nums) and all(
+        t.text.isdigit() and len(t.text) >= len(REVIEW_MEASURE_CODES) for t in nums
+    ):
         # each group's five cells run together, the groups apart: 31015 20103 00011
         width = len(REVIEW_MEASURE_CODES)
         for k, tok in enumerate(nums):
             split_run(result, slots[k * width : (k + 1) * width], tok, groups=1)
     elif cells:
         result.problems.append(
-            {"severity": "warning", "code": "unreadable_value", "message": f"table 四: {len(cells)} cells where {NCELLS} are printed",
-             "field": "review_litigation"}
+            {
+                "severity": "warning",
+                "code": "unreadable_value",
+                "message": f"table 四: {len(cells)} cells where {NCELLS} are printed",
+                "field": "review_litigation",
+            }
         )
     if headerless:
         _keep_if_sums_hold(result)
@@ -124,9 +135,15 @@ def _keep_if_sums_hold(result: ReviewResult) -> None:
     for group in result.groups.values():
         group.update(dict.fromkeys(group))
     result.provenance.clear()
-    result.problems = [{"severity": "warning", "code": "unplaced_rows", "field": "review_litigation",
-                        "message": "table 四 without its header words: the cells do not satisfy the group sums "
-                                   "in the official order; nothing placed"}]
+    result.problems = [
+        {
+            "severity": "warning",
+            "code": "unplaced_rows",
+            "field": "review_litigation",
+            "message": "table 四 without its header words: the cells do not satisfy the group sums "
+            "in the official order; nothing placed",
+        }
+    ]
 
 
 def _grid_row(where: str) -> tuple[str, str] | None:
@@ -141,8 +158,12 @@ def split_run(result: ReviewResult, slots, tok: Token, groups: int = len(REVIEW_
     options = group_splits(tok.text, groups)
     if not options:
         result.problems.append(
-            {"severity": "warning", "code": "unreadable_value", "field": "review_litigation",
-             "message": f"table 四: no split of {tok.text} satisfies the group sums"}
+            {
+                "severity": "warning",
+                "code": "unreadable_value",
+                "field": "review_litigation",
+                "message": f"table 四: no split of {tok.text} satisfies the group sums",
+            }
         )
         return
     for idx, (g, m) in enumerate(slots):
@@ -153,12 +174,16 @@ def split_run(result: ReviewResult, slots, tok: Token, groups: int = len(REVIEW_
             result.provenance[fld] = tok.where
         else:
             result.problems.append(
-                {"severity": "warning", "code": "ambiguous_split", "field": fld,
-                 "message": f"{tok.text} splits in {len(options)} ways consistent with the table; cell left null"}
+                {
+                    "severity": "warning",
+                    "code": "ambiguous_split",
+                    "field": fld,
+                    "message": f"{tok.text} splits in {len(options)} ways consistent with the table; cell left null",
+                }
             )
 
 
-def prove_review_blanks(result: ReviewResult, litigation_total: int | float | None = None) -> None:
+def prove_review_blanks(result: ReviewResult, litigation_total: float | None = None) -> None:
     """Blank cells proven by the group sums (blanks.py) and, where the prose states how many lawsuits there
     were (行政诉讼 N 件 = 直接起诉总计 + 复议后起诉总计), by that sum too: a litigation group left blank is 0
     when the other group's printed total already reaches the prose figure."""
@@ -172,17 +197,34 @@ def prove_review_blanks(result: ReviewResult, litigation_total: int | float | No
             if value is None and key not in result.provenance and not {key, "review_litigation"} & unreadable:
                 blank.add(key)
     parts = tuple(m for m in REVIEW_MEASURE_CODES if m != "total")
-    rules = [SumRule(f"review_litigation.{g}_sum", f"review_litigation.{g}.total",
-                     tuple(f"review_litigation.{g}.{m}" for m in parts)) for g in result.groups]
+    rules = [
+        SumRule(
+            f"review_litigation.{g}_sum",
+            f"review_litigation.{g}.total",
+            tuple(f"review_litigation.{g}.{m}" for m in parts),
+        )
+        for g in result.groups
+    ]
     if litigation_total is not None:
         cells["narrative.litigation_total"] = litigation_total
-        rules.append(SumRule("narrative.litigation_total", "narrative.litigation_total",
-                             ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")))
+        rules.append(
+            SumRule(
+                "narrative.litigation_total",
+                "narrative.litigation_total",
+                ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
+            )
+        )
     proven = prove_blanks(cells, rules, blank)
     for key, rule in proven.items():
         _, g, m = key.split(".")
         result.groups[g][m] = cells[key]
-        result.problems.append({"severity": "warning", "code": "derived_value", "field": key,
-                                "message": f"{g} {m} blank; {cells[key]} proven by {rule}"})
+        result.problems.append(
+            {
+                "severity": "warning",
+                "code": "derived_value",
+                "field": key,
+                "message": f"{g} {m} blank; {cells[key]} proven by {rule}",
+            }
+        )
     if blank - set(proven):
         result.problems.append(blank_cells_problem("review_litigation", sorted(blank - set(proven))))

@@ -23,13 +23,18 @@ STAT_ROWS: list[tuple[str, re.Pattern]] = [
         ("applications.denied.total", r"^(?:否决|不予公开|不同意公开)(?:答复)?数|^否决"),
         ("applications.other.total", r"^其他(?:类型)?答复数"),
         ("applications.total_processed.total", r"^对申请的答复(?:总)?数|^(?:申请)?答复(?:总)?数"),
-        ("applications.new_received.total",
-         r"^受理(?:依申请|政府信息公开申请|申请)|^(?:收到|接收)(?:政府信息公开)?申请(?:总)?数|^(?:依申请公开信息|申请)总数"),
+        (
+            "applications.new_received.total",
+            r"^受理(?:依申请|政府信息公开申请|申请)|^(?:收到|接收)(?:政府信息公开)?申请(?:总)?数|^(?:依申请公开信息|申请)总数",
+        ),
         ("review.total", r"^(?:因政府信息公开)?(?:申请)?行政复议(?:案件)?数"),
         ("narrative.litigation_total", r"^(?:因政府信息公开)?(?:提起)?行政诉讼(?:案件)?数"),
         ("narrative.proactive_items_published", r"^主动公开(?:政府)?信息"),
         # fees collected (not 收费减免金额, the amount waived); converted to 元 by the unit cell
-        ("narrative.fees_collected_yuan", r"^(?:依申请公开(?:政府)?信息)?收取(?:的)?费用|^(?:信息公开)?收费(?:金额|数额)"),
+        (
+            "narrative.fees_collected_yuan",
+            r"^(?:依申请公开(?:政府)?信息)?收取(?:的)?费用|^(?:信息公开)?收费(?:金额|数额)",
+        ),
     ]
 ]
 _UNIT_RE = re.compile(r"^(?:条|件|个|次|项|万元|元|人次|份|宗)$")
@@ -45,7 +50,8 @@ class StatisticsResult:
 
 def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
     has_table = any(
-        t.kind == "text" and ("指标名称" in (k := label_key(t.text)) or "计量单位" in k or "历年累计" in k) for t in tokens
+        t.kind == "text" and ("指标名称" in (k := label_key(t.text)) or "计量单位" in k or "历年累计" in k)
+        for t in tokens
     )
     if not has_table:
         return None
@@ -95,8 +101,9 @@ def merged(cells: StatisticsResult | None, runs: StatisticsResult | None) -> Sta
     both did; its problems only for figures still missing."""
     if cells is None or runs is None:
         return cells or runs
-    out = StatisticsResult(values={**cells.values, **runs.values}, provenance={**cells.provenance, **runs.provenance},
-                           checks=runs.checks)
+    out = StatisticsResult(
+        values={**cells.values, **runs.values}, provenance={**cells.provenance, **runs.provenance}, checks=runs.checks
+    )
     out.problems = [p for p in runs.problems if _target_of_field(p.get("field")) not in out.values]
     return out
 
@@ -177,12 +184,23 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
             continue
         if value is None:
             if row.separated or not row.options:
-                out.problems.append({"severity": "warning", "code": "unreadable_value", "field": _field(target),
-                                     "message": f"统计表 {row.label}: a cell is empty or the row is not 本年度|历年累计"})
+                out.problems.append(
+                    {
+                        "severity": "warning",
+                        "code": "unreadable_value",
+                        "field": _field(target),
+                        "message": f"统计表 {row.label}: a cell is empty or the row is not 本年度|历年累计",
+                    }
+                )
             else:
-                out.problems.append({"severity": "warning", "code": "ambiguous_split", "field": _field(target),
-                                     "message": f"统计表 {row.label}: {row.digits} splits into 本年度|历年累计 in more "
-                                                "than one way"})
+                out.problems.append(
+                    {
+                        "severity": "warning",
+                        "code": "ambiguous_split",
+                        "field": _field(target),
+                        "message": f"统计表 {row.label}: {row.digits} splits into 本年度|历年累计 in more than one way",
+                    }
+                )
             continue
         if target not in out.values:
             out.values[target] = value
@@ -280,35 +298,52 @@ def _solve_groups(rows: list[_FlatRow], width: int, out: StatisticsResult) -> li
             combos *= len(rows[k].options)
         if combos > 200_000:
             continue
-        solutions = [c for c in itertools.product(*(rows[k].options for k in members))
-                     if all(sum(c[i][col] for i in range(1, len(c))) == c[0][col] for col in range(width))]
+        solutions = [
+            c
+            for c in itertools.product(*(rows[k].options for k in members))
+            if all(sum(c[i][col] for i in range(1, len(c))) == c[0][col] for col in range(width))
+        ]
         if not solutions:
             if all(len(rows[k].options) == 1 for k in members):
                 detail = " + ".join(str(rows[k].options[0]) for k in subs) + f" != {rows[parent].options[0]}"
             else:
                 detail = f"no reading of the printed runs makes its {len(subs)} sub-items add up to it"
-            out.checks.append({"rule": f"statistics.subitems_sum.{name}", "ok": False,
-                               "detail": f"统计表 {rows[parent].label}: {detail}"})
+            out.checks.append(
+                {
+                    "rule": f"statistics.subitems_sum.{name}",
+                    "ok": False,
+                    "detail": f"统计表 {rows[parent].label}: {detail}",
+                }
+            )
             continue
         for i, k in enumerate(members):
             readings = {s[i] for s in solutions}
             chosen[k] = readings.pop() if len(readings) == 1 else None
         if len(solutions) == 1 or all(chosen[k] is not None for k in members):
-            out.checks.append({"rule": f"statistics.subitems_sum.{name}", "ok": True,
-                               "detail": f"统计表 {rows[parent].label}: sub-items add up in every column"})
+            out.checks.append(
+                {
+                    "rule": f"statistics.subitems_sum.{name}",
+                    "ok": True,
+                    "detail": f"统计表 {rows[parent].label}: sub-items add up in every column",
+                }
+            )
     return chosen
 
 
 def _rule_name(label: str, index: int) -> str:
     target = _target(label)
-    return target.split(".")[1] if target and target.startswith("applications.") else (
-        target.split(".", 1)[1].split(".")[0] if target else f"row{index + 1}")
+    return (
+        target.split(".")[1]
+        if target and target.startswith("applications.")
+        else (target.split(".", 1)[1].split(".")[0] if target else f"row{index + 1}")
+    )
 
 
 def _target(label: str) -> str | None:
     """The row a label means; a label whose last character (数) wrapped past the numbers still counts."""
     return next((t for t, p in STAT_ROWS if p.search(label)), None) or (
-        next((t for t, p in STAT_ROWS if p.search(label + "数")), None) if not label.endswith("数") else None)
+        next((t for t, p in STAT_ROWS if p.search(label + "数")), None) if not label.endswith("数") else None
+    )
 
 
 def _field(target: str) -> str:

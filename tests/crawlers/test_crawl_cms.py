@@ -33,16 +33,27 @@ def cms(tmp_path_factory):
     with site.portal.serve() as url:
         env = site.proxy_env(url)
         profile = root / "qinghe.yaml"
-        profile.write_text(textwrap.dedent(f"""\
+        profile.write_text(
+            textwrap.dedent(f"""\
             name: qinghe
             start_urls: ["{site.start_url}"]
             allowed_domains: [{site.allowed_domain}]
-            """), encoding="utf-8")
+            """),
+            encoding="utf-8",
+        )
         out = root / "out"
         stats = run_crawl(str(profile), output_dir=out, throttle=False, settings=FAST, env=env)
         log = list(site.portal.log)
-        yield {"site": site, "url": url, "env": env, "profile": profile, "out": out, "stats": stats,
-               "log": log, "root": root}
+        yield {
+            "site": site,
+            "url": url,
+            "env": env,
+            "profile": profile,
+            "out": out,
+            "stats": stats,
+            "log": log,
+            "root": root,
+        }
 
 
 def test_every_report_is_found_without_hints(cms):
@@ -90,8 +101,9 @@ def test_recrawl_downloads_nothing(cms):
 
 
 def test_year_filter(cms, tmp_path):
-    stats = run_crawl(str(cms["profile"]), output_dir=tmp_path, years=[2020], throttle=False, settings=FAST,
-                      env=cms["env"])
+    stats = run_crawl(
+        str(cms["profile"]), output_dir=tmp_path, years=[2020], throttle=False, settings=FAST, env=cms["env"]
+    )
     rows = _manifest(tmp_path)
     assert {r["year"] for r in rows} == {2020}
     assert {r["url"] for r in rows} == {u for u, t in cms["site"].titles.items() if "2020年" in t}

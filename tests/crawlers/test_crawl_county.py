@@ -35,21 +35,32 @@ def county(tmp_path_factory):
     with site.portal.serve() as url:
         profile = root / "county.yaml"
         # No hints: name, start URL and allowed domain only, as for an unknown portal.
-        profile.write_text(textwrap.dedent(f"""\
+        profile.write_text(
+            textwrap.dedent(f"""\
             name: county
             start_urls: ["{url}/"]
             allowed_domains: [127.0.0.1]
-            """), encoding="utf-8")
+            """),
+            encoding="utf-8",
+        )
         out = root / "out"
         progress: list[dict] = []
         stats = run_crawl(str(profile), output_dir=out, throttle=False, settings=FAST, on_progress=progress.append)
         first_log = list(site.portal.log)
-        yield {"site": site, "url": url, "profile": profile, "out": out, "stats": stats,
-               "log": first_log, "progress": progress, "root": root}
+        yield {
+            "site": site,
+            "url": url,
+            "profile": profile,
+            "out": out,
+            "stats": stats,
+            "log": first_log,
+            "progress": progress,
+            "root": root,
+        }
 
 
 def _paths(url_list, base):
-    return {u[len(base):] for u in url_list}
+    return {u[len(base) :] for u in url_list}
 
 
 def test_finds_every_report_from_the_home_page(county):
@@ -75,7 +86,7 @@ def test_gbk_pages_are_read_correctly(county):
 
 
 def test_attachment_only_report_is_kept(county):
-    rows = {r["url"][len(county["url"]):]: r for r in _manifest(county["out"])}
+    rows = {r["url"][len(county["url"]) :]: r for r in _manifest(county["out"])}
     assert rows["/uploads/2018/2018nb.pdf"]["media_type"] == "application/pdf"
     assert rows["/uploads/2018/2018nb.pdf"]["year"] == 2018
 
@@ -87,7 +98,7 @@ def test_redirected_report_keeps_the_links_address(county):
 
 
 def test_cut_off_list_entries_are_judged_by_the_page_title(county):
-    rows = {r["url"][len(county["url"]):]: r for r in _manifest(county["out"])}
+    rows = {r["url"][len(county["url"]) :]: r for r in _manifest(county["out"])}
     assert rows["/zwgk/nb/art/2009/report_2009.html"]["title"] == "青山县人民政府2009年政府信息公开工作年度报告"
     assert "/zwgk/nb/art/2021/apply.html" not in rows  # opened, read, rejected
 
@@ -100,7 +111,7 @@ def test_near_misses_and_mobile_twins_are_never_fetched(county):
 
 
 def test_every_fault_is_recorded_against_its_url(county):
-    errors = {e["url"][len(county["url"]):]: e["error"] for e in _errors(county["out"])}
+    errors = {e["url"][len(county["url"]) :]: e["error"] for e in _errors(county["out"])}
     for path, word in county["site"].fault_paths.items():
         assert path in errors, path
         assert word in errors[path].lower() or word in errors[path], (path, errors[path])
@@ -153,16 +164,19 @@ def test_year_filter(county, tmp_path):
 
 def test_a_start_url_moved_outside_the_fence_stops_with_the_new_host_named(county, tmp_path):
     profile = tmp_path / "moved.yaml"
-    profile.write_text(f"name: moved\nstart_urls: ['{county['url']}/old-home']\nallowed_domains: [127.0.0.1]\n",
-                       encoding="utf-8")
+    profile.write_text(
+        f"name: moved\nstart_urls: ['{county['url']}/old-home']\nallowed_domains: [127.0.0.1]\n", encoding="utf-8"
+    )
     with pytest.raises(CrawlError, match=r"moved.*offsite redirect to http://localhost:\d+/.*localhost"):
         run_crawl(str(profile), output_dir=tmp_path / "o", throttle=False, settings=FAST)
 
 
 def test_a_moved_start_url_is_followed_inside_the_fence(county, tmp_path):
     profile = tmp_path / "moved.yaml"
-    profile.write_text(f"name: moved\nstart_urls: ['{county['url']}/old-home']\n"
-                       "allowed_domains: [127.0.0.1, localhost]\n", encoding="utf-8")
+    profile.write_text(
+        f"name: moved\nstart_urls: ['{county['url']}/old-home']\nallowed_domains: [127.0.0.1, localhost]\n",
+        encoding="utf-8",
+    )
     stats = run_crawl(str(profile), output_dir=tmp_path / "o", throttle=False, settings=FAST)
     urls = [r["url"] for r in _manifest(tmp_path / "o")]
     assert all(u.startswith("http://localhost:") for u in urls)

@@ -35,7 +35,7 @@ def monkeypatch_module():
 def test_sample_portal_to_a_directory(sample_url, tmp_path):
     stats = run_crawl("sample", output_dir=tmp_path, throttle=False)
     rows = [json.loads(line) for line in (tmp_path / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
-    pages = {r["url"][len(sample_url):] for r in rows if r["media_type"] == "text/html"}
+    pages = {r["url"][len(sample_url) :] for r in rows if r["media_type"] == "text/html"}
     assert pages == {p.path for p in SEED_PAGES}
     assert len(rows) - len(pages) == N_ATTACHMENTS
     assert {r["year"] for r in rows} == {2017, 2020}
@@ -80,12 +80,15 @@ def test_sample_portal_to_the_warehouse(sample_url, warehouse_url, tmp_path):
     with RawStore(warehouse_url) as store:
         docs = list(store.documents(portal="sample"))
         assert len(docs) == stats.documents_fetched  # stored once, though fetched twice
-        rows = dict(store.conn.execute(
-            "SELECT http_status, count(*) FROM raw.fetch WHERE is_report GROUP BY 1").fetchall())
+        rows = dict(
+            store.conn.execute("SELECT http_status, count(*) FROM raw.fetch WHERE is_report GROUP BY 1").fetchall()
+        )
         assert rows == {200: stats.documents_fetched, 304: stats.documents_fetched}
         row = store.conn.execute(
             "SELECT referer_url, link_text, title, year_guess, etag, last_modified FROM raw.fetch"
-            " WHERE is_report AND url LIKE %s LIMIT 1", (f"%{SEED_PAGES[0].path}",)).fetchone()
+            " WHERE is_report AND url LIKE %s LIMIT 1",
+            (f"%{SEED_PAGES[0].path}",),
+        ).fetchone()
         assert row[0].endswith(".html") and row[1] == row[2] == SEED_PAGES[0].title
         assert row[3] == 2020 and row[4] and row[5]
         assert store.validators(sample_url + SEED_PAGES[0].path)["etag"] == row[4]
@@ -99,8 +102,13 @@ def test_faults_go_to_the_warehouse(warehouse_url, tmp_path):
     with site.portal.serve() as url:
         profile = tmp_path / "county.yaml"
         profile.write_text(f"name: county_wh\nstart_urls: ['{url}/']\n", encoding="utf-8")
-        stats = run_crawl(str(profile), database_url=warehouse_url, throttle=False, state_dir=tmp_path,
-                          settings={"DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 0})
+        stats = run_crawl(
+            str(profile),
+            database_url=warehouse_url,
+            throttle=False,
+            state_dir=tmp_path,
+            settings={"DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 0},
+        )
     with RawStore(warehouse_url) as store:
         errors = {e["url"]: e for e in store.fetch_errors(portal="county_wh")}
     assert set(errors) == set(stats.errors) == {url + p for p in site.fault_paths}

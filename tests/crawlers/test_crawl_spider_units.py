@@ -19,8 +19,12 @@ def test_hanweb_datastore_links_are_found(tmp_path):
     <record><![CDATA[<li><a href="/art/2021/3/9/art_1_100.html" title="宿迁市2020年政府信息公开工作年度报告">宿迁市2020年…</a></li>]]></record>
     <record><![CDATA[<li><a href="/art/2020/3/1/art_1_90.html">宿迁市2019年政府信息公开工作年度报告</a></li>]]></record>
     </recordset></datastore></script></body></html>"""
-    response = HtmlResponse("http://127.0.0.1/col/col1/index.html", body=html.encode(), encoding="utf-8",
-                            request=Request("http://127.0.0.1/col/col1/index.html"))
+    response = HtmlResponse(
+        "http://127.0.0.1/col/col1/index.html",
+        body=html.encode(),
+        encoding="utf-8",
+        request=Request("http://127.0.0.1/col/col1/index.html"),
+    )
     links = _spider(tmp_path)._extract_links(response)
     assert ("http://127.0.0.1/art/2021/3/9/art_1_100.html", "宿迁市2020年政府信息公开工作年度报告") in links
     assert ("http://127.0.0.1/art/2020/3/1/art_1_90.html", "宿迁市2019年政府信息公开工作年度报告") in links
@@ -28,7 +32,11 @@ def test_hanweb_datastore_links_are_found(tmp_path):
 
 def test_report_text_heuristic(tmp_path):
     spider = _spider(tmp_path)
-    body = "<html><body><h1>2020年政府信息公开工作年度报告</h1><p>一、总体情况</p>" + "<p>正文内容。</p>" * 100 + "</body></html>"
+    body = (
+        "<html><body><h1>2020年政府信息公开工作年度报告</h1><p>一、总体情况</p>"
+        + "<p>正文内容。</p>" * 100
+        + "</body></html>"
+    )
     wrapper = '<html><body><h1>2020年政府信息公开工作年度报告</h1><a href="a.pdf">附件</a></body></html>'
     assert spider._carries_report_text(HtmlResponse("http://x/a.html", body=body.encode(), encoding="utf-8"))
     assert not spider._carries_report_text(HtmlResponse("http://x/b.html", body=wrapper.encode(), encoding="utf-8"))
@@ -45,8 +53,10 @@ def test_fault_descriptions():
 def test_files_shown_in_a_viewer_are_attachments():
     from crawlers.spiders.annual_reports import _embedded_files
 
-    html = ('<html><body><iframe src="/pdfjs/web/viewer.html?file=%2Fuploads%2F2020nb.pdf"></iframe>'
-            '<embed src="files/2019.pdf"></body></html>')
+    html = (
+        '<html><body><iframe src="/pdfjs/web/viewer.html?file=%2Fuploads%2F2020nb.pdf"></iframe>'
+        '<embed src="files/2019.pdf"></body></html>'
+    )
     response = HtmlResponse("http://x.gov.cn/art/1.html", body=html.encode(), encoding="utf-8")
     urls = [u for u, _ in _embedded_files(response)]
     assert urls == ["http://x.gov.cn/uploads/2020nb.pdf", "http://x.gov.cn/art/files/2019.pdf"]
@@ -76,8 +86,10 @@ def test_script_and_image_links_are_found(tmp_path):
 
 def test_cut_entry_is_judged_by_the_heading_it_begins(tmp_path):
     spider = _spider(tmp_path)
-    html = ("<html><head><title>甲市2022年政府信息公开工作年度报告</title></head><body>"
-            "<h1>甲市2022年度政府信息公开工作年度报告（解读）</h1><h2>甲市2022年政府信息公开工作年度报告</h2></body></html>")
+    html = (
+        "<html><head><title>甲市2022年政府信息公开工作年度报告</title></head><body>"
+        "<h1>甲市2022年度政府信息公开工作年度报告（解读）</h1><h2>甲市2022年政府信息公开工作年度报告</h2></body></html>"
+    )
     response = HtmlResponse("http://x/a.html", body=html.encode(), encoding="utf-8")
     assert spider._report_title_on_page(response, "甲市2022年度政府信息公开工作年度报告（解...") is None
     assert spider._report_title_on_page(response, "甲市2022年政府信息公开工...") == "甲市2022年政府信息公开工作年度报告"
@@ -91,7 +103,10 @@ def test_script_menus_and_script_redirects(tmp_path):
     links = dict(spider._extract_links(response))
     assert links["http://127.0.0.1/zwgk/"] == "政务公开"
     assert links["http://127.0.0.1/xxgk/"] == "政府信息公开"
-    shell = HtmlResponse("http://127.0.0.1/", encoding="utf-8",
-                         body=b"<html><script>window.location.href = './index.shtml';</script></html>")
+    shell = HtmlResponse(
+        "http://127.0.0.1/",
+        encoding="utf-8",
+        body=b"<html><script>window.location.href = './index.shtml';</script></html>",
+    )
     assert spider._script_redirect(shell, []) == [("http://127.0.0.1/index.shtml", "<frame>")]
     assert spider._script_redirect(response, [("a", "b")] * 5) == []

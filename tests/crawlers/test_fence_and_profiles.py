@@ -63,31 +63,23 @@ def _hostile_routes(outside: str) -> tuple[dict[str, Route], dict[str, str], set
         "/": _page(f"{ORGAN}门户网站", '<a href="/zwgk/">政务公开</a>'),
         "/zwgk/": _page("政务公开", '<a href="/zwgk/nb/list">政府信息公开年报</a>'),
         # Reachable only as http://localhost:PORT/… (the same server under another name).
-        "/via-localhost.pdf?x=/robots.txt": Route(
-            fake_pdf("localhost") + CANARY, "application/pdf"
-        ),
+        "/via-localhost.pdf?x=/robots.txt": Route(fake_pdf("localhost") + CANARY, "application/pdf"),
     }
     faults: dict[str, str] = {}
     stored: set[str] = set()
     entries: list[str] = []
 
     def link(path: str, year: int) -> None:
-        entries.append(
-            f'<li><a href="{path}" title="{_title(year)}">{_title(year)}</a></li>'
-        )
+        entries.append(f'<li><a href="{path}" title="{_title(year)}">{_title(year)}</a></li>')
 
     # The issue's probe: a report link redirecting off the fence with a robots.txt-looking tail.
     routes["/nb/2023.pdf"] = _redirect(f"{outside}/x.pdf?x=/robots.txt")
     faults["/nb/2023.pdf"] = "offsite redirect"
     # The same server under the name localhost (an address the profile does not name).
-    routes["/nb/2022.pdf"] = _redirect(
-        "http://{other_host}/via-localhost.pdf?x=/robots.txt"
-    )
+    routes["/nb/2022.pdf"] = _redirect("http://{other_host}/via-localhost.pdf?x=/robots.txt")
     faults["/nb/2022.pdf"] = "offsite redirect"
     # Scheme-relative, with extra slashes.
-    routes["/nb/2021.pdf"] = _redirect(
-        "///" + outside.removeprefix("http://") + "/slashes.pdf"
-    )
+    routes["/nb/2021.pdf"] = _redirect("///" + outside.removeprefix("http://") + "/slashes.pdf")
     faults["/nb/2021.pdf"] = "offsite redirect"
     # A chain that leaves the fence on its second hop.
     routes["/nb/2020.pdf"] = _redirect("/nb/hop.pdf")
@@ -106,14 +98,11 @@ def _hostile_routes(outside: str) -> tuple[dict[str, Route], dict[str, str], set
     # Direct links and a script-built one to the outside: never even requested.
     link(f"{outside}/direct.pdf", 2018)
     link(f"{outside}/robots.txt", 2017)
-    entries.append(
-        f"<li onclick=\"window.open('{outside}/script.pdf')\"><span>{_title(2016)}</span></li>"
-    )
+    entries.append(f"<li onclick=\"window.open('{outside}/script.pdf')\"><span>{_title(2016)}</span></li>")
     # A detail page inside the fence: its own text is stored, its outside attachment is not.
     routes["/nb/2015.html"] = _page(
         _title(2015),
-        report_text(ORGAN, 2015)
-        + f'<p>附件：<a href="{outside}/attachment.pdf">{_title(2015)}.pdf</a></p>',
+        report_text(ORGAN, 2015) + f'<p>附件：<a href="{outside}/attachment.pdf">{_title(2015)}.pdf</a></p>',
     )
     link("/nb/2015.html", 2015)
     stored.add("/nb/2015.html")
@@ -128,17 +117,13 @@ def _hostile_routes(outside: str) -> tuple[dict[str, Route], dict[str, str], set
     link("/nb/2013.pdf", 2013)
     link("/nb/2012.pdf", 2012)
     stored |= {"/nb/2013.pdf", "/nb/2012.pdf"}
-    routes["/zwgk/nb/list"] = _page(
-        "政府信息公开年报", f'<ul class="list">{"".join(entries)}</ul>'
-    )
+    routes["/zwgk/nb/list"] = _page("政府信息公开年报", f'<ul class="list">{"".join(entries)}</ul>')
     return routes, faults, stored
 
 
 def _outside_server() -> LocalPortal:
     """Answers anything (a report-like PDF carrying the canary), so any request would succeed."""
-    return LocalPortal(
-        resolver=lambda path: Route(fake_pdf(path) + CANARY, "application/pdf")
-    )
+    return LocalPortal(resolver=lambda path: Route(fake_pdf(path) + CANARY, "application/pdf"))
 
 
 @pytest.fixture(scope="module")
@@ -161,17 +146,11 @@ def hostile(tmp_path_factory):
 
 
 def _manifest(out: Path) -> list[dict]:
-    return [
-        json.loads(line)
-        for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 def _errors(out: Path) -> dict[str, str]:
-    rows = [
-        json.loads(line)
-        for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    rows = [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
     return {r["url"]: r["error"] for r in rows}
 
 
@@ -179,23 +158,16 @@ def _errors(out: Path) -> dict[str, str]:
 
 
 def test_nothing_outside_the_fence_is_requested(hostile):
-    assert (
-        hostile["outside_log"] == []
-    )  # the second server never saw a request, robots.txt included
+    assert hostile["outside_log"] == []  # the second server never saw a request, robots.txt included
     requested = {path for path, _, _ in hostile["log"]}
-    assert (
-        "/via-localhost.pdf?x=/robots.txt" not in requested
-    )  # not through the name localhost either
+    assert "/via-localhost.pdf?x=/robots.txt" not in requested  # not through the name localhost either
 
 
 def test_nothing_from_outside_the_fence_is_stored(hostile):
     out, base = hostile["out"], hostile["url"]
     rows = _manifest(out)
     assert {r["url"][len(base) :] for r in rows} == hostile["stored"]
-    assert all(
-        r["url"].startswith(base + "/") and r["final_url"].startswith(base + "/")
-        for r in rows
-    )
+    assert all(r["url"].startswith(base + "/") and r["final_url"].startswith(base + "/") for r in rows)
     for path in out.rglob("*"):
         if path.is_file():
             assert CANARY not in path.read_bytes(), path
@@ -205,10 +177,7 @@ def test_every_refusal_is_recorded_and_counted(hostile):
     errors, base = _errors(hostile["out"]), hostile["url"]
     for path, word in hostile["faults"].items():
         assert word in errors.get(base + path, ""), (path, errors.get(base + path))
-    assert (
-        "127.0.0.2" in errors[base + "/nb/2023.pdf"]
-        and "?x=/robots.txt" in errors[base + "/nb/2023.pdf"]
-    )
+    assert "127.0.0.2" in errors[base + "/nb/2023.pdf"] and "?x=/robots.txt" in errors[base + "/nb/2023.pdf"]
     assert "localhost" in errors[base + "/nb/2022.pdf"]
     # Four redirects dropped before they were followed, one meta refresh refused as a request.
     assert hostile["stats"].offsite == 5
@@ -239,25 +208,11 @@ def test_fence_rules():
         "file:///etc/passwd",
     ]:
         assert not fence.admits(url), url
-    assert not Fence(["suqian.gov.cn"]).admits(
-        "http://127.0.0.1/"
-    )  # addresses only when named
-    assert not Fence([]).admits(
-        "http://suqian.gov.cn/"
-    )  # no fence: nothing (fails closed)
-    assert (
-        is_address("localhost")
-        and is_address("a.localhost")
-        and not is_address("beef.cafe")
-    )
-    assert (
-        redirect_target("http://a.gov.cn/b/c", "///evil.example/x")
-        == "http://evil.example/x"
-    )
-    assert (
-        redirect_target("https://a.gov.cn/b/c", "../d?x=/robots.txt")
-        == "https://a.gov.cn/d?x=/robots.txt"
-    )
+    assert not Fence(["suqian.gov.cn"]).admits("http://127.0.0.1/")  # addresses only when named
+    assert not Fence([]).admits("http://suqian.gov.cn/")  # no fence: nothing (fails closed)
+    assert is_address("localhost") and is_address("a.localhost") and not is_address("beef.cafe")
+    assert redirect_target("http://a.gov.cn/b/c", "///evil.example/x") == "http://evil.example/x"
+    assert redirect_target("https://a.gov.cn/b/c", "../d?x=/robots.txt") == "https://a.gov.cn/d?x=/robots.txt"
 
 
 # --- profiles are data --------------------------------------------------------------------------
@@ -271,9 +226,7 @@ def _write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
 
 @pytest.fixture()
 def quiet_portal():
-    portal = LocalPortal(
-        {"/": _page("首页", "<p>首页</p>"), "/robots.txt": Route(b"", "text/plain")}
-    )
+    portal = LocalPortal({"/": _page("首页", "<p>首页</p>"), "/robots.txt": Route(b"", "text/plain")})
     with portal.serve() as url:
         yield portal, url
 
@@ -292,9 +245,7 @@ def quiet_portal():
         ),
     ],
 )
-def test_environment_variables_are_refused_and_never_reach_the_portal(
-    tmp_path, quiet_portal, where, profile
-):
+def test_environment_variables_are_refused_and_never_reach_the_portal(tmp_path, quiet_portal, where, profile):
     portal, url = quiet_portal
     secret = "pg-secret-canary-4711"
     path = _write(
@@ -307,24 +258,14 @@ def test_environment_variables_are_refused_and_never_reach_the_portal(
         "NIANBAO_DATABASE_URL": f"postgresql://u:{secret}@127.0.0.1/x",
     }
     with pytest.raises(CrawlError, match=rf"leaky|{path.name}") as refused:
-        run_crawl(
-            str(path), output_dir=tmp_path / "o", throttle=False, env=env, settings=FAST
-        )
-    assert (
-        where in str(refused.value)
-        and "${" in str(refused.value)
-        and secret not in str(refused.value)
-    )
+        run_crawl(str(path), output_dir=tmp_path / "o", throttle=False, env=env, settings=FAST)
+    assert where in str(refused.value) and "${" in str(refused.value) and secret not in str(refused.value)
     # The crawler process itself refuses it too, whoever calls it.
     child = subprocess.run(
         [sys.executable, "-m", "crawlers.crawl", "--profile", str(path), "--output", str(tmp_path / "o"), "--no-throttle"],
         capture_output=True, text=True, env={**env, "PYTHONPATH": str(REPO_ROOT)}, cwd=REPO_ROOT, timeout=120, check=False,
     )  # fmt: skip
-    assert (
-        child.returncode == 1
-        and where in child.stderr
-        and secret not in child.stderr + child.stdout
-    )
+    assert child.returncode == 1 and where in child.stderr and secret not in child.stderr + child.stdout
     assert portal.log == []  # not a single request, so no secret in any of them
     assert not (tmp_path / "o" / "manifest.jsonl").exists()
 
@@ -341,9 +282,7 @@ def test_environment_variables_are_refused_and_never_reach_the_portal(
         ("politeness: {download_delay: 5, robots: false}\n", "politeness.robots"),
     ],
 )
-def test_settings_and_unknown_keys_are_refused_naming_file_and_key(
-    tmp_path, extra, key
-):
+def test_settings_and_unknown_keys_are_refused_naming_file_and_key(tmp_path, extra, key):
     path = _write(tmp_path, "name: p\nstart_urls: ['http://127.0.0.1/']\n" + extra)
     with pytest.raises(ProfileError) as refused:
         load_profile(str(path))
@@ -410,9 +349,7 @@ def test_the_dag_refuses_a_bad_portal_name(monkeypatch):
     )
     with pytest.raises(ProfileError, match=r"'\.\./\.\./x'.*\[a-z0-9_\]\+"):
         choose()
-    monkeypatch.setattr(
-        module, "get_current_context", lambda: {"params": {"portals": ["suqian"]}}
-    )
+    monkeypatch.setattr(module, "get_current_context", lambda: {"params": {"portals": ["suqian"]}})
     assert choose() == ["suqian"]
 
 
@@ -459,22 +396,12 @@ def test_politeness_only_slows_the_crawl_and_the_rules_stay(tmp_path):
         throttle=True,
         state_dir=None,
     )
-    assert (
-        settings.getfloat("DOWNLOAD_DELAY") == 5
-        and settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
-    )
+    assert settings.getfloat("DOWNLOAD_DELAY") == 5 and settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
     assert settings.getfloat("DOWNLOAD_TIMEOUT") == 30
-    assert (
-        settings.getbool("ROBOTSTXT_OBEY")
-        and settings.getint("DOWNLOAD_MAXSIZE") == 50 * 1024 * 1024
-    )
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getint("DOWNLOAD_MAXSIZE") == 50 * 1024 * 1024
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    assert (
-        middlewares["crawlers.middlewares.AllowedDomainsMiddleware"] < 100
-    )  # before robots.txt
-    assert (
-        middlewares["crawlers.middlewares.RedirectFenceMiddleware"] > 600
-    )  # before redirects are followed
+    assert middlewares["crawlers.middlewares.AllowedDomainsMiddleware"] < 100  # before robots.txt
+    assert middlewares["crawlers.middlewares.RedirectFenceMiddleware"] > 600  # before redirects are followed
     for locked in (
         {"ROBOTSTXT_OBEY": False},
         {"DOWNLOADER_MIDDLEWARES": {}},
@@ -515,12 +442,8 @@ def test_only_the_shipped_sample_reads_the_sample_portal_address(tmp_path, monke
         (PROFILES_DIR / "sample.yaml").read_text(encoding="utf-8"),
         "sample.yaml",
     )
-    assert load_profile(str(copy)).start_urls == [
-        "http://127.0.0.1/"
-    ]  # a copy elsewhere is plain data
-    monkeypatch.setenv(
-        SAMPLE_PORTAL_URL_VARIABLE, "http://10.0.0.8:80"
-    )  # outside the sample's fence
+    assert load_profile(str(copy)).start_urls == ["http://127.0.0.1/"]  # a copy elsewhere is plain data
+    monkeypatch.setenv(SAMPLE_PORTAL_URL_VARIABLE, "http://10.0.0.8:80")  # outside the sample's fence
     with pytest.raises(ProfileError, match="start URLs outside allowed_domains"):
         load_profile("sample")
     monkeypatch.setenv(SAMPLE_PORTAL_URL_VARIABLE, "http://127.0.0.1:8765/../x?y")

@@ -50,8 +50,17 @@ class Warehouse:
         """Run a dbt command against this database; fail the test with dbt's log when it fails."""
         from dbt.cli.main import dbtRunner
 
-        argv = [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-                "--target-path", str(self.target_dir), "--log-path", str(self.target_dir / "logs")]
+        argv = [
+            *args,
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(self.target_dir),
+            "--log-path",
+            str(self.target_dir / "logs"),
+        ]
         saved = dict(os.environ)
         os.environ.update(self.env())  # profiles.yml reads the connection from the environment
         try:
@@ -60,7 +69,7 @@ class Warehouse:
             os.environ.clear()
             os.environ.update(saved)
         if check and not result.success:
-            log = (self.target_dir / "logs" / "dbt.log")
+            log = self.target_dir / "logs" / "dbt.log"
             tail = log.read_text(encoding="utf-8", errors="replace")[-8000:] if log.exists() else ""
             raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception}\n{tail}")
         return result

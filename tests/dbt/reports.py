@@ -36,8 +36,9 @@ def seed_report(seed: str, *, media_type: str = "text/html") -> dict:
     report["checks"] = balance_checks(report)
     # the rules the seed is known to break (e.g. seed 003's prose contradicts its table)
     for rule in expected.get("expected_checks") or []:
-        report["checks"].append({"rule": rule, "ok": False, "severity": "warning",
-                                 "detail": "the prose disagrees with the table"})
+        report["checks"].append(
+            {"rule": rule, "ok": False, "severity": "warning", "detail": "the prose disagrees with the table"}
+        )
     return report
 
 
@@ -46,23 +47,36 @@ def balance_checks(report: dict) -> list[dict]:
     apps = report.get("applications") or {}
     checks = []
     for col in COLS:
-        values = [apps.get(row, {}).get(col) for row in ("new_received", "carried_over", "total_processed",
-                                                           "carried_forward")]
+        values = [
+            apps.get(row, {}).get(col) for row in ("new_received", "carried_over", "total_processed", "carried_forward")
+        ]
         if None in values:
             continue
         received, carried_over, processed, carried_forward = values
         ok = received + carried_over == processed + carried_forward
-        checks.append({
-            "rule": f"applications.balance.{col}", "ok": ok, "severity": "error",
-            "detail": f"{received} + {carried_over} vs {processed} + {carried_forward}",
-            "field": f"applications.total_processed.{col}",
-            "expected": received + carried_over, "actual": processed + carried_forward,
-        })
+        checks.append(
+            {
+                "rule": f"applications.balance.{col}",
+                "ok": ok,
+                "severity": "error",
+                "detail": f"{received} + {carried_over} vs {processed} + {carried_forward}",
+                "field": f"applications.total_processed.{col}",
+                "expected": received + carried_over,
+                "actual": processed + carried_forward,
+            }
+        )
     return checks
 
 
-def variant(report: dict, *, organ: str | None = None, year: int | None = None, scale: int = 1,
-            carried_over: int | None = None, carried_forward: int | None = None) -> dict:
+def variant(
+    report: dict,
+    *,
+    organ: str | None = None,
+    year: int | None = None,
+    scale: int = 1,
+    carried_over: int | None = None,
+    carried_forward: int | None = None,
+) -> dict:
     """A copy of `report` for another organ/year; table counts multiplied by `scale`, carry-overs replaced."""
     new = copy.deepcopy(report)
     new["organ"] = organ or report["organ"]
@@ -83,8 +97,10 @@ def variant(report: dict, *, organ: str | None = None, year: int | None = None, 
             apps["new_received"]["total"] -= diff
         if carried_forward is not None:
             diff = carried_forward - apps["carried_forward"]["total"]
-            apps["carried_forward"] = {c: 0 for c in COLS} | {"natural_person": carried_forward,
-                                                               "total": carried_forward}
+            apps["carried_forward"] = {c: 0 for c in COLS} | {
+                "natural_person": carried_forward,
+                "total": carried_forward,
+            }
             apps["new_received"]["natural_person"] += diff
             apps["new_received"]["total"] += diff
     new["checks"] = balance_checks(new)

@@ -13,8 +13,15 @@ import reports as r
 
 from nianbao.dbt_builds import INCREMENTAL_BUILD_ARGS
 
-MARTS = ("mart_report_summary", "fct_applications", "fct_application_flow", "fct_review_litigation",
-         "fct_proactive_disclosure", "fct_rule_findings", "dim_organ")
+MARTS = (
+    "mart_report_summary",
+    "fct_applications",
+    "fct_application_flow",
+    "fct_review_litigation",
+    "fct_proactive_disclosure",
+    "fct_rule_findings",
+    "dim_organ",
+)
 
 
 def snapshot(wh) -> dict[str, list[tuple]]:
@@ -36,11 +43,13 @@ def first_batch() -> dict[str, dict]:
 
 
 def second_batch() -> dict[str, dict]:
-    fixed_003 = r.seed_report("003", media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    fixed_003["checks"] = [c for c in fixed_003["checks"] if c["ok"]]   # its reading agrees with the prose
-    fixed_003["narrative"]["applications_processed"] = 36               # one more figure read: the primary now
+    fixed_003 = r.seed_report(
+        "003", media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    fixed_003["checks"] = [c for c in fixed_003["checks"] if c["ok"]]  # its reading agrees with the prose
+    fixed_003["narrative"]["applications_processed"] = 36  # one more figure read: the primary now
     return {
-        "suqian-2020": r.seed_report("000"),        # late: 2021's cross-year rule now has a previous year
+        "suqian-2020": r.seed_report("000"),  # late: 2021's cross-year rule now has a previous year
         "003.docx": fixed_003,
         "new-organ-2020": r.variant(r.seed_report("000"), organ="宿迁市政务服务管理办公室", scale=1),
         # listed in dim_organ until now only as the government above 003's organ: now it reports itself
@@ -88,16 +97,22 @@ def test_incremental_equals_full_refresh(incremental_then_full):
 def test_incremental_run_picked_up_every_kind_of_change(incremental_then_full, warehouse):
     before, incremental, _, _ = incremental_then_full
     assert len(incremental["mart_report_summary"]) == len(before["mart_report_summary"]) + 3
-    has_reports = {row["organ_name"]: row["has_reports"]
-                   for row in warehouse.rows("select organ_name, has_reports from marts.dim_organ")}
+    has_reports = {
+        row["organ_name"]: row["has_reports"]
+        for row in warehouse.rows("select organ_name, has_reports from marts.dim_organ")
+    }
     assert has_reports["淮北市人民政府"] is True and has_reports["宿迁市政务服务管理办公室"] is True
-    findings = warehouse.rows("select report_year, rule, o.organ_name from marts.fct_rule_findings "
-                              "join marts.dim_organ o using (organ_key) order by 1, 2")
+    findings = warehouse.rows(
+        "select report_year, rule, o.organ_name from marts.fct_rule_findings "
+        "join marts.dim_organ o using (organ_key) order by 1, 2"
+    )
     rules = {(f["organ_name"], f["report_year"], f["rule"]) for f in findings}
     # the late 2020 report makes 2021's carry-over a finding (11 carried forward, 7 carried over)
     assert ("宿迁市人民政府", 2021, "cross_year.carried_over.total") in rules
     # 003's new primary document agrees with its prose: its old findings are gone
     assert not any(organ == "淮北市人民政府办公室" for organ, _, _ in rules)
-    jiangsu = warehouse.rows("select applications_processed, document_count from marts.mart_report_summary "
-                             "where organ_name = '江苏省人民政府'")
+    jiangsu = warehouse.rows(
+        "select applications_processed, document_count from marts.mart_report_summary "
+        "where organ_name = '江苏省人民政府'"
+    )
     assert jiangsu == [{"applications_processed": 30000, "document_count": 1}]

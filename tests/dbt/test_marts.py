@@ -19,7 +19,9 @@ def suqian_2021() -> dict:
     report = r.variant(r.seed_report("000"), year=2021, carried_over=7)
     report["era"] = "2021"
     other = report["applications"].pop("other")
-    report["applications"]["other_no_correction"] = {c: (v - 1 if c == "natural_person" else v) for c, v in other.items()}
+    report["applications"]["other_no_correction"] = {
+        c: (v - 1 if c == "natural_person" else v) for c, v in other.items()
+    }
     report["applications"]["other_no_correction"]["total"] = other["total"] - 1
     report["applications"]["other_unpaid_fee"] = {c: 0 for c in other}
     report["applications"]["other_misc"] = {c: (1 if c in ("natural_person", "total") else 0) for c in other}
@@ -28,23 +30,25 @@ def suqian_2021() -> dict:
 
 @pytest.fixture(scope="module")
 def built(warehouse):
-    r.load(warehouse.url, {
-        "000.html": r.seed_report("000"),
-        # the same report again as its PDF attachment: same numbers, so the HTML page stays primary
-        "000.pdf": r.seed_report("000", media_type="application/pdf"),
-        "001": r.seed_report("001"),
-        "003": r.seed_report("003"),
-        "004": r.seed_report("004"),
-        "suqian-2019": r.variant(r.seed_report("000"), year=2019, scale=2, carried_forward=11),
-        "suqian-2021": suqian_2021(),
-    })
+    r.load(
+        warehouse.url,
+        {
+            "000.html": r.seed_report("000"),
+            # the same report again as its PDF attachment: same numbers, so the HTML page stays primary
+            "000.pdf": r.seed_report("000", media_type="application/pdf"),
+            "001": r.seed_report("001"),
+            "003": r.seed_report("003"),
+            "004": r.seed_report("004"),
+            "suqian-2019": r.variant(r.seed_report("000"), year=2019, scale=2, carried_forward=11),
+            "suqian-2021": suqian_2021(),
+        },
+    )
     warehouse.build()
     return warehouse
 
 
 def summary(wh, organ: str, year: int) -> dict:
-    rows = wh.rows("select * from marts.mart_report_summary where organ_name = %s and report_year = %s",
-                   (organ, year))
+    rows = wh.rows("select * from marts.mart_report_summary where organ_name = %s and report_year = %s", (organ, year))
     assert len(rows) == 1, rows
     return rows[0]
 
@@ -52,8 +56,12 @@ def summary(wh, organ: str, year: int) -> dict:
 def test_summary_has_the_true_figures_of_seed_000(built):
     row = summary(built, SUQIAN, 2020)
     assert row["figures_source"] == "table"
-    assert (row["applications_received"], row["applications_carried_over"], row["applications_processed"],
-            row["applications_carried_forward"]) == (1062, 11, 1062, 11)
+    assert (
+        row["applications_received"],
+        row["applications_carried_over"],
+        row["applications_processed"],
+        row["applications_carried_forward"],
+    ) == (1062, 11, 1062, 11)
     assert (row["granted"], row["partially_granted"], row["granted_incl_partial"]) == (504, 49, 553)
     assert row["grant_rate"] == Decimal("0.5207")
     assert (row["denied"], row["unavailable"], row["rejected"], row["other_handled"]) == (36, 339, 31, 103)
@@ -65,9 +73,12 @@ def test_summary_has_the_true_figures_of_seed_000(built):
 
 
 def test_one_report_per_organ_and_year_with_the_html_page_primary(built):
-    documents = built.rows("""
+    documents = built.rows(
+        """
         select d.media_type, d.is_primary from marts_intermediate.int_report_documents_deduplicated d
-        where d.organ_name = %s and d.report_year = 2020 order by d.document_rank""", (SUQIAN,))
+        where d.organ_name = %s and d.report_year = 2020 order by d.document_rank""",
+        (SUQIAN,),
+    )
     assert [(d["media_type"], d["is_primary"]) for d in documents] == [("text/html", True), ("application/pdf", False)]
     dupes = built.rows("""select organ_name, report_year, count(*) from marts.mart_report_summary
                           group by 1, 2 having count(*) > 1""")
@@ -81,8 +92,16 @@ def test_prose_only_report_takes_the_narrative_and_invents_nothing(built):
     assert row["granted_incl_partial"] == 15693
     assert (row["review_total"], row["litigation_total"]) == (1612, 1563)
     # not stated in the prose: null, and so is every rate built on it
-    for column in ("applications_processed", "granted", "partially_granted", "denied", "grant_rate",
-                   "review_corrected", "review_correction_rate", "litigation_correction_rate"):
+    for column in (
+        "applications_processed",
+        "granted",
+        "partially_granted",
+        "denied",
+        "grant_rate",
+        "review_corrected",
+        "review_correction_rate",
+        "litigation_correction_rate",
+    ):
         assert row[column] is None, column
     assert row["passes_balance_rules"] is None  # nothing could be checked
 
@@ -91,8 +110,11 @@ def test_failing_check_fails_the_report_and_is_a_finding(built):
     row = summary(built, "淮北市人民政府办公室", 2020)
     assert row["passes_balance_rules"] is False
     assert row["rules_failed"] == 2
-    findings = built.rows("""select rule, rule_origin, severity from marts.fct_rule_findings f
-                             where f.report_key = %s order by rule""", (row["report_key"],))
+    findings = built.rows(
+        """select rule, rule_origin, severity from marts.fct_rule_findings f
+                             where f.report_key = %s order by rule""",
+        (row["report_key"],),
+    )
     assert findings == [
         {"rule": "narrative.other", "rule_origin": "parser", "severity": "warning"},
         {"rule": "narrative.unavailable", "rule_origin": "parser", "severity": "warning"},
@@ -100,10 +122,13 @@ def test_failing_check_fails_the_report_and_is_a_finding(built):
 
 
 def test_cross_year_rule_fires_when_carry_overs_disagree(built):
-    findings = built.rows("""
+    findings = built.rows(
+        """
         select f.report_year, f.rule, f.expected, f.actual, f.severity
         from marts.fct_rule_findings f join marts.dim_organ o using (organ_key)
-        where o.organ_name = %s and f.rule_family = 'cross_year.carried_over' order by f.rule""", (SUQIAN,))
+        where o.organ_name = %s and f.rule_family = 'cross_year.carried_over' order by f.rule""",
+        (SUQIAN,),
+    )
     # 2021 carried over 7, 2020 carried forward 11 (natural_person and total columns); 2019 → 2020 agrees
     assert [(f["report_year"], f["rule"], f["expected"], f["actual"]) for f in findings] == [
         (2021, "cross_year.carried_over.natural_person", 11, 7),
@@ -135,25 +160,42 @@ def test_2021_other_is_the_sum_of_its_sub_rows(built):
 
 
 def test_fact_marts_grain(built):
-    cells = built.rows("""select f.value from marts.fct_applications f join marts.dim_organ o using (organ_key)
+    cells = built.rows(
+        """select f.value from marts.fct_applications f join marts.dim_organ o using (organ_key)
                           where o.organ_name = %s and f.report_year = 2020 and f.outcome_code = 'granted'
-                          and f.applicant_type_code = 'natural_person'""", (SUQIAN,))
+                          and f.applicant_type_code = 'natural_person'""",
+        (SUQIAN,),
+    )
     assert cells == [{"value": 480}]
-    flow = built.rows("""select applicant_type_code, received, carried_over, processed, carried_forward
+    flow = built.rows(
+        """select applicant_type_code, received, carried_over, processed, carried_forward
                          from marts.fct_application_flow f join marts.dim_organ o using (organ_key)
                          where o.organ_name = %s and f.report_year = 2020 and applicant_type_code = 'commercial'""",
-                      (SUQIAN,))
-    assert flow == [{"applicant_type_code": "commercial", "received": 35, "carried_over": 0, "processed": 35,
-                     "carried_forward": 0}]
-    review = built.rows("""select group_code, measure_code, value from marts.fct_review_litigation f
+        (SUQIAN,),
+    )
+    assert flow == [
+        {"applicant_type_code": "commercial", "received": 35, "carried_over": 0, "processed": 35, "carried_forward": 0}
+    ]
+    review = built.rows(
+        """select group_code, measure_code, value from marts.fct_review_litigation f
                            join marts.dim_organ o using (organ_key)
                            where o.organ_name = %s and f.report_year = 2020 and group_code = 'review'
-                           order by measure_code""", (SUQIAN,))
+                           order by measure_code""",
+        (SUQIAN,),
+    )
     assert {(x["measure_code"], x["value"]) for x in review} == {
-        ("upheld", 9), ("corrected", 10), ("other", 11), ("pending", 4), ("total", 34)}
-    proactive = built.rows("""select value from marts.fct_proactive_disclosure f join marts.dim_organ o using (organ_key)
+        ("upheld", 9),
+        ("corrected", 10),
+        ("other", 11),
+        ("pending", 4),
+        ("total", 34),
+    }
+    proactive = built.rows(
+        """select value from marts.fct_proactive_disclosure f join marts.dim_organ o using (organ_key)
                               where o.organ_name = %s and f.report_year = 2020 and item_code = 'normative_documents'
-                              and measure_code = 'published_total'""", (SUQIAN,))
+                              and measure_code = 'published_total'""",
+        (SUQIAN,),
+    )
     assert proactive == [{"value": 841}]
 
 
@@ -165,18 +207,28 @@ def test_dim_organ_reads_level_kind_region_and_parent(built):
     assert office["parent_organ_key"] == organs[SUQIAN]["organ_key"]
     city = organs[SUQIAN]
     assert (city["organ_level"], city["organ_kind"], city["province_name"], city["region_code"]) == (
-        "city", "government", "江苏省", "321300")
+        "city",
+        "government",
+        "江苏省",
+        "321300",
+    )
     assert city["parent_organ_name"] == "江苏省人民政府"
     province = organs["江苏省人民政府"]
     assert (province["organ_level"], province["parent_organ_key"], province["has_reports"]) == ("province", None, True)
 
 
 def test_dimensions_have_both_languages(built):
-    for table, key in (("dim_outcome", "outcome_code"), ("dim_applicant_type", "applicant_type_code"),
-                       ("dim_disclosure_item", "disclosure_item_key"), ("dim_year", "report_year")):
-        missing = built.rows(f"select {key} from marts.{table} where label_zh is null or label_en is null"
-                             if table != "dim_disclosure_item" else
-                             f"select {key} from marts.{table} where item_label_zh is null or item_label_en is null")
+    for table, key in (
+        ("dim_outcome", "outcome_code"),
+        ("dim_applicant_type", "applicant_type_code"),
+        ("dim_disclosure_item", "disclosure_item_key"),
+        ("dim_year", "report_year"),
+    ):
+        missing = built.rows(
+            f"select {key} from marts.{table} where label_zh is null or label_en is null"
+            if table != "dim_disclosure_item"
+            else f"select {key} from marts.{table} where item_label_zh is null or item_label_en is null"
+        )
         assert missing == [], table
     outcome = built.rows("select * from marts.dim_outcome where outcome_code = 'other_misc'")[0]
     assert (outcome["category_code"], outcome["eras"]) == ("other", ["2021"])

@@ -10,8 +10,9 @@ DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
 
 
 def load_exporter():
-    spec = importlib.util.spec_from_file_location("export_vocabulary_seeds",
-                                                  DBT_DIR / "scripts" / "export_vocabulary_seeds.py")
+    spec = importlib.util.spec_from_file_location(
+        "export_vocabulary_seeds", DBT_DIR / "scripts" / "export_vocabulary_seeds.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -21,7 +22,8 @@ def test_seeds_match_the_vocabulary():
     exporter = load_exporter()
     for name, text in exporter.generate().items():
         assert (DBT_DIR / "seeds" / name).read_text(encoding="utf-8") == text, (
-            f"dbt/seeds/{name} is out of date: run `python dbt/scripts/export_vocabulary_seeds.py`")
+            f"dbt/seeds/{name} is out of date: run `python dbt/scripts/export_vocabulary_seeds.py`"
+        )
 
 
 def test_every_outcome_has_a_category_and_both_labels():

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-
 from pathlib import Path
 
 import psycopg
@@ -20,7 +19,6 @@ import psycopg
 from expectations import catalog
 
 SEED_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
-
 
 
 def _seed(number: str) -> dict:
@@ -58,8 +56,15 @@ class Warehouse:
         with psycopg.connect(self.url, autocommit=True) as conn:
             return conn.execute(sql, params).fetchall()
 
-    def load(self, report: dict, *, derived: set[tuple[str, str, str]] = frozenset(), is_current: bool = True,
-             parser_version: str = "test-1", document: str | None = None) -> int:
+    def load(
+        self,
+        report: dict,
+        *,
+        derived: set[tuple[str, str, str]] = frozenset(),
+        is_current: bool = True,
+        parser_version: str = "test-1",
+        document: str | None = None,
+    ) -> int:
         """Insert ``report`` (contract shape) as one staging report; ``derived`` lists (table, row, col) cells
         the parser derived. Returns the report_id."""
         sha = document or hashlib.sha256(uuid.uuid4().bytes).hexdigest()
@@ -74,8 +79,15 @@ class Warehouse:
             report_id = conn.execute(
                 "INSERT INTO staging.report (document_sha256, parser_version, is_current, organ, report_year, era,"
                 " script, report_json) VALUES (%s, %s, %s, %s, %s, %s, 'simplified', %s::jsonb) RETURNING report_id",
-                (sha, parser_version, is_current, report["organ"], report["year"], report["era"],
-                 json.dumps(report, ensure_ascii=False)),
+                (
+                    sha,
+                    parser_version,
+                    is_current,
+                    report["organ"],
+                    report["year"],
+                    report["era"],
+                    json.dumps(report, ensure_ascii=False),
+                ),
             ).fetchone()[0]
             with conn.cursor() as cur:
                 cur.executemany(
@@ -95,26 +107,34 @@ class Warehouse:
             "INSERT INTO marts_intermediate.int_report_documents_deduplicated"
             " SELECT report_id, organ || '|' || report_year,"
             "        report_id = min(report_id) OVER (PARTITION BY organ, report_year)"
-            " FROM staging.report WHERE is_current")
-        flow = "(SELECT value FROM staging.fact f WHERE f.report_id = r.report_id AND table_name = 'applications'" \
-               " AND col_code = 'total' AND row_code = '{}')"
+            " FROM staging.report WHERE is_current"
+        )
+        flow = (
+            "(SELECT value FROM staging.fact f WHERE f.report_id = r.report_id AND table_name = 'applications'"
+            " AND col_code = 'total' AND row_code = '{}')"
+        )
         self.execute(
             "INSERT INTO marts.mart_report_summary SELECT d.report_id::text, r.organ, r.report_year, r.era, 'table', "
-            + ", ".join(flow.format(row) for row in ("new_received", "carried_over", "total_processed",
-                                                        "carried_forward", "granted"))
+            + ", ".join(
+                flow.format(row)
+                for row in ("new_received", "carried_over", "total_processed", "carried_forward", "granted")
+            )
             + ", 1, 0, %s, r.report_id::text, 1"
             " FROM marts_intermediate.int_report_documents_deduplicated d JOIN staging.report r USING (report_id)"
             " WHERE d.is_primary AND NOT r.report_id = ANY(%s)",
-            (passes, list(lose)))
+            (passes, list(lose)),
+        )
         self.execute("UPDATE marts.mart_report_summary SET report_key = organ_name || '|' || report_year")
         for report_id, rule in findings:
-            self.execute("INSERT INTO marts.fct_rule_findings VALUES (NULL, %s, %s, NULL, 'error')",
-                         (str(report_id), rule))
+            self.execute(
+                "INSERT INTO marts.fct_rule_findings VALUES (NULL, %s, %s, NULL, 'error')", (str(report_id), rule)
+            )
 
     def set_fact(self, report_id: int, table: str, row: str, col: str, value) -> None:
         self.execute(
             "UPDATE staging.fact SET value = %s WHERE report_id = %s AND table_name = %s AND row_code = %s"
-            " AND col_code = %s", (value, report_id, table, row, col),
+            " AND col_code = %s",
+            (value, report_id, table, row, col),
         )
 
 
@@ -135,14 +155,28 @@ CREATE TABLE marts.fct_rule_findings (
 
 
 DBT_SHAPE = catalog.MartShape(
-    summary=frozenset({
-        "report_key", "organ_name", "report_year", "era", "figures_source", "applications_received",
-        "applications_carried_over", "applications_processed", "applications_carried_forward", "granted",
-        "rules_evaluated", "rules_failed", "passes_balance_rules", "primary_report_id", "document_count"}),
+    summary=frozenset(
+        {
+            "report_key",
+            "organ_name",
+            "report_year",
+            "era",
+            "figures_source",
+            "applications_received",
+            "applications_carried_over",
+            "applications_processed",
+            "applications_carried_forward",
+            "granted",
+            "rules_evaluated",
+            "rules_failed",
+            "passes_balance_rules",
+            "primary_report_id",
+            "document_count",
+        }
+    ),
     findings=frozenset({"report_key", "report_id", "rule", "rule_family", "severity"}),
     documents=frozenset({"report_id", "report_key", "is_primary"}),
 )
-
 
 
 def breaking(wh: Warehouse, name: str, rules=None) -> list[dict]:

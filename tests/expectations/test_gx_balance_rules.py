@@ -112,15 +112,18 @@ def test_seed_003_prose_contradicting_its_table_is_found(wh):
             assert breaking(wh, name) == [], name
 
 
-@pytest.mark.parametrize(("key", "stated", "in_table"), [
-    ("applications_received", 1000, 1062),
-    ("applications_carried_forward", 12, 11),
-    ("denied", 35, 36),  # the sum of the eight （三） sub-rows
-    ("rejected", 32, 31),
-    ("review_total", 35, 34),
-    ("litigation_total", 25, 24),  # 直接起诉 23 + 复议后起诉 1
-    ("granted_incl_partial", 554, 553),  # 504 + 49
-])
+@pytest.mark.parametrize(
+    ("key", "stated", "in_table"),
+    [
+        ("applications_received", 1000, 1062),
+        ("applications_carried_forward", 12, 11),
+        ("denied", 35, 36),  # the sum of the eight （三） sub-rows
+        ("rejected", 32, 31),
+        ("review_total", 35, 34),
+        ("litigation_total", 25, 24),  # 直接起诉 23 + 复议后起诉 1
+        ("granted_incl_partial", 554, 553),  # 504 + 49
+    ],
+)
 def test_each_narrative_key_against_the_tables(wh, key, stated, in_table):
     report = copy_report(SEED_000)
     report["narrative"][key] = in_table
@@ -128,7 +131,9 @@ def test_each_narrative_key_against_the_tables(wh, key, stated, in_table):
     assert breaking(wh, "narrative") == []
     wh.set_fact(rid, "narrative", key, "value", stated)
     rows = breaking(wh, "narrative")
-    assert [(r["rule"], r["narrative_value"], r["table_value"]) for r in rows] == [(f"narrative.{key}", stated, in_table)]
+    assert [(r["rule"], r["narrative_value"], r["table_value"]) for r in rows] == [
+        (f"narrative.{key}", stated, in_table)
+    ]
 
 
 def test_a_group_stated_in_the_table_wins_over_its_sub_rows(wh):
@@ -141,14 +146,19 @@ def test_a_group_stated_in_the_table_wins_over_its_sub_rows(wh):
 
 def test_cross_year_fires_on_consecutive_reports_whose_carry_over_disagrees(wh):
     last_year = copy_report(SEED_000, year=2019)
-    last_year["applications"]["carried_forward"] = {**last_year["applications"]["carried_forward"],
-                                                    "natural_person": 9, "total": 9}
+    last_year["applications"]["carried_forward"] = {
+        **last_year["applications"]["carried_forward"],
+        "natural_person": 9,
+        "total": 9,
+    }
     previous = wh.load(last_year)
     this = wh.load(SEED_000)
     wh.load(copy_report(SEED_000, organ="另一个机关", year=2021))  # another organ: never compared
     rows = breaking(wh, "cross_year")
-    assert [(r["report_id"], r["rule"], r["carried_over"], r["previous_report_id"], r["previous_carried_forward"])
-            for r in rows] == [
+    assert [
+        (r["report_id"], r["rule"], r["carried_over"], r["previous_report_id"], r["previous_carried_forward"])
+        for r in rows
+    ] == [
         (this, "cross_year.carried_over.natural_person", 11, previous, 9),
         (this, "cross_year.carried_over.total", 11, previous, 9),
     ]

@@ -12,10 +12,26 @@ from expectations.runner import gx_url, resolve_suites
 
 # the columns dbt's mart_report_summary has (dbt/models/marts/mart_report_summary.sql)
 DBT_SHAPE = catalog.MartShape(
-    summary=frozenset({
-        "report_key", "organ_key", "organ_name", "report_year", "era", "figures_source", "applications_received",
-        "applications_carried_over", "applications_processed", "applications_carried_forward", "granted",
-        "rules_evaluated", "rules_failed", "passes_balance_rules", "primary_report_id", "document_count"}),
+    summary=frozenset(
+        {
+            "report_key",
+            "organ_key",
+            "organ_name",
+            "report_year",
+            "era",
+            "figures_source",
+            "applications_received",
+            "applications_carried_over",
+            "applications_processed",
+            "applications_carried_forward",
+            "granted",
+            "rules_evaluated",
+            "rules_failed",
+            "passes_balance_rules",
+            "primary_report_id",
+            "document_count",
+        }
+    ),
     findings=frozenset({"report_key", "report_id", "rule", "rule_family", "severity"}),
     documents=frozenset({"report_id", "report_key", "is_primary"}),
 )
@@ -48,21 +64,39 @@ def test_rule_names_are_unique_and_balance_families_follow_the_contract():
     balance = {r.name: r for r in ALL_RULES if r.suite == catalog.STAGING_BALANCE}
     # the contract's check families: applications.balance/row_sum/outcomes_sum/other_sum, review_litigation.*,
     # narrative.*, cross_year.*
-    assert set(balance) == {"applications.balance", "applications.row_sum", "applications.outcomes_sum",
-                            "applications.other_sum", "review_litigation.sum", "narrative", "cross_year"}
+    assert set(balance) == {
+        "applications.balance",
+        "applications.row_sum",
+        "applications.outcomes_sum",
+        "applications.other_sum",
+        "review_litigation.sum",
+        "narrative",
+        "cross_year",
+    }
     for name, rule in balance.items():
         assert "AS rule" in rule.sql, f"{name} names the contract check of each failing row"
     assert {n: r.severity for n, r in balance.items()} == {
-        "applications.balance": "error", "applications.row_sum": "error", "applications.outcomes_sum": "error",
-        "applications.other_sum": "error", "review_litigation.sum": "error",
-        "narrative": "warning", "cross_year": "warning",
+        "applications.balance": "error",
+        "applications.row_sum": "error",
+        "applications.outcomes_sum": "error",
+        "applications.other_sum": "error",
+        "review_litigation.sum": "error",
+        "narrative": "warning",
+        "cross_year": "warning",
     }
 
 
 def test_marts_rules_adapt_to_the_columns_dbt_built():
     names = [r.name for r in catalog.marts_rules(DBT_SHAPE)]
-    assert names == ["marts.every_report_reaches_marts", "marts.keys", "marts.non_negative", "marts.year_in_range",
-                     "marts.applications.balance", "marts.breach_not_hidden", "marts.breach_listed"]
+    assert names == [
+        "marts.every_report_reaches_marts",
+        "marts.keys",
+        "marts.non_negative",
+        "marts.year_in_range",
+        "marts.applications.balance",
+        "marts.breach_not_hidden",
+        "marts.breach_listed",
+    ]
     reach = catalog.marts_rules(DBT_SHAPE)[0]
     assert catalog.DOCUMENTS_TABLE in reach.sql  # through dbt's document → report mapping
 
@@ -79,14 +113,22 @@ def test_vocabulary_covers_the_contract():
     assert set(vocabulary.codes_by_table()) == {"applications", "review_litigation", "proactive", "narrative"}
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("postgresql://postgres@/nianbao?host=/tmp/pg%20sock",
-     "postgresql+psycopg2://postgres@localhost/nianbao?host=/tmp/pg%20sock"),
-    ("postgresql://postgres@127.0.0.1:5432/db1", "postgresql+psycopg2://postgres@127.0.0.1:5432/db1"),
-    ("postgresql+psycopg://postgres@127.0.0.1:5433/db1", "postgresql+psycopg2://postgres@127.0.0.1:5433/db1"),
-    ("postgresql+psycopg2://postgres@localhost/nianbao?host=/s", "postgresql+psycopg2://postgres@localhost/nianbao?host=/s"),
-    ("host=127.0.0.1 port=5432 user=postgres dbname=x", "postgresql+psycopg2://postgres@127.0.0.1:5432/x"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (
+            "postgresql://postgres@/nianbao?host=/tmp/pg%20sock",
+            "postgresql+psycopg2://postgres@localhost/nianbao?host=/tmp/pg%20sock",
+        ),
+        ("postgresql://postgres@127.0.0.1:5432/db1", "postgresql+psycopg2://postgres@127.0.0.1:5432/db1"),
+        ("postgresql+psycopg://postgres@127.0.0.1:5433/db1", "postgresql+psycopg2://postgres@127.0.0.1:5433/db1"),
+        (
+            "postgresql+psycopg2://postgres@localhost/nianbao?host=/s",
+            "postgresql+psycopg2://postgres@localhost/nianbao?host=/s",
+        ),
+        ("host=127.0.0.1 port=5432 user=postgres dbname=x", "postgresql+psycopg2://postgres@127.0.0.1:5432/x"),
+    ],
+)
 def test_any_url_becomes_the_psycopg2_url_gx_needs(given, expected, monkeypatch):
     # the shape only: the timeouts every URL also carries are warehouse/connection.py's (tested in tests/warehouse)
     monkeypatch.setattr("warehouse.connection.timeout_params", lambda url=None: {})

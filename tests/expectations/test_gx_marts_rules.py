@@ -35,8 +35,10 @@ def test_every_staged_report_reaches_the_marts(wh):
 def test_mart_keys_counts_and_years(wh):
     wh.load(SEED_000)
     wh.build_marts()
-    wh.execute("INSERT INTO marts.mart_report_summary (report_key, report_year, granted)"
-               " SELECT report_key, 2007, -1 FROM marts.mart_report_summary")
+    wh.execute(
+        "INSERT INTO marts.mart_report_summary (report_key, report_year, granted)"
+        " SELECT report_key, 2007, -1 FROM marts.mart_report_summary"
+    )
     assert [r["rows_with_key"] for r in mart_breaking(wh, "marts.keys")] == [2]
     assert [r["granted"] for r in mart_breaking(wh, "marts.non_negative")] == [-1]
     assert [r["report_year"] for r in mart_breaking(wh, "marts.year_in_range")] == [2007]

@@ -15,6 +15,7 @@ from expectations import IntegrityError, catalog, log_summary, recent_runs, vali
 N_STAGING_INTEGRITY = sum(1 for r in catalog.staging_rules() if r.suite == catalog.STAGING_INTEGRITY)
 N_STAGING_BALANCE = sum(1 for r in catalog.staging_rules() if r.suite == catalog.STAGING_BALANCE)
 
+
 def test_seed_000_passes_every_rule_runs_are_stored_and_docs_built(wh, tmp_path):
     wh.load(copy_report(SEED_000, year=2019))
     wh.load(SEED_000, derived={("applications", "granted", "total")})
@@ -28,8 +29,10 @@ def test_seed_000_passes_every_rule_runs_are_stored_and_docs_built(wh, tmp_path)
 
     stored = wh.query("SELECT suite, success, evaluated, failed, details FROM audit.validation_run ORDER BY suite")
     assert [(s, ok, e, f) for s, ok, e, f, _ in stored] == [
-        ("marts_balance", True, 0, 0), ("marts_integrity", True, 0, 0),
-        ("staging_balance", True, N_STAGING_BALANCE, 0), ("staging_integrity", True, N_STAGING_INTEGRITY, 0),
+        ("marts_balance", True, 0, 0),
+        ("marts_integrity", True, 0, 0),
+        ("staging_balance", True, N_STAGING_BALANCE, 0),
+        ("staging_integrity", True, N_STAGING_INTEGRITY, 0),
     ]
     details = {s: d for s, *_, d in stored}
     assert details["staging_balance"]["run_id"] == summary.run_id
@@ -56,7 +59,8 @@ def test_seed_003_prose_breach_is_a_finding_that_does_not_stop(wh, tmp_path, cap
     assert [(f.rule, f.severity, f.failed_rows) for f in summary.findings] == [("narrative", "warning", 2)]
     rows = summary.finding_rows()
     assert [(r["report_id"], r["rule"], r["narrative_value"], r["table_value"], r["severity"]) for r in rows] == [
-        (rid, "narrative.other", 24, 1, "warning"), (rid, "narrative.unavailable", 1, 24, "warning"),
+        (rid, "narrative.other", 24, 1, "warning"),
+        (rid, "narrative.unavailable", 1, 24, "warning"),
     ]
     assert rows[0]["zh"] and rows[0]["en"]
     with caplog.at_level(logging.INFO):
@@ -64,7 +68,8 @@ def test_seed_003_prose_breach_is_a_finding_that_does_not_stop(wh, tmp_path, cap
     assert "narrative.other" in text and "narrative_value=24" in text and "table_value=1" in text
     assert "淮北市人民政府办公室" in caplog.text
     assert [r[0] for r in wh.query("SELECT suite FROM audit.validation_run ORDER BY suite")] == [
-        "staging_balance", "staging_integrity"
+        "staging_balance",
+        "staging_integrity",
     ]
 
 
@@ -109,8 +114,12 @@ def test_marts_every_staged_report_reaches_the_marts_and_no_breach_is_hidden(wh,
 def test_socket_url_like_the_embedded_warehouse(wh, tmp_path):
     dbname = wh.url.rsplit("/", 1)[1]
     wh.load(SEED_000)
-    summary = validate(f"postgresql://postgres@/{dbname}?host=/var/run/postgresql", suites="staging_balance",
-                       home=tmp_path, build_docs=False)
+    summary = validate(
+        f"postgresql://postgres@/{dbname}?host=/var/run/postgresql",
+        suites="staging_balance",
+        home=tmp_path,
+        build_docs=False,
+    )
     assert summary.success and summary.suite("staging_balance").evaluated == N_STAGING_BALANCE
 
 

@@ -48,10 +48,12 @@ def cell_text(value) -> str:
 
 def applications_html(apps: dict, blank: str = "") -> str:
     """Table 三 with the official rowspans/colspans; a None value prints `blank` (e.g. '&nbsp;')."""
-    out = ["<table border='1'>",
-           f"<tr><td rowspan='2' colspan='3'>{RULE}</td><td colspan='7'>申请人情况</td></tr>",
-           "<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>",
-           "<tr><td colspan='3'></td>" + "".join(f"<td>{h}</td>" for h in APPLICANT_HEADER[1:6]) + "</tr>"]
+    out = [
+        "<table border='1'>",
+        f"<tr><td rowspan='2' colspan='3'>{RULE}</td><td colspan='7'>申请人情况</td></tr>",
+        "<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>",
+        "<tr><td colspan='3'></td>" + "".join(f"<td>{h}</td>" for h in APPLICANT_HEADER[1:6]) + "</tr>",
+    ]
     spans = {"三、本年度办理结果": 20, "（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5}
     for group, sub, code in LAYOUT_2019:
         values = "".join(f"<td>{cell_text(apps[code][c]) or blank}</td>" for c in COLS)
@@ -74,9 +76,11 @@ def applications_html(apps: dict, blank: str = "") -> str:
 def review_html(review: dict) -> str:
     head = "".join(f"<td>{h}</td>" for h in ["结果<br>维持", "结果<br>纠正", "其他<br>结果", "尚未<br>审结", "总计"])
     values = "".join(f"<td>{cell_text(review[g][m])}</td>" for g in GROUPS for m in MEASURES)
-    return ("<table border='1'><tr><td colspan='5' rowspan='2'>行政复议</td><td colspan='10'>行政诉讼</td></tr>"
-            "<tr><td colspan='5'>未经复议直接起诉</td><td colspan='5'>复议后起诉</td></tr>"
-            f"<tr>{head}{head}{head}</tr><tr>{values}</tr></table>")
+    return (
+        "<table border='1'><tr><td colspan='5' rowspan='2'>行政复议</td><td colspan='10'>行政诉讼</td></tr>"
+        "<tr><td colspan='5'>未经复议直接起诉</td><td colspan='5'>复议后起诉</td></tr>"
+        f"<tr>{head}{head}{head}</tr><tr>{values}</tr></table>"
+    )
 
 
 def page_html(title: str, organ_line: str, prose: list[str], tables: str, date: str = "2021-03-09") -> str:
@@ -117,8 +121,12 @@ def applications_docx(apps: dict, review: dict, title: str, prose: list[str]) ->
             group_start[group] = r
         for c, col in enumerate(COLS):
             table.cell(r, 3 + c).text = cell_text(apps[code][col])
-    rows_of = {"三、本年度办理结果": (3 + 2, 3 + 21), "（三）不予公开": (3 + 4, 3 + 11),
-               "（四）无法提供": (3 + 12, 3 + 14), "（五）不予处理": (3 + 15, 3 + 19)}
+    rows_of = {
+        "三、本年度办理结果": (3 + 2, 3 + 21),
+        "（三）不予公开": (3 + 4, 3 + 11),
+        "（四）无法提供": (3 + 12, 3 + 14),
+        "（五）不予处理": (3 + 15, 3 + 19),
+    }
     outer = table.cell(rows_of["三、本年度办理结果"][0], 0).merge(table.cell(rows_of["三、本年度办理结果"][1], 0))
     outer.text = "三、本年度办理结果"
     for group in ("（三）不予公开", "（四）无法提供", "（五）不予处理"):

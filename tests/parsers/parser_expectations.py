@@ -54,31 +54,33 @@ def rows(table: dict[str, list]) -> dict[str, dict]:
 Z = [0, 0, 0, 0, 0, 0, 0]
 
 # Table 三 of seed 000 (宿迁市人民政府 2020), read cell by cell from the seed file.
-SEED_000_APPLICATIONS = rows({
-    "new_received": [1016, 35, 5, 3, 1, 2, 1062],
-    "carried_over": [11, 0, 0, 0, 0, 0, 11],
-    "granted": [480, 15, 4, 3, 0, 2, 504],
-    "partially_granted": [47, 1, 1, 0, 0, 0, 49],
-    "denied_state_secret": [13, 0, 0, 0, 0, 0, 13],
-    "denied_law_prohibited": [4, 0, 0, 0, 0, 0, 4],
-    "denied_security_stability": Z,
-    "denied_third_party": Z,
-    "denied_internal_affairs": [7, 0, 0, 0, 0, 0, 7],
-    "denied_process_info": [5, 0, 0, 0, 0, 0, 5],
-    "denied_enforcement_file": [1, 0, 0, 0, 0, 0, 1],
-    "denied_admin_query": [5, 1, 0, 0, 0, 0, 6],
-    "unavailable_not_held": [314, 16, 0, 0, 0, 0, 330],
-    "unavailable_needs_creation": [5, 0, 0, 0, 0, 0, 5],
-    "unavailable_unclear": [4, 0, 0, 0, 0, 0, 4],
-    "rejected_petition": [18, 0, 0, 0, 1, 0, 19],
-    "rejected_duplicate": [11, 0, 0, 0, 0, 0, 11],
-    "rejected_publication": Z,
-    "rejected_excessive": Z,
-    "rejected_confirmation": [1, 0, 0, 0, 0, 0, 1],
-    "other": [101, 2, 0, 0, 0, 0, 103],
-    "total_processed": [1016, 35, 5, 3, 1, 2, 1062],
-    "carried_forward": [11, 0, 0, 0, 0, 0, 11],
-})
+SEED_000_APPLICATIONS = rows(
+    {
+        "new_received": [1016, 35, 5, 3, 1, 2, 1062],
+        "carried_over": [11, 0, 0, 0, 0, 0, 11],
+        "granted": [480, 15, 4, 3, 0, 2, 504],
+        "partially_granted": [47, 1, 1, 0, 0, 0, 49],
+        "denied_state_secret": [13, 0, 0, 0, 0, 0, 13],
+        "denied_law_prohibited": [4, 0, 0, 0, 0, 0, 4],
+        "denied_security_stability": Z,
+        "denied_third_party": Z,
+        "denied_internal_affairs": [7, 0, 0, 0, 0, 0, 7],
+        "denied_process_info": [5, 0, 0, 0, 0, 0, 5],
+        "denied_enforcement_file": [1, 0, 0, 0, 0, 0, 1],
+        "denied_admin_query": [5, 1, 0, 0, 0, 0, 6],
+        "unavailable_not_held": [314, 16, 0, 0, 0, 0, 330],
+        "unavailable_needs_creation": [5, 0, 0, 0, 0, 0, 5],
+        "unavailable_unclear": [4, 0, 0, 0, 0, 0, 4],
+        "rejected_petition": [18, 0, 0, 0, 1, 0, 19],
+        "rejected_duplicate": [11, 0, 0, 0, 0, 0, 11],
+        "rejected_publication": Z,
+        "rejected_excessive": Z,
+        "rejected_confirmation": [1, 0, 0, 0, 0, 0, 1],
+        "other": [101, 2, 0, 0, 0, 0, 103],
+        "total_processed": [1016, 35, 5, 3, 1, 2, 1062],
+        "carried_forward": [11, 0, 0, 0, 0, 0, 11],
+    }
+)
 SEED_000_REVIEW = {
     "review": {"upheld": 9, "corrected": 10, "other": 11, "pending": 4, "total": 34},
     "litigation_direct": {"upheld": 3, "corrected": 5, "other": 7, "pending": 8, "total": 23},
@@ -102,20 +104,50 @@ def single_column(values: dict[str, int]) -> dict[str, dict]:
 
 
 ALL_LEAVES = [
-    "granted", "partially_granted", "denied_state_secret", "denied_law_prohibited", "denied_security_stability",
-    "denied_third_party", "denied_internal_affairs", "denied_process_info", "denied_enforcement_file",
-    "denied_admin_query", "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-    "rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive", "rejected_confirmation",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_unclear",
+    "rejected_petition",
+    "rejected_duplicate",
+    "rejected_publication",
+    "rejected_excessive",
+    "rejected_confirmation",
     "other",
 ]
-_002 = dict.fromkeys(ALL_LEAVES, 0) | {"new_received": 23, "carried_over": 2, "granted": 21, "denied_admin_query": 2,
-                                       "total_processed": 23, "carried_forward": 2}
+_002 = dict.fromkeys(ALL_LEAVES, 0) | {
+    "new_received": 23,
+    "carried_over": 2,
+    "granted": 21,
+    "denied_admin_query": 2,
+    "total_processed": 23,
+    "carried_forward": 2,
+}
 SEED_002_APPLICATIONS = single_column(_002)
-_003 = dict.fromkeys(ALL_LEAVES, 0) | {"new_received": 36, "carried_over": 0, "granted": 10, "partially_granted": 1,
-                                       "unavailable_not_held": 24, "other": 1, "total_processed": 36, "carried_forward": 0}
+_003 = dict.fromkeys(ALL_LEAVES, 0) | {
+    "new_received": 36,
+    "carried_over": 0,
+    "granted": 10,
+    "partially_granted": 1,
+    "unavailable_not_held": 24,
+    "other": 1,
+    "total_processed": 36,
+    "carried_forward": 0,
+}
 SEED_003_APPLICATIONS = single_column(_003)
-ZERO_REVIEW = {g: dict.fromkeys(["upheld", "corrected", "other", "pending", "total"], 0)
-               for g in ("review", "litigation_direct", "litigation_after_review")}
+ZERO_REVIEW = {
+    g: dict.fromkeys(["upheld", "corrected", "other", "pending", "total"], 0)
+    for g in ("review", "litigation_direct", "litigation_after_review")
+}
 
 
 @pytest.fixture

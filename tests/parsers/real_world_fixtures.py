@@ -86,10 +86,13 @@ def review_groups(values=REVIEW) -> dict:
 
 # ---------------------------------------------------------------- a TRS / Word-exported CMS page
 
+
 def _num_td(value, split_digits: bool = False) -> str:
     if value in ("", None):
-        return ('<td width="40" style="width:30.0pt;border:solid windowtext 1.0pt"><p class="MsoNormal" '
-                'align="center"><span style="font-size:10.5pt">&nbsp;<o:p></o:p></span></p></td>')
+        return (
+            '<td width="40" style="width:30.0pt;border:solid windowtext 1.0pt"><p class="MsoNormal" '
+            'align="center"><span style="font-size:10.5pt">&nbsp;<o:p></o:p></span></p></td>'
+        )
     s = str(value)
     if split_digits and len(s) > 1:
         inner = f'<span lang="EN-US">{s[0]}</span><span lang="EN-US">{s[1:]}</span>'
@@ -100,19 +103,28 @@ def _num_td(value, split_digits: bool = False) -> str:
 
 def _label_td(text: str, attrs: str = "") -> str:
     half = len(text) // 2  # Word splits runs anywhere
-    return (f'<td {attrs} style="width:150.0pt"><p class="MsoNormal"><span style="font-family:宋体">{text[:half]}'
-            f'</span><span style="font-family:宋体">{text[half:]}</span><o:p></o:p></p></td>')
+    return (
+        f'<td {attrs} style="width:150.0pt"><p class="MsoNormal"><span style="font-family:宋体">{text[:half]}'
+        f'</span><span style="font-family:宋体">{text[half:]}</span><o:p></o:p></p></td>'
+    )
 
 
 def applications_table_html(apps: dict, results_rowspan: int = 22) -> str:
     """Table 三 as Word exports it: a 3-row header, group cells spanning their sub-rows; a value of '' is
     an empty cell (&nbsp;). `results_rowspan` is the rowspan of 三、本年度办理结果 (22 is right)."""
     rows = [
-        "<tr>" + _label_td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 'colspan="3" rowspan="3"')
-        + _label_td("申请人情况", 'colspan="7"') + "</tr>",
-        "<tr>" + _label_td("自然人", 'rowspan="2"') + _label_td("法人或其他组织", 'colspan="5"')
-        + _label_td("总计", 'rowspan="2"') + "</tr>",
-        "<tr>" + "".join(_label_td(x) for x in ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]) + "</tr>",
+        "<tr>"
+        + _label_td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 'colspan="3" rowspan="3"')
+        + _label_td("申请人情况", 'colspan="7"')
+        + "</tr>",
+        "<tr>"
+        + _label_td("自然人", 'rowspan="2"')
+        + _label_td("法人或其他组织", 'colspan="5"')
+        + _label_td("总计", 'rowspan="2"')
+        + "</tr>",
+        "<tr>"
+        + "".join(_label_td(x) for x in ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])
+        + "</tr>",
     ]
     spans = {"（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5, "（六）其他处理": 3}
     for group, label, code in LAYOUT_2021:
@@ -128,8 +140,10 @@ def applications_table_html(apps: dict, results_rowspan: int = 22) -> str:
             cells = _label_td(label)
         cells += "".join(_num_td(v, split_digits=code == "new_received") for v in apps[code])
         rows.append(f"<tr style='height:20.0pt'>{cells}</tr>")
-    return ('<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" width="600" '
-            'style="width:450.0pt;border-collapse:collapse">' + "".join(rows) + "</table>")
+    return (
+        '<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" width="600" '
+        'style="width:450.0pt;border-collapse:collapse">' + "".join(rows) + "</table>"
+    )
 
 
 def review_table_html(values=REVIEW) -> str:
@@ -137,8 +151,11 @@ def review_table_html(values=REVIEW) -> str:
     five = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     rows = [
         "<tr>" + _label_td("行政复议", 'colspan="5"') + _label_td("行政诉讼", 'colspan="10"') + "</tr>",
-        "<tr>" + "".join(_label_td(x, 'rowspan="2"') for x in five) + _label_td("未经复议直接起诉", 'colspan="5"')
-        + _label_td("复议后起诉", 'colspan="5"') + "</tr>",
+        "<tr>"
+        + "".join(_label_td(x, 'rowspan="2"') for x in five)
+        + _label_td("未经复议直接起诉", 'colspan="5"')
+        + _label_td("复议后起诉", 'colspan="5"')
+        + "</tr>",
         "<tr>" + "".join(_label_td(x) for x in five * 2) + "</tr>",
         "<tr>" + "".join(_num_td(v) for v in values) + "</tr>",
     ]
@@ -158,22 +175,41 @@ def proactive_table_html() -> str:
     def wide_head(text):
         return "<tr>" + _label_td("信息内容") + _label_td(text, 'colspan="3"') + "</tr>"
 
-    return '<table border="1">' + "".join([
-        caption("第二十条第（一）项"), row("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
-        row("规章", 0, 0, 0), row("行政规范性文件", 12, 3, 45),
-        caption("第二十条第（五）项"), wide_head("本年处理决定数量"), wide("行政许可", "1,062"),
-        caption("第二十条第（六）项"), wide_head("本年处理决定数量"), wide("行政处罚", 356), wide("行政强制", 7),
-        caption("第二十条第（八）项"), wide_head("本年收费金额（单位：万元）"), wide("行政事业性收费", "15.62"),
-    ]) + "</table>"
+    return (
+        '<table border="1">'
+        + "".join(
+            [
+                caption("第二十条第（一）项"),
+                row("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
+                row("规章", 0, 0, 0),
+                row("行政规范性文件", 12, 3, 45),
+                caption("第二十条第（五）项"),
+                wide_head("本年处理决定数量"),
+                wide("行政许可", "1,062"),
+                caption("第二十条第（六）项"),
+                wide_head("本年处理决定数量"),
+                wide("行政处罚", 356),
+                wide("行政强制", 7),
+                caption("第二十条第（八）项"),
+                wide_head("本年收费金额（单位：万元）"),
+                wide("行政事业性收费", "15.62"),
+            ]
+        )
+        + "</table>"
+    )
 
 
-def county_page_html(apps: dict | None = None, review=REVIEW, prose: str | None = None, results_rowspan: int = 22) -> str:
+def county_page_html(
+    apps: dict | None = None, review=REVIEW, prose: str | None = None, results_rowspan: int = 22
+) -> str:
     """A county government's 2022 report on a TRS-style page: sidebar of other years' reports, 发布时间 and
     来源 line, Word markup in the tables."""
     apps = apps if apps is not None else APPS_2021
-    prose = prose or ("2022年，丰县人民政府共收到政府信息公开申请104件，上年结转5件，办结104件，其中予以公开42件，"
-                      "部分公开10件。因政府信息公开被申请行政复议5件，被提起行政诉讼4件。")
-    return f'''<!DOCTYPE html><html><head><meta charset="utf-8">
+    prose = prose or (
+        "2022年，丰县人民政府共收到政府信息公开申请104件，上年结转5件，办结104件，其中予以公开42件，"
+        "部分公开10件。因政府信息公开被申请行政复议5件，被提起行政诉讼4件。"
+    )
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>丰县人民政府2022年政府信息公开工作年度报告_丰县人民政府</title>
 <meta name="ArticleTitle" content="丰县人民政府2022年政府信息公开工作年度报告">
 <meta name="PubDate" content="2023-01-31 16:20">
@@ -200,10 +236,11 @@ def county_page_html(apps: dict | None = None, review=REVIEW, prose: str | None 
 <p style="text-align:right">丰县人民政府办公室</p><p style="text-align:right">2023年1月31日</p>
 </div></div></div>
 <div class="footer">主办：丰县人民政府办公室 版权所有 网站标识码3203210001</div>
-</body></html>'''
+</body></html>"""
 
 
 # ---------------------------------------------------------------- text from a WPS-made PDF
+
 
 def wps_pdf_text(apps: dict | None = None, prose: str = "2022年，我局共收到政府信息公开申请104件，办结104件。") -> str:
     """Columns separated by runs of spaces, wrapped labels, the vertical 三、本年度办理结果 one character per
@@ -220,21 +257,36 @@ def wps_pdf_text(apps: dict | None = None, prose: str = "2022年，我局共收�
         "   第二项之和，等于第三项加第四项之和）              商业   科研   社会公益   法律服务   其他",
         "                                                      企业   机构   组织       机构",
     ]
-    beside = {"denied_third_party": "（三）不予公开", "unavailable_needs_creation": "（四）无法提供",
-              "rejected_publication": "（五）不予处理"}
-    lines = ["丰县应急管理局2022年度政府信息公开工作年度报告", "",
-             "本报告所列数据统计期限自2022年1月1日起至2022年12月31日止。", "一、总体情况", prose, "— 1 —", "",
-             "三、收到和处理政府信息公开申请情况", *header]
+    beside = {
+        "denied_third_party": "（三）不予公开",
+        "unavailable_needs_creation": "（四）无法提供",
+        "rejected_publication": "（五）不予处理",
+    }
+    lines = [
+        "丰县应急管理局2022年度政府信息公开工作年度报告",
+        "",
+        "本报告所列数据统计期限自2022年1月1日起至2022年12月31日止。",
+        "一、总体情况",
+        prose,
+        "— 1 —",
+        "",
+        "三、收到和处理政府信息公开申请情况",
+        *header,
+    ]
     vertical = list("三、本年度办理结果")
     for group, label, code in LAYOUT_2021:
         if code == "partially_granted":
             lines += ["      （二）部分公开（区分处理的，只计这一情形，不计其他     " + nums(code), "      情形）"]
         elif code == "other_no_correction":
-            lines += ["                      1.申请人无正当理由逾期不补正、行政机关不再处理其政府",
-                      "                      信息公开申请        " + nums(code)]
+            lines += [
+                "                      1.申请人无正当理由逾期不补正、行政机关不再处理其政府",
+                "                      信息公开申请        " + nums(code),
+            ]
         elif code == "other_unpaid_fee":
-            lines += ["                      2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处   " + nums(code),
-                      "      （六）其他处理  理其政府信息公开申请"]
+            lines += [
+                "                      2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处   " + nums(code),
+                "      （六）其他处理  理其政府信息公开申请",
+            ]
         elif code in beside:
             lines.append("      " + beside[code] + "   " + label + "      " + nums(code))
         elif group.startswith("（"):
@@ -252,23 +304,32 @@ def wps_pdf_text(apps: dict | None = None, prose: str = "2022年，我局共收�
         "结果  结果  其他  尚未  总计   结果  结果  其他  尚未  总计   结果  结果  其他  尚未  总计",
         "维持  纠正  结果  审结         维持  纠正  结果  审结         维持  纠正  结果  审结",
         "  " + "    ".join(str(v) for v in REVIEW),
-        "五、存在的主要问题及改进情况", "— 6 —",
+        "五、存在的主要问题及改进情况",
+        "— 6 —",
     ]
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- every cell of a row run together
 
+
 def run_together_text(apps: dict, review=REVIEW, review_header: bool = True) -> str:
-    lines = ["丰县2022年度政府信息公开工作年度报告", "丰县人民政府", "三、收到和处理政府信息公开申请情况",
-             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况",
-             "自然人法人或其他组织总计", "商业企业科研机构社会公益组织法律服务机构其他"]
+    lines = [
+        "丰县2022年度政府信息公开工作年度报告",
+        "丰县人民政府",
+        "三、收到和处理政府信息公开申请情况",
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况",
+        "自然人法人或其他组织总计",
+        "商业企业科研机构社会公益组织法律服务机构其他",
+    ]
     for group, label, code in LAYOUT_2021:
         lines.append(group + label + "".join(str(v) for v in apps[code]))
     lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议行政诉讼"]
     if review_header:
-        lines += ["结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉",
-                  "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"]
+        lines += [
+            "结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉",
+            "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计",
+        ]
     lines.append("".join(str(v) for v in review))
     return "\n".join(lines)
 
@@ -277,8 +338,9 @@ def consistent(apps: dict) -> dict:
     """Recompute （七）总计 and 一 from the outcome rows so that the table's rules hold."""
     outcome = [c for c in apps if c not in ("new_received", "carried_over", "total_processed", "carried_forward")]
     apps["total_processed"] = [sum(apps[c][i] for c in outcome) for i in range(7)]
-    apps["new_received"] = [apps["total_processed"][i] + apps["carried_forward"][i] - apps["carried_over"][i]
-                            for i in range(7)]
+    apps["new_received"] = [
+        apps["total_processed"][i] + apps["carried_forward"][i] - apps["carried_over"][i] for i in range(7)
+    ]
     return apps
 
 
@@ -317,26 +379,51 @@ STATISTICS_REPORT_2016 = """XX市国土资源局2016年政府信息公开工作�
 
 # the 2016-2018 template many provinces used (one 数量 column), as an HTML table
 NATIONAL_STAT_ROWS = [
-    ("指标名称", "计量单位", "数量"), ("一、主动公开情况", "", ""), ("（一）主动公开政府信息数", "条", "1,062"),
-    ("其中：主动公开规范性文件数", "条", "12"), ("三、依申请公开情况", "", ""), ("（一）收到申请数", "件", "152"),
-    ("1.当面申请数", "件", "12"), ("2.传真申请数", "件", "0"), ("3.网络申请数", "件", "130"), ("4.信函申请数", "件", "10"),
-    ("（二）申请办结数", "件", "150"), ("1.按时办结数", "件", "150"), ("2.延期办结数", "件", "0"),
-    ("（三）申请答复数", "件", "150"), ("1.属于已主动公开范围数", "件", "30"), ("2.同意公开答复数", "件", "60"),
-    ("3.同意部分公开答复数", "件", "10"), ("4.不同意公开答复数", "件", "15"), ("其中：涉及国家秘密", "件", "2"),
-    ("5.不属于本行政机关公开数", "件", "20"), ("6.申请信息不存在数", "件", "10"), ("7.告知作出更改补充数", "件", "3"),
-    ("8.告知通过其他途径办理数", "件", "2"), ("四、行政复议数量", "件", "1"), ("（一）维持具体行政行为数", "件", "1"),
-    ("（二）被依法纠错数", "件", "0"), ("五、行政诉讼数量", "件", "2"), ("六、举报投诉数量", "件", "0"),
+    ("指标名称", "计量单位", "数量"),
+    ("一、主动公开情况", "", ""),
+    ("（一）主动公开政府信息数", "条", "1,062"),
+    ("其中：主动公开规范性文件数", "条", "12"),
+    ("三、依申请公开情况", "", ""),
+    ("（一）收到申请数", "件", "152"),
+    ("1.当面申请数", "件", "12"),
+    ("2.传真申请数", "件", "0"),
+    ("3.网络申请数", "件", "130"),
+    ("4.信函申请数", "件", "10"),
+    ("（二）申请办结数", "件", "150"),
+    ("1.按时办结数", "件", "150"),
+    ("2.延期办结数", "件", "0"),
+    ("（三）申请答复数", "件", "150"),
+    ("1.属于已主动公开范围数", "件", "30"),
+    ("2.同意公开答复数", "件", "60"),
+    ("3.同意部分公开答复数", "件", "10"),
+    ("4.不同意公开答复数", "件", "15"),
+    ("其中：涉及国家秘密", "件", "2"),
+    ("5.不属于本行政机关公开数", "件", "20"),
+    ("6.申请信息不存在数", "件", "10"),
+    ("7.告知作出更改补充数", "件", "3"),
+    ("8.告知通过其他途径办理数", "件", "2"),
+    ("四、行政复议数量", "件", "1"),
+    ("（一）维持具体行政行为数", "件", "1"),
+    ("（二）被依法纠错数", "件", "0"),
+    ("五、行政诉讼数量", "件", "2"),
+    ("六、举报投诉数量", "件", "0"),
     ("七、依申请公开信息收取的费用", "万元", "0.12"),
 ]
 
 
 def national_statistics_page() -> str:
-    table = "<table>" + "".join(
-        "<tr>" + "".join(f"<td><p>{c or '&nbsp;'}</p></td>" for c in row) + "</tr>" for row in NATIONAL_STAT_ROWS
-    ) + "</table>"
-    return ("<html><head><title>2016年度XX区政府信息公开工作年度报告</title></head><body><div id='zoom'>"
-            "<p>2016年度XX区政府信息公开工作年度报告</p><p>来源：XX区人民政府办公室 发布时间：2017-03-28 10:00</p>"
-            f"<p>附件：2016年度政府信息公开情况统计表</p>{table}</div></body></html>")
+    table = (
+        "<table>"
+        + "".join(
+            "<tr>" + "".join(f"<td><p>{c or '&nbsp;'}</p></td>" for c in row) + "</tr>" for row in NATIONAL_STAT_ROWS
+        )
+        + "</table>"
+    )
+    return (
+        "<html><head><title>2016年度XX区政府信息公开工作年度报告</title></head><body><div id='zoom'>"
+        "<p>2016年度XX区政府信息公开工作年度报告</p><p>来源：XX区人民政府办公室 发布时间：2017-03-28 10:00</p>"
+        f"<p>附件：2016年度政府信息公开情况统计表</p>{table}</div></body></html>"
+    )
 
 
 def filled_merged_rows(apps: dict) -> list[list[str]]:
@@ -350,6 +437,8 @@ def filled_merged_rows(apps: dict) -> list[list[str]]:
         elif code in ("granted", "partially_granted", "total_processed"):
             rows.append(["三、本年度办理结果", label, "", *values])
         else:
-            parent = group or next(g for g, _, c in reversed(LAYOUT_2021[: [c for _, _, c in LAYOUT_2021].index(code)]) if g)
+            parent = group or next(
+                g for g, _, c in reversed(LAYOUT_2021[: [c for _, _, c in LAYOUT_2021].index(code)]) if g
+            )
             rows.append(["三、本年度办理结果", parent, label, *values])
     return rows

@@ -148,9 +148,7 @@ def measure(shape: str) -> Tally:
     if shape.startswith("real/"):
         row = real_rows()[shape]
         parsed = parse_file(REAL_DIR / shape.removeprefix("real/"))
-        columns = REAL_COLUMNS[
-            "pre2019" if row["format_era"] == "pre2019" else "modern"
-        ]
+        columns = REAL_COLUMNS["pre2019" if row["format_era"] == "pre2019" else "modern"]
         for column, key in columns.items():
             if row[column].strip():
                 tally.add(key, float(row[column]), value_at(parsed, key))
@@ -164,14 +162,8 @@ def measure(shape: str) -> Tally:
         for key, value in want.items():
             tally.add(f"seed {seed} {key}", value, got.get(key))
         for key, value in got.items():
-            if (
-                key not in want
-                and value is not None
-                and not key.startswith("narrative.")
-            ):
-                tally.wrong.append(
-                    f"seed {seed} {key}: parsed {value!r}, the source prints no such figure"
-                )
+            if key not in want and value is not None and not key.startswith("narrative."):
+                tally.wrong.append(f"seed {seed} {key}: parsed {value!r}, the source prints no such figure")
     return tally
 
 
@@ -188,31 +180,19 @@ def load_ledger() -> dict:
 def ledger_json(ledger: dict) -> str:
     """One shape per line, so a diff of the ledger shows which shapes moved."""
     head = {k: v for k, v in ledger.items() if k != "shapes"}
-    lines = [
-        f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)},"
-        for k, v in head.items()
-    ]
-    shapes = [
-        f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}"
-        for k, v in ledger["shapes"].items()
-    ]
-    return (
-        "{\n" + "\n".join(lines) + '\n "shapes": {\n' + ",\n".join(shapes) + "\n }\n}\n"
-    )
+    lines = [f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
+    shapes = [f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in ledger["shapes"].items()]
+    return "{\n" + "\n".join(lines) + '\n "shapes": {\n' + ",\n".join(shapes) + "\n }\n}\n"
 
 
 @pytest.mark.parametrize("shape", measured_shapes())
 def test_no_wrong_figure_and_no_more_nulls_than_the_ledger(shape):
     tally = measure(shape)
-    assert not tally.wrong, f"{shape}: {len(tally.wrong)} WRONG figures:\n" + "\n".join(
-        tally.wrong[:30]
-    )
+    assert not tally.wrong, f"{shape}: {len(tally.wrong)} WRONG figures:\n" + "\n".join(tally.wrong[:30])
     if UPDATE:
         return  # test_ledger_is_complete rewrites the ledger
     recorded = load_ledger().get("shapes", {}).get(shape)
-    assert recorded is not None, (
-        f"{shape} is not in the ledger: run with NIANBAO_UPDATE_LEDGER=1"
-    )
+    assert recorded is not None, f"{shape} is not in the ledger: run with NIANBAO_UPDATE_LEDGER=1"
     assert tally.figures == recorded["figures"], (
         f"{shape}: {tally.figures} figures measured, the ledger has {recorded['figures']} "
         "(reportgen, the seeds or truth.csv changed): run with NIANBAO_UPDATE_LEDGER=1"
@@ -244,9 +224,7 @@ def test_ledger_is_complete():
         # without the shared folder, keep the real reports' entries measured where it is
         if not real_rows():
             old = load_ledger().get("shapes", {})
-            ledger["shapes"].update(
-                {k: v for k, v in old.items() if k.startswith("real/")}
-            )
+            ledger["shapes"].update({k: v for k, v in old.items() if k.startswith("real/")})
         LEDGER_PATH.write_text(ledger_json(ledger), encoding="utf-8")
         return
     ledger = load_ledger()

@@ -27,7 +27,10 @@ ROWS_2019 = (
     "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
     "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计10203120001200000 五、存在的主要问题"
 )
-PAGE_2019 = "某县人民政府2019年政府信息公开工作年度报告 今年受理各类群众诉求259起。三、收到和处理政府信息公开申请情况" + ROWS_2019
+PAGE_2019 = (
+    "某县人民政府2019年政府信息公开工作年度报告 今年受理各类群众诉求259起。三、收到和处理政府信息公开申请情况"
+    + ROWS_2019
+)
 
 
 def test_one_line_page_rows_split_by_the_row_sums_and_numbering_given_back():
@@ -55,9 +58,11 @@ def test_table_four_run_split_by_its_group_sums_and_prose_end_not_taken():
 def test_a_run_with_two_splits_that_the_column_sums_cannot_decide_is_null():
     # 予以公开 2|20|0|0|0|3|25 or 22|0|0|0|0|3|25 …: with every other row zero in those columns, the column
     # sums decide; when (七) is ambiguous the same way, they cannot: nulls, never a pick
-    page = PAGE_2019.replace("（一）予以公开7000007", "（一）予以公开220000325").replace(
-        "（七）总计23 0 00 0 023", "（七）总计3820000341").replace("一、本年新收政府信息公开申请数量230 000023",
-                                                                 "一、本年新收政府信息公开申请数量3820000341")
+    page = (
+        PAGE_2019.replace("（一）予以公开7000007", "（一）予以公开220000325")
+        .replace("（七）总计23 0 00 0 023", "（七）总计3820000341")
+        .replace("一、本年新收政府信息公开申请数量230 000023", "一、本年新收政府信息公开申请数量3820000341")
+    )
     r = parse(page)
     granted = r["applications"]["granted"]
     assert granted["total"] == 25 and granted["other_org"] == 3
@@ -86,11 +91,18 @@ def test_pre2019_statistics_runs_split_by_cumulative_and_sub_item_sums():
     assert "narrative.proactive_items_published" in codes(r, "ambiguous_split")
 
 
-PIPE_HEADER = "| 申请人情况 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |\n|---|---|---|---|---|---|---|---|\n"
+PIPE_HEADER = (
+    "| 申请人情况 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |\n|---|---|---|---|---|---|---|---|\n"
+)
 
 
 def _pipe_page(rows: list[tuple[str, list]]) -> str:
-    lines = ["# 某县人民政府2020年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况", "", PIPE_HEADER.rstrip("\n")]
+    lines = [
+        "# 某县人民政府2020年政府信息公开工作年度报告",
+        "三、收到和处理政府信息公开申请情况",
+        "",
+        PIPE_HEADER.rstrip("\n"),
+    ]
     for label, values in rows:
         lines.append("| " + label + " | " + " | ".join(str(v) for v in values) + " |")
         if len(lines) == 14:
@@ -131,12 +143,7 @@ def test_pipe_rows_without_labels_that_break_a_rule_are_not_placed():
 
 
 def test_blank_cells_proven_by_row_and_column_sums_only():
-    rows = "\n".join([
-        "一、本年新收政府信息公开申请数量\t821\t35\t\t\t2\t1\t859",
-        "二、上年结转政府信息公开申请数量\t18\t\t\t\t\t\t18",
-        "三、本年度办理结果", "（一）予以公开\t258\t12\t\t\t1\t1\t",
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t3\t\t\t\t\t\t",
-    ])
+    rows = "一、本年新收政府信息公开申请数量\t821\t35\t\t\t2\t1\t859\n二、上年结转政府信息公开申请数量\t18\t\t\t\t\t\t18\n三、本年度办理结果\n（一）予以公开\t258\t12\t\t\t1\t1\t\n（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t3\t\t\t\t\t\t"
     r = parse("某市人民政府办公厅2019年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + rows + "\n")
     a = r["applications"]
     assert a["new_received"]["research"] == 0 and a["carried_over"]["commercial"] == 0

@@ -21,7 +21,9 @@ PROSE = ["本报告所列数据的统计期限为2020年1月1日至2020年12月3
 
 
 def test_html_page_with_spans_and_chrome():
-    html = page_html(TITLE, "宿迁市人民政府", PROSE, applications_html(SEED_000_APPLICATIONS) + review_html(SEED_000_REVIEW))
+    html = page_html(
+        TITLE, "宿迁市人民政府", PROSE, applications_html(SEED_000_APPLICATIONS) + review_html(SEED_000_REVIEW)
+    )
     r = parse(html, "page.html")
     assert r["source"]["media_type"] == "text/html"
     assert (r["organ"], r["year"], r["era"], r["publication_date"]) == ("宿迁市人民政府", 2020, "2019", "2021-03-09")
@@ -82,9 +84,12 @@ def _layout_lines(apps, review) -> list[str]:
     for group, sub, code in LAYOUT_2019:
         label = " ".join(x for x in (group, sub) if x)
         lines.append(label + "  " + "  ".join(str(apps[code][c]) for c in COLS))
-    lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议  行政诉讼",
-              "结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉",
-              " ".join(str(review[g][m]) for g in review for m in review[g])]
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议  行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉",
+        " ".join(str(review[g][m]) for g in review for m in review[g]),
+    ]
     return lines
 
 
@@ -121,7 +126,9 @@ def test_doc_without_libreoffice_is_unsupported(monkeypatch):
 
 def test_page_laid_out_in_a_table_reads_the_inner_table():
     inner = applications_html(SEED_000_APPLICATIONS)
-    html = page_html(TITLE, "宿迁市人民政府", [], f"<table><tr><td>导航</td><td>{''.join(PROSE)}{inner}</td></tr></table>")
+    html = page_html(
+        TITLE, "宿迁市人民政府", [], f"<table><tr><td>导航</td><td>{''.join(PROSE)}{inner}</td></tr></table>"
+    )
     r = parse(html, "layout.html")
     assert r["applications"] == SEED_000_APPLICATIONS
 
@@ -136,8 +143,10 @@ def test_dash_cells_are_empty_not_skipped():
 
 
 def test_more_numbers_than_columns_is_unreadable_not_shifted():
-    text = ("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 5 1 0 0 0 0 1 6\n"
-            "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n（一）予以公开 5 1 0 0 0 0 6\n（七）总计 5 1 0 0 0 0 6\n")
+    text = (
+        "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 5 1 0 0 0 0 1 6\n"
+        "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n（一）予以公开 5 1 0 0 0 0 6\n（七）总计 5 1 0 0 0 0 6\n"
+    )
     r = parse(text)
     assert set(r["applications"]["new_received"].values()) == {None}
     assert r["applications"]["granted"]["total"] == 6
@@ -146,8 +155,10 @@ def test_more_numbers_than_columns_is_unreadable_not_shifted():
 
 def test_html_filler_cells_between_label_and_numbers():
     # some portals print empty cells instead of colspans: values are placed by their columns
-    html = applications_html(SEED_000_APPLICATIONS).replace("<td colspan='3'>一、本年新收政府信息公开申请数量</td>",
-                                                            "<td>一、本年新收政府信息公开申请数量</td><td></td><td></td>")
+    html = applications_html(SEED_000_APPLICATIONS).replace(
+        "<td colspan='3'>一、本年新收政府信息公开申请数量</td>",
+        "<td>一、本年新收政府信息公开申请数量</td><td></td><td></td>",
+    )
     r = parse(page_html(TITLE, "", PROSE, html), "p.html")
     assert r["applications"] == SEED_000_APPLICATIONS
     assert r["provenance"]["applications.new_received.natural_person"] == "table 1, row 4, col 4"

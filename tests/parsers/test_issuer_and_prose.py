@@ -263,13 +263,16 @@ def test_parts_of_the_items_published_add_up_and_are_checked_against_the_total()
     [check] = [c for c in r["checks"] if c["rule"] == "narrative.proactive_items_published_parts"]
     assert check["ok"] is False and (check["expected"], check["actual"]) == (2026, 3978)
 
-    r = parse(TITLE + "一、概述。2015年主动公开政府信息2949条。其中，区直各部门主动公开政府信息2275条，占77%。"
-              "各乡镇主动公开政府信息674条，占23%，公开量较大的部门是区环境与国土资源局。")
+    r = parse(
+        TITLE + "一、概述。2015年主动公开政府信息2949条。其中，区直各部门主动公开政府信息2275条，占77%。"
+        "各乡镇主动公开政府信息674条，占23%，公开量较大的部门是区环境与国土资源局。"
+    )
     [check] = [c for c in r["checks"] if c["rule"] == "narrative.proactive_items_published_parts"]
     assert check["ok"] is True and r["narrative"]["proactive_items_published_parts_sum"] == 2949
 
-    n = narrative("全年主动公开信息100条。甲局主动公开信息60条，占60%；乙局主动公开信息30条，占30%；"
-                  "丙局主动公开信息10条，占10%。")
+    n = narrative(
+        "全年主动公开信息100条。甲局主动公开信息60条，占60%；乙局主动公开信息30条，占30%；丙局主动公开信息10条，占10%。"
+    )
     assert n["proactive_items_published_parts_sum"] == 100
 
 
@@ -280,8 +283,10 @@ def test_parts_of_the_items_published_add_up_and_are_checked_against_the_total()
         "县直各单位主动公开政府信息2475条，占62.2%。",
         "全年主动公开信息2026条。县直各单位主动公开信息1000条，占49.4%。乡镇主动公开信息500条，占24.7%。",
         "主动公开政府信息2026条，占50.9%；不予公开信息1854条，占46.6%。",
-        ("（一）县直各单位主动公开政府信息2475条，占62.2%。（二）主动公开的形式。"
-         "各乡镇主动公开政府信息1503条，占37.8%。"),
+        (
+            "（一）县直各单位主动公开政府信息2475条，占62.2%。（二）主动公开的形式。"
+            "各乡镇主动公开政府信息1503条，占37.8%。"
+        ),
         # categories with shares, no 主动公开 parts
         "规划计划类信息60条，占2.9%；行政许可类信息34条，占97.1%。",
     ],
@@ -331,7 +336,9 @@ def test_upheld_in_the_prose_checked_against_table_four():
     assert by_rule["narrative.review_upheld"]["ok"] is False  # 5 said, 3 printed
     assert by_rule["narrative.litigation_upheld"]["ok"] is False  # 4 said, 2 + 0 printed
     assert (by_rule["narrative.litigation_upheld"]["expected"], by_rule["narrative.litigation_upheld"]["actual"]) == (
-        2, 4)
+        2,
+        4,
+    )
 
     r = parse(_with_prose("全年被申请行政复议5件，其中维持3件；行政诉讼4件，维持2件。"), "r.txt")
     by_rule = {c["rule"]: c for c in r["checks"]}

@@ -66,8 +66,15 @@ def test_gbk_without_declaration_is_read_and_flagged():
     assert r["applications"] == SEED_000_APPLICATIONS
 
 
-@pytest.mark.parametrize("data", [b"<html><table><tr><td rowspan='99999999'>x</td></tr></table></html>",
-                                  b"PK\x03\x04garbage", b"%PDF-1.4 garbage", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><table><tr><td rowspan='99999999'>x</td></tr></table></html>",
+        b"PK\x03\x04garbage",
+        b"%PDF-1.4 garbage",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    ],
+)
 def test_odd_inputs_never_raise(data):
     r = parse(data, "odd")
     assert isinstance(r["problems"], list)

@@ -22,12 +22,7 @@ import reportgen
 from parsers import detect, parse_bytes
 from parsers.extract import ocr
 
-REAL_PDF = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "real-reports"
-    / "14_huaian_2024.pdf"
-)
+REAL_PDF = Path(__file__).resolve().parents[3] / "shared" / "real-reports" / "14_huaian_2024.pdf"
 DPI = 200
 ERA, SEED = "2021", 2  # a random report this OCR reads whole (table 三 and 四 proven)
 
@@ -35,16 +30,12 @@ needs_ocr = pytest.mark.skipif(
     not ocr.ocr_available(),
     reason="Tesseract with chi_sim is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)",
 )
-needs_img2pdf = pytest.mark.skipif(
-    not shutil.which("img2pdf"), reason="img2pdf is not installed (Debian: img2pdf)"
-)
+needs_img2pdf = pytest.mark.skipif(not shutil.which("img2pdf"), reason="img2pdf is not installed (Debian: img2pdf)")
 
 
 def _png(image) -> bytes:
     buffer = io.BytesIO()
-    image.save(
-        buffer, format="PNG", dpi=(DPI, DPI)
-    )  # the dpi sizes the page img2pdf makes: A4
+    image.save(buffer, format="PNG", dpi=(DPI, DPI))  # the dpi sizes the page img2pdf makes: A4
     return buffer.getvalue()
 
 
@@ -54,10 +45,7 @@ def _pages_as_png(pdf: bytes) -> list[bytes]:
 
     document = pdfium.PdfDocument(pdf)
     try:
-        return [
-            _png(document[i].render(scale=DPI / 72).to_pil())
-            for i in range(len(document))
-        ]
+        return [_png(document[i].render(scale=DPI / 72).to_pil()) for i in range(len(document))]
     finally:
         document.close()
 
@@ -67,9 +55,7 @@ def _image_pdf(pngs: list[bytes], tmp: Path) -> bytes:
     for k, png in enumerate(pngs):
         paths.append(tmp / f"page-{k}.png")
         paths[-1].write_bytes(png)
-    return subprocess.run(
-        ["img2pdf", *map(str, paths)], capture_output=True, check=True, timeout=60
-    ).stdout
+    return subprocess.run(["img2pdf", *map(str, paths)], capture_output=True, check=True, timeout=60).stdout
 
 
 def _figures(table: dict | None):
@@ -81,11 +67,7 @@ def _figures(table: dict | None):
 def _wrong(truth: dict | None, got: dict | None) -> list[str]:
     """Figures given that differ from the truth (a null is not wrong)."""
     got_values = dict(_figures(got))
-    return [
-        f"{k}: {v} read as {got_values[k]}"
-        for k, v in _figures(truth)
-        if got_values.get(k) not in (None, v)
-    ]
+    return [f"{k}: {v} read as {got_values[k]}" for k, v in _figures(truth) if got_values.get(k) not in (None, v)]
 
 
 @dataclasses.dataclass
@@ -132,31 +114,18 @@ def test_a_clean_scan_reads_its_tables_exactly(scan):
     assert report["source"]["ocr"] is True
     note = next(p for p in report["problems"] if p["code"] == "ocr")
     assert note["severity"] == "warning"
-    assert (
-        "tesseract" in note["message"]
-        and "chi_sim" in note["message"]
-        and "2 of 2 page(s)" in note["message"]
-    )
+    assert "tesseract" in note["message"] and "chi_sim" in note["message"] and "2 of 2 page(s)" in note["message"]
     assert report["applications"] == scan.truth["applications"]
     assert report["review_litigation"] == scan.truth["review_litigation"]
-    assert all(
-        c["ok"] is True
-        for c in report["checks"]
-        if c["rule"].startswith(("applications.", "review_"))
-    )
-    assert (
-        report["year"] == scan.truth["year"]
-    )  # the organ's name is as OCR read it (芜湖 may come out 无湖)
+    assert all(c["ok"] is True for c in report["checks"] if c["rule"].startswith(("applications.", "review_")))
+    assert report["year"] == scan.truth["year"]  # the organ's name is as OCR read it (芜湖 may come out 无湖)
 
 
 def test_table_two_has_no_arithmetic_so_it_is_never_taken_from_a_scan(scan):
     proactive = scan.report["proactive"]
     assert proactive and all(v is None for _, v in _figures(proactive))
     assert scan.report["proactive_text"] == {}
-    assert any(
-        p["code"] == "ocr_unverified" and "table 二" in p["message"]
-        for p in scan.report["problems"]
-    )
+    assert any(p["code"] == "ocr_unverified" and "table 二" in p["message"] for p in scan.report["problems"])
 
 
 def _altered(reading: ocr.OcrReading, label: str, old: str, new: str) -> ocr.OcrReading:
@@ -179,16 +148,10 @@ def test_one_misread_digit_leaves_table_three_null_and_says_why(scan, monkeypatc
     row = scan.truth["applications"]["new_received"]
     value = str(row["total"])
     misread = value[:-1] + str((int(value[-1]) + 3) % 10)
-    report = _parse_reading(
-        _altered(scan.reading, "本年新收", value, misread), scan.pdf, monkeypatch
-    )
+    report = _parse_reading(_altered(scan.reading, "本年新收", value, misread), scan.pdf, monkeypatch)
     assert all(v is None for _, v in _figures(report["applications"]))
     assert not [k for k in report["provenance"] if k.startswith("applications.")]
-    problem = next(
-        p
-        for p in report["problems"]
-        if p["code"] == "ocr_unverified" and "table 三" in p["message"]
-    )
+    problem = next(p for p in report["problems"] if p["code"] == "ocr_unverified" and "table 三" in p["message"])
     assert problem["severity"] == "warning"
     assert "applications.row_sum.new_received false" in problem["message"]
     # table 四 is proven on its own, and no check blames the government for the misread
@@ -198,32 +161,20 @@ def test_one_misread_digit_leaves_table_three_null_and_says_why(scan, monkeypatc
 
 def test_a_misread_in_table_four_leaves_only_table_four_null(scan, monkeypatch):
     review = scan.truth["review_litigation"]
-    cells = [
-        str(review[g][m])
-        for g in review
-        for m in ("upheld", "corrected", "other", "pending", "total")
-    ]
+    cells = [str(review[g][m]) for g in review for m in ("upheld", "corrected", "other", "pending", "total")]
     first = cells[0]
     reading = dataclasses.replace(
         scan.reading,
-        pieces=[
-            p.replace("\t".join(cells), "\t".join([first + "1", *cells[1:]]))
-            for p in scan.reading.pieces
-        ],
+        pieces=[p.replace("\t".join(cells), "\t".join([first + "1", *cells[1:]])) for p in scan.reading.pieces],
     )
     assert reading.pieces != scan.reading.pieces
     report = _parse_reading(reading, scan.pdf, monkeypatch)
     assert all(v is None for _, v in _figures(report["review_litigation"]))
-    assert any(
-        p["code"] == "ocr_unverified" and "table 四" in p["message"]
-        for p in report["problems"]
-    )
+    assert any(p["code"] == "ocr_unverified" and "table 四" in p["message"] for p in report["problems"])
     assert report["applications"] == scan.truth["applications"]
 
 
-def test_prose_figures_are_kept_only_when_a_proven_cell_says_the_same(
-    scan, monkeypatch
-):
+def test_prose_figures_are_kept_only_when_a_proven_cell_says_the_same(scan, monkeypatch):
     received = scan.truth["applications"]["new_received"]["total"]
     reviews = scan.truth["review_litigation"]["review"]["total"]
     prose = f"本年度共收到政府信息公开申请{received}件。因政府信息公开被申请行政复议{reviews + 7}件。\n"
@@ -231,11 +182,7 @@ def test_prose_figures_are_kept_only_when_a_proven_cell_says_the_same(
     report = _parse_reading(reading, scan.pdf, monkeypatch)
     assert report["narrative"].get("applications_received") == received
     assert "review_total" not in report["narrative"]
-    dropped = next(
-        p
-        for p in report["problems"]
-        if p["code"] == "ocr_unverified" and "prose" in p["message"]
-    )
+    dropped = next(p for p in report["problems"] if p["code"] == "ocr_unverified" and "prose" in p["message"])
     assert f"review_total {reviews + 7}" in dropped["message"]
 
 
@@ -288,9 +235,7 @@ def test_the_real_huaian_report_scanned(tmp_path):
         capture_output=True,
         timeout=120,
     )
-    pdf = _image_pdf(
-        [p.read_bytes() for p in sorted(tmp_path.glob("p-*.png"))], tmp_path
-    )
+    pdf = _image_pdf([p.read_bytes() for p in sorted(tmp_path.glob("p-*.png"))], tmp_path)
     report = check_schema(parse_bytes(pdf, filename="14_huaian_2024_scan.pdf"))
     got = {}
     for key in HUAIAN_TRUTH:
@@ -299,9 +244,7 @@ def test_the_real_huaian_report_scanned(tmp_path):
     wrong = {k: v for k, v in got.items() if v is not None and v != HUAIAN_TRUTH[k]}
     assert not wrong
     exact = sum(v is not None for v in got.values())
-    print(
-        f"\n淮安 scanned at {DPI} dpi: {exact} of {len(HUAIAN_TRUTH)} key figures exact, {len(got) - exact} null"
-    )
+    print(f"\n淮安 scanned at {DPI} dpi: {exact} of {len(HUAIAN_TRUTH)} key figures exact, {len(got) - exact} null")
 
 
 @needs_ocr
@@ -354,9 +297,7 @@ def test_ocr_text_keeps_table_cells_apart():
     from parsers.extract.ocr_layout import Word, layout_text
 
     words = [
-        Word(
-            100, 100, 400, 130, "2.其他法律行政法规森止公开", 95
-        ),  # one misread character
+        Word(100, 100, 400, 130, "2.其他法律行政法规森止公开", 95),  # one misread character
         Word(800, 102, 830, 128, "30", 96),
         Word(1000, 102, 1015, 128, "1", 96),
         Word(1200, 102, 1215, 128, "0", 96),

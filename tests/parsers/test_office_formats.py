@@ -29,17 +29,13 @@ from reportgen.document import build_blocks
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "roundtrip"))
 from roundtrip_compare import NUMBER_TABLES, check_differences, table_differences
 
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 WORD_TRUTH = reportgen.random_report("2021", random.Random(2024))
 SHEET_TRUTH = reportgen.random_report("2019", random.Random(2019))
 
 
-def _soffice(
-    workdir: Path, target: str, *sources: Path, infilter: str | None = None
-) -> None:
+def _soffice(workdir: Path, target: str, *sources: Path, infilter: str | None = None) -> None:
     """Convert several files in one LibreOffice start (each start costs seconds)."""
     command = [
         "soffice",
@@ -67,18 +63,11 @@ def _flat_sheet_html(truth: dict) -> str:
     for block in build_blocks(truth):
         if block.kind == "table":
             for slots in block.grid.matrix():
-                cells = (
-                    html.escape(cell.text) if cell is not None and origin else ""
-                    for cell, origin in slots
-                )
+                cells = (html.escape(cell.text) if cell is not None and origin else "" for cell, origin in slots)
                 rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         else:
             rows.append(f"<tr><td>{html.escape(block.text)}</td></tr>")
-    return (
-        '<html><head><meta charset="utf-8"></head><body><table>'
-        + "".join(rows)
-        + "</table></body></html>"
-    )
+    return '<html><head><meta charset="utf-8"></head><body><table>' + "".join(rows) + "</table></body></html>"
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +76,7 @@ def documents(tmp_path_factory) -> dict[str, Path]:
         pytest.skip("LibreOffice (soffice) is not installed")
     work = tmp_path_factory.mktemp("office")
     (work / "report.docx").write_bytes(reportgen.render_docx(WORD_TRUTH))
-    (work / "merged.html").write_text(
-        reportgen.render_html(SHEET_TRUTH, chrome=False), encoding="utf-8"
-    )
+    (work / "merged.html").write_text(reportgen.render_html(SHEET_TRUTH, chrome=False), encoding="utf-8")
     (work / "flat.html").write_text(_flat_sheet_html(SHEET_TRUTH), encoding="utf-8")
     started = time.perf_counter()
     _soffice(work, "doc", work / "report.docx")
@@ -102,9 +89,7 @@ def documents(tmp_path_factory) -> dict[str, Path]:
         infilter="HTML (StarCalc)",
     )
     _soffice(work, "xls", work / "merged.xlsx")
-    print(
-        f"4 LibreOffice conversions to make the inputs: {time.perf_counter() - started:.1f} s"
-    )
+    print(f"4 LibreOffice conversions to make the inputs: {time.perf_counter() - started:.1f} s")
     shutil.copy(work / "report.doc", work / "report.wps")
     shutil.copy(work / "merged.xls", work / "merged.et")
     return {p.name: p for p in work.iterdir() if p.is_file()}
@@ -140,12 +125,8 @@ def test_real_files_are_detected(documents, name, media_type):
 
 @needs_soffice
 def test_content_outweighs_a_wrong_extension(documents):
-    assert (
-        detect.sniff(documents["merged.xls"].read_bytes(), "report.doc") == detect.XLS
-    )
-    assert (
-        detect.sniff(documents["report.doc"].read_bytes(), "report.xls") == detect.DOC
-    )
+    assert detect.sniff(documents["merged.xls"].read_bytes(), "report.doc") == detect.XLS
+    assert detect.sniff(documents["report.doc"].read_bytes(), "report.xls") == detect.DOC
 
 
 @needs_soffice
@@ -155,21 +136,15 @@ def test_word_formats_read_back_exactly(documents, name):
     parsed = parsers.parse_file(documents[name])
     print(f"{name}: parsed in {time.perf_counter() - started:.1f} s")
     assert_same_numbers(WORD_TRUTH, parsed)
-    assert parsed["provenance"]["applications.new_received.total"].startswith(
-        "docx table"
-    )
+    assert parsed["provenance"]["applications.new_received.total"].startswith("docx table")
 
 
 @needs_soffice
-@pytest.mark.parametrize(
-    "name", ["merged.xlsx", "merged.xls", "merged.et", "flat.xlsx"]
-)
+@pytest.mark.parametrize("name", ["merged.xlsx", "merged.xls", "merged.et", "flat.xlsx"])
 def test_spreadsheets_read_back_exactly(documents, name):
     parsed = parsers.parse_file(documents[name])
     assert_same_numbers(SHEET_TRUTH, parsed)
-    assert parsed["provenance"]["applications.new_received.total"].startswith(
-        "sheet 1, row "
-    )
+    assert parsed["provenance"]["applications.new_received.total"].startswith("sheet 1, row ")
 
 
 @needs_soffice
@@ -191,17 +166,13 @@ def test_workbook_calamine_cannot_read_goes_through_libreoffice(documents, monke
 
 @needs_soffice
 def test_damaged_word_file_is_unreadable_not_an_exception():
-    parsed = parsers.parse_bytes(
-        _ole_with_stream("WordDocument") + b"junk" * 100, filename="bad.doc"
-    )
+    parsed = parsers.parse_bytes(_ole_with_stream("WordDocument") + b"junk" * 100, filename="bad.doc")
     assert [p["code"] for p in parsed["problems"]] == ["unreadable_document"]
     assert "LibreOffice could not convert" in parsed["problems"][0]["message"]
 
 
 @needs_soffice
-def test_conversion_past_its_time_limit_is_killed_with_its_children(
-    documents, monkeypatch
-):
+def test_conversion_past_its_time_limit_is_killed_with_its_children(documents, monkeypatch):
     started: list[int] = []
 
     class RecordingPopen(subprocess.Popen):
@@ -211,9 +182,7 @@ def test_conversion_past_its_time_limit_is_killed_with_its_children(
 
     monkeypatch.setattr(office.subprocess, "Popen", RecordingPopen)
     with pytest.raises(office.ConversionFailed, match="did not finish"):
-        office.convert_to_docx(
-            documents["report.doc"].read_bytes(), ".doc", timeout=0.2
-        )
+        office.convert_to_docx(documents["report.doc"].read_bytes(), ".doc", timeout=0.2)
     # killed processes linger until their new parent reaps them
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -230,12 +199,8 @@ def test_conversion_past_its_time_limit_is_killed_with_its_children(
 
 def _ole_with_stream(name: str) -> bytes:
     """The smallest bytes `detect` takes for a compound file with one named directory entry."""
-    entry = (name + "\0").encode("utf-16-le").ljust(64, b"\0") + (
-        len(name) * 2 + 2
-    ).to_bytes(2, "little")
-    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(512, b"\0") + entry.ljust(
-        128, b"\0"
-    )
+    entry = (name + "\0").encode("utf-16-le").ljust(64, b"\0") + (len(name) * 2 + 2).to_bytes(2, "little")
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(512, b"\0") + entry.ljust(128, b"\0")
 
 
 @pytest.mark.parametrize(
@@ -295,9 +260,7 @@ def test_xlsx_is_told_from_docx():
         ),
     ],
 )
-def test_without_libreoffice_the_problem_names_the_package(
-    monkeypatch, data, filename, package
-):
+def test_without_libreoffice_the_problem_names_the_package(monkeypatch, data, filename, package):
     monkeypatch.setattr(office, "soffice_path", lambda: None)
     parsed = parsers.parse_bytes(data, filename=filename)
     assert [p["code"] for p in parsed["problems"]] == ["unsupported_format"]

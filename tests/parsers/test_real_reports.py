@@ -254,9 +254,7 @@ def test_every_truth_row_is_tested():
 
     with open(REAL_DIR / "truth.csv", encoding="utf-8", newline="") as handle:
         files = {row["file"] for row in csv.DictReader(handle)}
-    assert files <= set(KEY_FIGURES), (
-        f"truth.csv rows without a test: {sorted(files - set(KEY_FIGURES))}"
-    )
+    assert files <= set(KEY_FIGURES), f"truth.csv rows without a test: {sorted(files - set(KEY_FIGURES))}"
 
 
 # Truth the document itself does not print: 10's text says only 我区编制完成了本报告 and its page's 来源 line
@@ -313,9 +311,7 @@ def test_no_check_fails_that_the_notes_do_not_name(name):
         for c in failed_checks(parsed(name))
         if not any(matches(c, f, w) for f, w in expected)
     ]
-    assert not unexpected, (
-        f"{name}: checks fail that the report satisfies: {unexpected}"
-    )
+    assert not unexpected, f"{name}: checks fail that the report satisfies: {unexpected}"
 
 
 def test_prose_counts_that_are_not_applications_are_not_read_as_applications():

@@ -31,8 +31,12 @@ def test_seed_000_suqian_2020_every_cell():
     assert r["proactive"] == SEED_000_PROACTIVE
     assert r["proactive_text"]["procurement.procurement_amount_10k_yuan"] == "372718.4969万元"
     assert failed(r) == set()
-    assert {c["rule"] for c in r["checks"]} >= {"applications.balance.total", "applications.row_sum.granted",
-                                                "applications.outcomes_sum.total", "review_litigation.review_sum"}
+    assert {c["rule"] for c in r["checks"]} >= {
+        "applications.balance.total",
+        "applications.row_sum.granted",
+        "applications.outcomes_sum.total",
+        "review_litigation.review_sum",
+    }
     # prose: 予以公开的504件、部分公开的49件、不予公开的36件、无法提供的339件、不予处理的31件、作其他处理的103件
     assert r["narrative"]["applications_processed"] == 1062  # 共办理…案件1062件（含2019年度结转11件）
     stated = {"granted": 504, "partially_granted": 49, "denied": 36, "unavailable": 339, "rejected": 31, "other": 103}
@@ -89,11 +93,20 @@ def test_seed_004_jiangsu_traditional_prose_only():
     assert "organ_not_found" in {p["code"] for p in r["problems"]}
     n = r["narrative"]
     assert (n["applications_received"], n["granted_incl_partial"], n["review_total"], n["litigation_total"]) == (
-        30513, 15693, 1612, 1563)
+        30513,
+        15693,
+        1612,
+        1563,
+    )
     # 其中自然人申请28383件、法人或其他组织申请2130件(其中商业企业申请1472件、科研机构49件、…其他242件)
-    assert {k[len("applications_received_"):]: v for k, v in n.items() if k.startswith("applications_received_")} == {
-        "natural_person": 28383, "legal_person": 2130, "commercial": 1472, "research": 49, "social_org": 68,
-        "legal_service": 299, "other_org": 242,
+    assert {k[len("applications_received_") :]: v for k, v in n.items() if k.startswith("applications_received_")} == {
+        "natural_person": 28383,
+        "legal_person": 2130,
+        "commercial": 1472,
+        "research": 49,
+        "social_org": 68,
+        "legal_service": 299,
+        "other_org": 242,
     }
     assert r["applications"] is None and r["review_litigation"] is None and r["proactive"] is None
     assert "table_missing" in {p["code"] for p in r["problems"]}

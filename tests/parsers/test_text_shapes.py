@@ -27,7 +27,9 @@ def _review_line(sep=" "):
 
 
 def test_space_separated_rows():
-    lines = [_row_label(g, s) + "  " + "  ".join(str(SEED_000_APPLICATIONS[c][k]) for k in COLS) for g, s, c in LAYOUT_2019]
+    lines = [
+        _row_label(g, s) + "  " + "  ".join(str(SEED_000_APPLICATIONS[c][k]) for k in COLS) for g, s, c in LAYOUT_2019
+    ]
     r = parse(HEAD + "\n".join(lines) + "\n" + REVIEW_HEAD + _review_line())
     assert r["applications"] == SEED_000_APPLICATIONS
     assert r["review_litigation"] == SEED_000_REVIEW
@@ -44,15 +46,10 @@ def test_labels_broken_by_spaces():
 
 
 def test_typos_in_labels_still_match():
-    text = HEAD + "\n".join([  # noqa: FLY002
-        "一、本年新收到政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
-        "二、上年结转政府信息公开数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
-        "(三)不予公开 | 3.危机“三安全一稳定” | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
-        "7.属于行政法案卷 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
-        "(四)无法提 供 | 2.没有现成信息需另行制作 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
-        "(七)总计 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
-        "四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
-    ])
+    text = (
+        HEAD
+        + "一、本年新收到政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n二、上年结转政府信息公开数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n(三)不予公开 | 3.危机“三安全一稳定” | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n7.属于行政法案卷 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n(四)无法提 供 | 2.没有现成信息需另行制作 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n(七)总计 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    )
     r = parse(text)
     a = r["applications"]
     assert a["new_received"]["total"] == 3 and a["carried_over"]["total"] == 0
@@ -63,7 +60,10 @@ def test_typos_in_labels_still_match():
 
 def test_run_together_unique_split():
     # 64|0|0|2|0|4|70 is the only split whose last cell is the sum of the six others
-    text = HEAD + "一、本年新收政府信息公开申请数量640020470\n二、上年结转政府信息公开申请数量0000000\n三、本年度办理结果（一）予以公开640020470\n（七）总计640020470\n四、结转下年度继续办理0000000\n"
+    text = (
+        HEAD
+        + "一、本年新收政府信息公开申请数量640020470\n二、上年结转政府信息公开申请数量0000000\n三、本年度办理结果（一）予以公开640020470\n（七）总计640020470\n四、结转下年度继续办理0000000\n"
+    )
     r = parse(text)
     expected = dict(zip(COLS, [64, 0, 0, 2, 0, 4, 70]))
     assert r["applications"]["new_received"] == expected
@@ -74,7 +74,10 @@ def test_run_together_unique_split():
 
 def test_run_together_ambiguous_split_is_null_never_picked():
     # 110000011 is 1|10|0|0|0|0|11 or 11|0|0|0|0|0|11: every table rule holds either way
-    text = HEAD + "一、本年新收政府信息公开申请数量110000011\n二、上年结转政府信息公开申请数量0000000\n（一）予以公开110000011\n（二）部分公开0000000\n（七）总计110000011\n四、结转下年度继续办理0000000\n"
+    text = (
+        HEAD
+        + "一、本年新收政府信息公开申请数量110000011\n二、上年结转政府信息公开申请数量0000000\n（一）予以公开110000011\n（二）部分公开0000000\n（七）总计110000011\n四、结转下年度继续办理0000000\n"
+    )
     r = parse(text)
     row = r["applications"]["new_received"]
     assert row["natural_person"] is None and row["commercial"] is None
@@ -86,7 +89,10 @@ def test_run_together_ambiguous_split_is_null_never_picked():
 
 def test_run_together_resolved_by_column_rules():
     # (七) alone is ambiguous (1|10… or 11|0…); the printed balance 一 + 二 = (七) + 四 decides
-    text = HEAD + "一、本年新收政府信息公开申请数量 11 0 0 0 0 0 11\n二、上年结转政府信息公开申请数量0000000\n（一）予以公开 11 0 0 0 0 0 11\n（七）总计110000011\n四、结转下年度继续办理0000000\n"
+    text = (
+        HEAD
+        + "一、本年新收政府信息公开申请数量 11 0 0 0 0 0 11\n二、上年结转政府信息公开申请数量0000000\n（一）予以公开 11 0 0 0 0 0 11\n（七）总计110000011\n四、结转下年度继续办理0000000\n"
+    )
     r = parse(text)
     assert r["applications"]["total_processed"] == dict(zip(COLS, [11, 0, 0, 0, 0, 0, 11]))
     assert not [p for p in r["problems"] if p["code"] == "ambiguous_split"]
@@ -265,8 +271,12 @@ def test_pre2019_statistics_table():
 
 
 def test_traditional_script_converted_and_original_kept():
-    text = "江蘇省2020年政府信息公開工作年度報告\n" + "三、收到和處理政府信息公開申請情況\n" + "\n".join(
-        _row_label(g, s) + " " + " ".join(str(SEED_000_APPLICATIONS[c][k]) for k in COLS) for g, s, c in LAYOUT_2019
+    text = (
+        "江蘇省2020年政府信息公開工作年度報告\n"
+        + "三、收到和處理政府信息公開申請情況\n"
+        + "\n".join(
+            _row_label(g, s) + " " + " ".join(str(SEED_000_APPLICATIONS[c][k]) for k in COLS) for g, s, c in LAYOUT_2019
+        )
     )
     text = text.replace("予以公开", "予以公開").replace("申请数量", "申請數量").replace("处理", "處理")
     r = parse(text)
@@ -294,18 +304,25 @@ def test_derived_rows_are_rows():
 
 def test_prose_against_tables():
     table = "\n".join(
-        _row_label(g, s) + " " + " ".join(str(SEED_000_APPLICATIONS[c][k]) for k in COLS) for g, s, c in LAYOUT_2019)
-    prose = ("本年度共收到政府信息公开申请1062件，其中自然人申请1016件、法人或其他组织申请46件；上年结转11件。"
-             "予以公开504件，部分公开49件，不予公开36件，无法提供339件，不予处理31件，其他处理130件。"
-             "被申请行政复议34件，提起行政诉讼25件。\n")
+        _row_label(g, s) + " " + " ".join(str(SEED_000_APPLICATIONS[c][k]) for k in COLS) for g, s, c in LAYOUT_2019
+    )
+    prose = (
+        "本年度共收到政府信息公开申请1062件，其中自然人申请1016件、法人或其他组织申请46件；上年结转11件。"
+        "予以公开504件，部分公开49件，不予公开36件，无法提供339件，不予处理31件，其他处理130件。"
+        "被申请行政复议34件，提起行政诉讼25件。\n"
+    )
     r = parse(HEAD + prose + table + "\n" + REVIEW_HEAD + _review_line())
     n = r["narrative"]
     assert (n["applications_received"], n["applications_carried_over"], n["other"]) == (1062, 11, 130)
     assert n["applications_received_natural_person"] == 1016 and n["applications_received_legal_person"] == 46
     assert {c["rule"] for c in r["checks"] if c["ok"] is False} == {"narrative.other", "narrative.litigation_total"}
     ok = {c["rule"] for c in r["checks"] if c["ok"] is True}
-    assert {"narrative.applications_received", "narrative.review_total", "narrative.denied",
-            "narrative.applications_received_legal_person"} <= ok
+    assert {
+        "narrative.applications_received",
+        "narrative.review_total",
+        "narrative.denied",
+        "narrative.applications_received_legal_person",
+    } <= ok
 
 
 def test_received_including_carried_over_is_not_received():
@@ -359,7 +376,9 @@ def test_subtotal_column_not_in_the_official_layout_is_dropped():
 
 
 def test_hybrid_2021_report_with_2019_headers_in_table_two():
-    text = TABLE_2021.format(organ="某某县").replace("本年制发件数\t本年废止件数\t现行有效件数", "本年新制作数量\t本年新公开数量\t对外公开总数量")
+    text = TABLE_2021.format(organ="某某县").replace(
+        "本年制发件数\t本年废止件数\t现行有效件数", "本年新制作数量\t本年新公开数量\t对外公开总数量"
+    )
     r = parse(text)
     assert r["era"] == "2021"  # from table 三's （六） sub-rows
     assert r["proactive"]["rules"] == {"new_made": 2, "new_published": 1, "published_total": 30}
@@ -367,8 +386,10 @@ def test_hybrid_2021_report_with_2019_headers_in_table_two():
 
 
 def test_pre2019_statistics_with_arabic_numbering():
-    text = ("某某区2012年政府信息公开工作年度报告\n政府信息公开情况统计表\n指标名称 | 单位 | 本年度 | 历年累计 |\n"
-            "(1)收到申请数 | 件 | 25 | 300 |\n(2)对申请的答复总数 | 件 | 24 | |\n其中：1.同意公开答复数 | 件 | | 200 |\n")
+    text = (
+        "某某区2012年政府信息公开工作年度报告\n政府信息公开情况统计表\n指标名称 | 单位 | 本年度 | 历年累计 |\n"
+        "(1)收到申请数 | 件 | 25 | 300 |\n(2)对申请的答复总数 | 件 | 24 | |\n其中：1.同意公开答复数 | 件 | | 200 |\n"
+    )
     r = parse(text)
     assert r["applications"]["new_received"]["total"] == 25
     assert r["applications"]["total_processed"]["total"] == 24

@@ -8,9 +8,17 @@ from parsers import vocabulary as v
 
 def test_codes_are_those_of_the_contract():
     assert v.APPLICANT_COLUMN_CODES == [
-        "natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"]
+        "natural_person",
+        "commercial",
+        "research",
+        "social_org",
+        "legal_service",
+        "other_org",
+        "total",
+    ]
     assert {"new_received", "carried_over", "total_processed", "carried_forward", "other_misc", "denied"} <= set(
-        v.APPLICATION_ROW_CODES)
+        v.APPLICATION_ROW_CODES
+    )
     assert v.REVIEW_GROUP_CODES == ["review", "litigation_direct", "litigation_after_review"]
     assert v.REVIEW_MEASURE_CODES == ["upheld", "corrected", "other", "pending", "total"]
     assert len(v.APPLICATION_ROW_CODES) == len(set(v.APPLICATION_ROW_CODES))

@@ -69,10 +69,15 @@ def narrative_differences(expected: dict, parsed: dict) -> list[str]:
 
 def check_differences(expected_failures: list[str], parsed: dict) -> list[str]:
     failed = {c["rule"] for c in parsed.get("checks") or [] if c.get("ok") is False}
-    problems = [f"check {rule}: should fail, parser says it holds or did not evaluate it"
-                for rule in expected_failures if rule not in failed]
-    problems += [f"check {rule}: fails in the parsed report, but the source satisfies it"
-                 for rule in sorted(failed - set(expected_failures))]
+    problems = [
+        f"check {rule}: should fail, parser says it holds or did not evaluate it"
+        for rule in expected_failures
+        if rule not in failed
+    ]
+    problems += [
+        f"check {rule}: fails in the parsed report, but the source satisfies it"
+        for rule in sorted(failed - set(expected_failures))
+    ]
     return problems
 
 
@@ -91,8 +96,9 @@ def null_is_explained(parsed: dict, key: str, codes: tuple[str, ...] | None = ("
     return False
 
 
-def null_aware_differences(truth: dict, parsed: dict, table: str,
-                           codes: tuple[str, ...] | None = ("ambiguous_split",)) -> list[str]:
+def null_aware_differences(
+    truth: dict, parsed: dict, table: str, codes: tuple[str, ...] | None = ("ambiguous_split",)
+) -> list[str]:
     """Every cell of the truth read back exactly, or null with a problem that says why (null_is_explained);
     a wrong number is never allowed, nor a number the source does not print."""
     problems: list[str] = []
@@ -116,8 +122,9 @@ def ambiguity_aware_differences(truth: dict, parsed: dict, table: str) -> list[s
     return null_aware_differences(truth, parsed, table, ("ambiguous_split",))
 
 
-def narrative_null_aware_differences(truth: dict, parsed: dict,
-                                     codes: tuple[str, ...] | None = ("ambiguous_split",)) -> list[str]:
+def narrative_null_aware_differences(
+    truth: dict, parsed: dict, codes: tuple[str, ...] | None = ("ambiguous_split",)
+) -> list[str]:
     """The truth's narrative figures (pre-2019: those a 统计表 holds with no table cell, 行政诉讼数 …) read
     exactly, or missing with a problem naming `narrative.<key>`. Other prose figures are judged by the
     checks: one that contradicts the tables makes a `narrative.*` check fail."""
@@ -139,16 +146,31 @@ def arithmetic_violations(report: dict) -> list[str]:
     apps = report.get("applications") or {}
     columns = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org"]
     if report.get("era") in ("2019", "2021") and apps:
-        outcome_rows = [r for r in apps if r not in ("new_received", "carried_over", "total_processed",
-                                                       "carried_forward", "other_no_correction",
-                                                       "other_unpaid_fee", "other_misc")]
+        outcome_rows = [
+            r
+            for r in apps
+            if r
+            not in (
+                "new_received",
+                "carried_over",
+                "total_processed",
+                "carried_forward",
+                "other_no_correction",
+                "other_unpaid_fee",
+                "other_misc",
+            )
+        ]
         for col in columns + ["total"]:
-            if apps["new_received"][col] + apps["carried_over"][col] != apps["total_processed"][col] + apps["carried_forward"][col]:
+            if (
+                apps["new_received"][col] + apps["carried_over"][col]
+                != apps["total_processed"][col] + apps["carried_forward"][col]
+            ):
                 out.append(f"balance.{col}")
             if sum(apps[r][col] for r in outcome_rows) != apps["total_processed"][col]:
                 out.append(f"outcomes_sum.{col}")
             if report["era"] == "2021" and apps["other"][col] != sum(
-                    apps[r][col] for r in ("other_no_correction", "other_unpaid_fee", "other_misc")):
+                apps[r][col] for r in ("other_no_correction", "other_unpaid_fee", "other_misc")
+            ):
                 out.append(f"other_sum.{col}")
         for row, values in apps.items():
             if sum(values[c] for c in columns) != values["total"]:

@@ -38,10 +38,7 @@ def test_one_line_is_one_line_whose_rows_are_label_and_digit_run(era):
         compact = re.sub(r"\s", "", body)
         if era == "pre2019":
             for row in report["statistics_table"]:
-                assert (
-                    f"{row['label']}{row['unit']}{row['this_year']}{row['cumulative']}"
-                    in compact
-                )
+                assert f"{row['label']}{row['unit']}{row['this_year']}{row['cumulative']}" in compact
             continue
         new = report["applications"]["new_received"]
         run = "".join(str(new[c]) for c in APPLICANT_COLUMNS)
@@ -62,10 +59,7 @@ def test_one_line_repeats_the_row_header_and_breaks_labels_in_some_renders():
     texts = [body_line(text) for _, text in renders("2019", "one_line")]
     assert sum(OUTCOMES_LABEL + "（四）" in re.sub(r"\s", "", t) for t in texts) >= 5
     assert sum(re.sub(r"\s", "", t).count(OUTCOMES_LABEL) == 1 for t in texts) >= 5
-    assert any(
-        re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", t.split("（本列数据")[1])
-        for t in texts
-    )
+    assert any(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", t.split("（本列数据")[1]) for t in texts)
     assert sum(ARCHIVE_RULE in text for _, text in renders("2019", "one_line")) >= 5
 
 
@@ -92,9 +86,7 @@ def test_pipe_tables_damage(shape):
 @pytest.mark.parametrize("shape", reportgen.FLAT_SHAPES)
 def test_flat_renders_are_reproducible(shape):
     report = reportgen.random_report("2021", random.Random(3))
-    assert reportgen.render_flat(report, shape, seed=9) == reportgen.render_flat(
-        report, shape, seed=9
-    )
+    assert reportgen.render_flat(report, shape, seed=9) == reportgen.render_flat(report, shape, seed=9)
     assert reportgen.render_text(report, shape) == reportgen.render_flat(report, shape)
 
 
@@ -103,17 +95,9 @@ def test_pre2019_statistics_table_obeys_its_rules_and_maps_to_the_contract():
         report = reportgen.random_report("pre2019", random.Random(seed))
         rows = {row["code"]: row for row in report["statistics_table"]}
         assert not statistics_violations(report["statistics_table"]), seed
-        assert (
-            report["applications"]["new_received"]["total"]
-            == rows["received"]["this_year"]
-        )
-        assert (
-            report["applications"]["total_processed"]["total"]
-            == rows["replied"]["this_year"]
-        )
-        assert report["review_litigation"] == {
-            "review": {"total": rows["review"]["this_year"]}
-        }
+        assert report["applications"]["new_received"]["total"] == rows["received"]["this_year"]
+        assert report["applications"]["total_processed"]["total"] == rows["replied"]["this_year"]
+        assert report["review_litigation"] == {"review": {"total": rows["review"]["this_year"]}}
         assert report["narrative"] == {
             "proactive_items_published": rows["proactive"]["this_year"],
             "litigation_total": rows["litigation"]["this_year"],

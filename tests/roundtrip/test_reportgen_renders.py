@@ -84,8 +84,10 @@ def test_text_shapes(shape):
     report = reportgen.random_report("2019", random.Random(4))
     text = reportgen.render_text(report, shape)
     new = report["applications"]["new_received"]
-    values = [str(new[c]) for c in ("natural_person", "commercial", "research", "social_org",
-                                    "legal_service", "other_org", "total")]
+    values = [
+        str(new[c])
+        for c in ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+    ]
     if shape == "cell_per_line":
         assert "\t一、本年新收政府信息公开申请数量\n" + "".join(f"\t{v}\n" for v in values) in text
     elif shape == "pipes":

@@ -63,9 +63,7 @@ def metadata_differences(truth: dict, parsed: dict) -> list[str]:
     ]
 
 
-def assert_exact_or_explained_null(
-    truth: dict, parsed: dict, reasons, where: str
-) -> None:
+def assert_exact_or_explained_null(truth: dict, parsed: dict, reasons, where: str) -> None:
     problems = metadata_differences(truth, parsed)
     for table in NUMBER_TABLES:
         problems += null_aware_differences(truth, parsed, table, reasons)
@@ -83,12 +81,8 @@ def test_lossy_shapes_exact_or_null_never_wrong(era, shape):
     def check(seed):
         truth = reportgen.random_report(era, random.Random(seed))
         text = reportgen.render_flat(truth, shape, seed=seed)
-        parsed = parser_api().parse_bytes(
-            text.encode("utf-8"), filename=FILENAMES[shape]
-        )
-        assert_exact_or_explained_null(
-            truth, parsed, NULL_REASONS[shape], f"{era} {shape} seed {seed}"
-        )
+        parsed = parser_api().parse_bytes(text.encode("utf-8"), filename=FILENAMES[shape])
+        assert_exact_or_explained_null(truth, parsed, NULL_REASONS[shape], f"{era} {shape} seed {seed}")
 
     check()
 

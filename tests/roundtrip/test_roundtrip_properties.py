@@ -29,8 +29,13 @@ EXACT_TEXT_SHAPES = [s for s in reportgen.TEXT_SHAPES if s != "run_together"]
 def _settings(n: int):
     # No shrinking: an example is a seed for random.Random, and a smaller seed is not a simpler report;
     # shrinking would only re-run the slow renders many times over. The failing seed is in the report.
-    return settings(max_examples=n, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=n,
+        deadline=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 def assert_round_trip(truth: dict, parsed: dict, *, ambiguous_allowed: bool = False) -> None:
@@ -78,8 +83,11 @@ def test_run_together_never_gives_a_wrong_number(era):
 DOCUMENTS = {
     "html": (lambda r: reportgen.render_html(r).encode("utf-8"), "report.html", "text/html"),
     "html_bare": (lambda r: reportgen.render_html(r, chrome=False).encode("utf-8"), "report.html", "text/html"),
-    "docx": (reportgen.render_docx, "report.docx",
-             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "docx": (
+        reportgen.render_docx,
+        "report.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     "pdf": (reportgen.render_pdf, "report.pdf", "application/pdf"),
 }
 

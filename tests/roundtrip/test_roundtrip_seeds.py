@@ -56,8 +56,11 @@ def test_seed_text_parses_to_expected(number):
 
 RENDERERS = {
     "html": (lambda r, prose: reportgen.render_html(r, prose=prose).encode("utf-8"), "report.html", "text/html"),
-    "docx": (reportgen.render_docx, "report.docx",
-             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "docx": (
+        reportgen.render_docx,
+        "report.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     "pdf": (reportgen.render_pdf, "report.pdf", "application/pdf"),
 }
 

@@ -45,10 +45,13 @@ def test_unknown_page_is_404_and_no_path_escape(base_url):
     assert fetch(base_url + "/../../etc/passwd")[0] == 404
 
 
-@pytest.mark.parametrize("kind,content_type", [
-    ("pdf", "application/pdf"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-])
+@pytest.mark.parametrize(
+    "kind,content_type",
+    [
+        ("pdf", "application/pdf"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ],
+)
 def test_attachments_have_their_content_type(base_url, kind, content_type):
     files = sorted(SITE_DIR.rglob(f"*.{kind}"))
     assert files, f"no .{kind} in the site"
@@ -96,8 +99,9 @@ def test_module_entry_point_serves_until_stopped():
 
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    process = subprocess.Popen([sys.executable, "-m", "sample_portal", "--port", "0"], cwd=root, env=env,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sample_portal", "--port", "0"], cwd=root, env=env, stdout=subprocess.PIPE, text=True
+    )
     try:
         line = process.stdout.readline()
         url = line.split(" at ", 1)[1].split("/", 3)[:3]

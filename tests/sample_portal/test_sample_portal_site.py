@@ -48,9 +48,9 @@ def crawl():
                     continue
                 target = urllib.parse.urljoin(url, href).split("#")[0]
                 if target.startswith(base):
-                    link_texts.setdefault(target[len(base):], anchor.text_content().strip())
+                    link_texts.setdefault(target[len(base) :], anchor.text_content().strip())
                     queue.append(target)
-        yield {url[len(base):]: body for url, body in seen.items()}, link_texts
+        yield {url[len(base) :]: body for url, body in seen.items()}, link_texts
 
 
 def test_every_seed_detail_page_is_reachable_from_home(crawl):
@@ -73,8 +73,11 @@ def test_column_is_paginated_with_next_links(crawl):
 def test_near_misses_are_listed(crawl):
     _, link_texts = crawl
     titles = set(link_texts.values())
-    for near_miss in ("关于做好2020年政府信息公开工作年度报告编制发布工作的通知", "2021年政务公开工作要点",
-                      "2020年法治政府建设年度报告"):
+    for near_miss in (
+        "关于做好2020年政府信息公开工作年度报告编制发布工作的通知",
+        "2021年政务公开工作要点",
+        "2020年法治政府建设年度报告",
+    ):
         assert near_miss in titles
 
 

@@ -43,16 +43,25 @@ def test_every_driver_reaches_the_embedded_server(embedded_server):
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT current_database()")).scalar() == "nianbao"
         engine.dispose()
-    assert connection.sqlalchemy_url(embedded_server, "psycopg2").startswith("postgresql+psycopg2://postgres@localhost/")
+    assert connection.sqlalchemy_url(embedded_server, "psycopg2").startswith(
+        "postgresql+psycopg2://postgres@localhost/"
+    )
 
 
 def test_database_url_prefers_the_environment(monkeypatch):
     monkeypatch.setenv(connection.DATABASE_URL_ENV, "postgresql://u:s%40cret@127.0.0.1:5433/db")
     assert connection.database_url() == "postgresql://u:s%40cret@127.0.0.1:5433/db"
     assert connection.libpq_params() == {
-        "host": "127.0.0.1", "port": 5433, "user": "u", "password": "s@cret", "dbname": "db"}
+        "host": "127.0.0.1",
+        "port": 5433,
+        "user": "u",
+        "password": "s@cret",
+        "dbname": "db",
+    }
     # the query carries the timeouts (warehouse.connection.timeout_params), which the driver hands to libpq
-    assert connection.sqlalchemy_url(driver="psycopg2").startswith("postgresql+psycopg2://u:s%40cret@127.0.0.1:5433/db?")
+    assert connection.sqlalchemy_url(driver="psycopg2").startswith(
+        "postgresql+psycopg2://u:s%40cret@127.0.0.1:5433/db?"
+    )
     with pytest.raises(ValueError):
         connection.sqlalchemy_url(driver="mysql")
 

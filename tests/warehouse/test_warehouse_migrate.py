@@ -8,8 +8,15 @@ import psycopg
 from warehouse import migrate
 
 EXPECTED_TABLES = {
-    "raw.document", "raw.fetch", "staging.report", "staging.fact", "staging.check_result", "staging.problem",
-    "audit.validation_run", "audit.dbt_build", "audit.parse_failure",
+    "raw.document",
+    "raw.fetch",
+    "staging.report",
+    "staging.fact",
+    "staging.check_result",
+    "staging.problem",
+    "audit.validation_run",
+    "audit.dbt_build",
+    "audit.parse_failure",
 }
 
 
@@ -43,7 +50,8 @@ def test_upgrade_is_idempotent(db_url):
 def test_interface_columns_exist(db_url):
     with psycopg.connect(db_url) as conn:
         columns = {
-            (t, c) for t, c in conn.execute(
+            (t, c)
+            for t, c in conn.execute(
                 "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns"
                 " WHERE table_schema IN ('raw', 'staging', 'audit')"
             )
@@ -51,9 +59,9 @@ def test_interface_columns_exist(db_url):
     for table, names in {
         "raw.document": "sha256 media_type size_bytes content first_seen_at",
         "raw.fetch": "fetch_id portal url final_url canonical_url fetched_at http_status etag last_modified headers"
-                     " sha256 referer_url link_text title year_guess is_report error",
+        " sha256 referer_url link_text title year_guess is_report error",
         "staging.report": "report_id document_sha256 parser_version parsed_at is_current source_url portal organ"
-                          " report_year era script published_on report_json",
+        " report_year era script published_on report_json",
         "staging.fact": "report_id table_name row_code col_code value is_derived provenance",
         "staging.check_result": "report_id rule ok severity detail",
         "staging.problem": "report_id severity code message",

@@ -11,13 +11,16 @@ from warehouse.urls import canonical_url
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("variant", [
-    "http://www.suqian.gov.cn/art/2021/1/28/art_1.html",
-    "https://m.suqian.gov.cn/art/2021/1/28/art_1.html",
-    "https://suqian.gov.cn/wap/art/2021/1/28/art_1.html",
-    "https://www.suqian.gov.cn/art/2021/1/28/art_1_wap.html?utm_source=wechat&t=1700000000#top",
-    "https://suqian.gov.cn:443/art/2021/1/28/art_1.html",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "http://www.suqian.gov.cn/art/2021/1/28/art_1.html",
+        "https://m.suqian.gov.cn/art/2021/1/28/art_1.html",
+        "https://suqian.gov.cn/wap/art/2021/1/28/art_1.html",
+        "https://www.suqian.gov.cn/art/2021/1/28/art_1_wap.html?utm_source=wechat&t=1700000000#top",
+        "https://suqian.gov.cn:443/art/2021/1/28/art_1.html",
+    ],
+)
 def test_mobile_variants_and_noise_collapse(variant):
     assert canonical_url(variant) == "https://suqian.gov.cn/art/2021/1/28/art_1.html"
 
@@ -40,11 +43,25 @@ def _count(url, query, *params):
 
 def test_same_bytes_stored_once_and_mirrors_collapse(db_url, store):
     body = "<html>宿迁市2020年政府信息公开工作年度报告</html>".encode()
-    urls = ["http://www.a.gov.cn/r/2020.html", "http://m.a.gov.cn/r/2020_wap.html", "http://www.a.gov.cn/wap/r/2020.html"]
+    urls = [
+        "http://www.a.gov.cn/r/2020.html",
+        "http://m.a.gov.cn/r/2020_wap.html",
+        "http://www.a.gov.cn/wap/r/2020.html",
+    ]
     ids = [
-        store.record_fetch(FetchRecord(portal="a", url=u, http_status=200, body=body, is_report=True, year_guess=2020,
-                                       headers={b"Content-Type": [b"text/html; charset=utf-8"], "ETag": '"v1"'},
-                                       title="2020年报", fetched_at=T0 + timedelta(minutes=i)))
+        store.record_fetch(
+            FetchRecord(
+                portal="a",
+                url=u,
+                http_status=200,
+                body=body,
+                is_report=True,
+                year_guess=2020,
+                headers={b"Content-Type": [b"text/html; charset=utf-8"], "ETag": '"v1"'},
+                title="2020年报",
+                fetched_at=T0 + timedelta(minutes=i),
+            )
+        )
         for i, u in enumerate(urls)
     ]
     assert len(set(ids)) == 3  # a fetch row always
@@ -60,10 +77,22 @@ def test_same_bytes_stored_once_and_mirrors_collapse(db_url, store):
 
 def test_changed_document_keeps_both_versions(store):
     url = "http://www.b.gov.cn/r/2021.html"
-    store.record_fetch(FetchRecord(portal="b", url=url, http_status=200, body=b"version 1", is_report=True,
-                                   year_guess=2021, fetched_at=T0))
-    store.record_fetch(FetchRecord(portal="b", url=url, http_status=200, body=b"version 2", is_report=True,
-                                   year_guess=2021, fetched_at=T0 + timedelta(days=30)))
+    store.record_fetch(
+        FetchRecord(
+            portal="b", url=url, http_status=200, body=b"version 1", is_report=True, year_guess=2021, fetched_at=T0
+        )
+    )
+    store.record_fetch(
+        FetchRecord(
+            portal="b",
+            url=url,
+            http_status=200,
+            body=b"version 2",
+            is_report=True,
+            year_guess=2021,
+            fetched_at=T0 + timedelta(days=30),
+        )
+    )
     contents = [d.content for d in store.documents(portal="b")]
     assert contents == [b"version 1", b"version 2"]
     assert [d.content for d in store.documents(portal="b", years=[2020])] == []
@@ -72,13 +101,27 @@ def test_changed_document_keeps_both_versions(store):
 def test_validators_come_from_the_last_good_fetch(store):
     url = "http://www.c.gov.cn/r/2022.html"
     assert store.validators(url) is None
-    store.record_fetch(FetchRecord(portal="c", url=url, http_status=200, body=b"c-2022", is_report=True,
-                                   headers={"ETag": '"abc"', "Last-Modified": "Sat, 01 Jan 2026 00:00:00 GMT"},
-                                   fetched_at=T0))
-    store.record_fetch(FetchRecord(portal="c", url=url, http_status=503, error="Service Unavailable",
-                                   fetched_at=T0 + timedelta(hours=1)))
-    expected = {"etag": '"abc"', "last_modified": "Sat, 01 Jan 2026 00:00:00 GMT",
-                "sha256": __import__("hashlib").sha256(b"c-2022").hexdigest()}
+    store.record_fetch(
+        FetchRecord(
+            portal="c",
+            url=url,
+            http_status=200,
+            body=b"c-2022",
+            is_report=True,
+            headers={"ETag": '"abc"', "Last-Modified": "Sat, 01 Jan 2026 00:00:00 GMT"},
+            fetched_at=T0,
+        )
+    )
+    store.record_fetch(
+        FetchRecord(
+            portal="c", url=url, http_status=503, error="Service Unavailable", fetched_at=T0 + timedelta(hours=1)
+        )
+    )
+    expected = {
+        "etag": '"abc"',
+        "last_modified": "Sat, 01 Jan 2026 00:00:00 GMT",
+        "sha256": __import__("hashlib").sha256(b"c-2022").hexdigest(),
+    }
     assert store.validators(url) == expected
     # The mobile copy of the page shares the canonical URL, so it can be revalidated too.
     assert store.validators("http://m.c.gov.cn/r/2022_wap.html") == expected

@@ -37,19 +37,22 @@ def test_reader_selects_marts_now_and_later(reader):
         assert conn.execute("SELECT x FROM marts.a_view").fetchone() == (2,)
 
 
-@pytest.mark.parametrize("statement", [
-    "SELECT * FROM raw.fetch",
-    "SELECT * FROM staging.report",
-    "SELECT * FROM staging.fact",
-    "SELECT * FROM audit.validation_run",
-    "SELECT * FROM public.scratch",
-    "INSERT INTO marts.after_grant VALUES (3)",
-    "DELETE FROM marts.before_grant",
-    "CREATE TABLE marts.mine (x int)",
-    "CREATE TABLE public.mine (x int)",
-    "CREATE TEMP TABLE mine (x int)",
-    "CREATE SCHEMA mine",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT * FROM raw.fetch",
+        "SELECT * FROM staging.report",
+        "SELECT * FROM staging.fact",
+        "SELECT * FROM audit.validation_run",
+        "SELECT * FROM public.scratch",
+        "INSERT INTO marts.after_grant VALUES (3)",
+        "DELETE FROM marts.before_grant",
+        "CREATE TABLE marts.mine (x int)",
+        "CREATE TABLE public.mine (x int)",
+        "CREATE TEMP TABLE mine (x int)",
+        "CREATE SCHEMA mine",
+    ],
+)
 def test_reader_can_do_nothing_else(reader, statement):
     with psycopg.connect(reader) as conn, pytest.raises(errors.InsufficientPrivilege):
         conn.execute(statement)

@@ -26,8 +26,12 @@ def _one(url, query, *params):
 def _report_with_everything():
     report = synthetic.random_report(__import__("random").Random(1), 7)
     report["problems"] = [
-        {"severity": "warning", "code": "derived_value", "message": "blank total filled",
-         "field": "applications.granted.total"},
+        {
+            "severity": "warning",
+            "code": "derived_value",
+            "message": "blank total filled",
+            "field": "applications.granted.total",
+        },
         {"severity": "warning", "code": "derived_value", "message": "sum", "field": "narrative.review_total"},
         {"severity": "error", "code": "table_missing", "message": "no table 二"},
     ]
@@ -44,13 +48,21 @@ def test_one_report_flattens_to_long_form(db_url):
     with psycopg.connect(db_url) as conn:
         rid, year, era, published, current = conn.execute(
             "SELECT report_id, report_year, era, published_on, is_current FROM staging.report"
-            " WHERE document_sha256 = %s", (sha,)).fetchone()
+            " WHERE document_sha256 = %s",
+            (sha,),
+        ).fetchone()
         assert (year, era, str(published), current) == (report["year"], report["era"], report["publication_date"], True)
-        facts = {(t, r, c): (v, d, p, txt) for t, r, c, v, d, p, txt in conn.execute(
-            "SELECT table_name, row_code, col_code, value, is_derived, provenance, printed_text FROM staging.fact"
-            " WHERE report_id = %s", (rid,))}
-        expected_cells = sum(len(cells) for t in ("applications", "review_litigation", "proactive")
-                             for cells in report[t].values()) + len(report["narrative"])
+        facts = {
+            (t, r, c): (v, d, p, txt)
+            for t, r, c, v, d, p, txt in conn.execute(
+                "SELECT table_name, row_code, col_code, value, is_derived, provenance, printed_text FROM staging.fact"
+                " WHERE report_id = %s",
+                (rid,),
+            )
+        }
+        expected_cells = sum(
+            len(cells) for t in ("applications", "review_litigation", "proactive") for cells in report[t].values()
+        ) + len(report["narrative"])
         assert len(facts) == expected_cells == stats.facts
         new = facts[("applications", "new_received", "total")]
         assert new[0] == report["applications"]["new_received"]["total"] and new[1] is False
@@ -64,8 +76,9 @@ def test_one_report_flattens_to_long_form(db_url):
         problems = conn.execute("SELECT code, field FROM staging.problem WHERE report_id = %s", (rid,)).fetchall()
         assert ("table_missing", None) in problems
         assert ("unreadable_value", "narrative.fees_collected_yuan") in problems
-        checks = conn.execute("SELECT count(*), count(expected) FROM staging.check_result WHERE report_id = %s",
-                              (rid,)).fetchone()
+        checks = conn.execute(
+            "SELECT count(*), count(expected) FROM staging.check_result WHERE report_id = %s", (rid,)
+        ).fetchone()
         assert checks == (len(report["checks"]), 1)
 
 
@@ -87,9 +100,13 @@ def test_newer_parser_version_supersedes_and_older_is_kept(db_url):
     old = staging.load_reports(items[2:], "1.8", db_url)  # an older version never takes over
     assert old.reports_superseded == 0 and old.reports_loaded == 2
     with psycopg.connect(db_url) as conn:
-        rows = {(sha, version): current for sha, version, current in conn.execute(
-            "SELECT document_sha256, parser_version, is_current FROM staging.report WHERE document_sha256 = ANY(%s)",
-            ([sha for sha, _ in items],))}
+        rows = {
+            (sha, version): current
+            for sha, version, current in conn.execute(
+                "SELECT document_sha256, parser_version, is_current FROM staging.report WHERE document_sha256 = ANY(%s)",
+                ([sha for sha, _ in items],),
+            )
+        }
     for sha, _ in items[:2]:
         assert rows[(sha, "1.9")] is False and rows[(sha, "1.10")] is True
     for sha, _ in items[2:]:
@@ -99,18 +116,30 @@ def test_newer_parser_version_supersedes_and_older_is_kept(db_url):
 def test_portal_and_source_url_come_from_raw_and_pending_documents(db_url):
     body = b"<html>report 2020</html>"
     with RawStore(db_url) as store:
-        store.record_fetch(FetchRecord(portal="p", url="http://m.p.gov.cn/r_wap.html", http_status=200, body=body,
-                                       is_report=True, year_guess=2020))
-        store.record_fetch(FetchRecord(portal="p", url="https://p.gov.cn/r.html", http_status=200, body=body,
-                                       is_report=True, year_guess=2020))
+        store.record_fetch(
+            FetchRecord(
+                portal="p",
+                url="http://m.p.gov.cn/r_wap.html",
+                http_status=200,
+                body=body,
+                is_report=True,
+                year_guess=2020,
+            )
+        )
+        store.record_fetch(
+            FetchRecord(
+                portal="p", url="https://p.gov.cn/r.html", http_status=200, body=body, is_report=True, year_guess=2020
+            )
+        )
     pending = list(staging.pending_documents("2.0", db_url, portal="p"))
     assert [d.content for d in pending] == [body]
     report = synthetic.random_report(__import__("random").Random(0))
     staging.load_reports([(pending[0].sha256, report)], "2.0", db_url)
     assert list(staging.pending_documents("2.0", db_url, portal="p")) == []
     assert len(list(staging.pending_documents("2.1", portal="p"))) == 1  # url=None: $NIANBAO_DATABASE_URL
-    assert _one(db_url, "SELECT portal, source_url FROM staging.report WHERE document_sha256 = %s",
-                pending[0].sha256) == ("p", "https://p.gov.cn/r.html")
+    assert _one(
+        db_url, "SELECT portal, source_url FROM staging.report WHERE document_sha256 = %s", pending[0].sha256
+    ) == ("p", "https://p.gov.cn/r.html")
 
 
 CHILD = textwrap.dedent("""
@@ -124,18 +153,23 @@ CHILD = textwrap.dedent("""
 def test_killed_loader_leaves_no_partial_report_and_rerun_completes(db_url):
     reports, batch = 900, 300
     child_url = make_conninfo(db_url, application_name="wh_crash_child")
-    child = subprocess.Popen([sys.executable, "-c", CHILD, child_url, str(reports), str(batch)], cwd=REPO_ROOT,
-                             env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, child_url, str(reports), str(batch)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
     try:
         # Kill it while it is inside a batch: after the first batch committed, mid-COPY of a later one.
         deadline = time.monotonic() + 60
         with psycopg.connect(db_url, autocommit=True) as watcher:
             while time.monotonic() < deadline and child.poll() is None:
                 committed = watcher.execute(
-                    "SELECT count(*) FROM staging.report WHERE parser_version = 'crash-1'").fetchone()[0]
+                    "SELECT count(*) FROM staging.report WHERE parser_version = 'crash-1'"
+                ).fetchone()[0]
                 copying = watcher.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'wh_crash_child'"
-                    " AND query LIKE 'COPY staging.%%' AND state = 'active'").fetchone()[0]
+                    " AND query LIKE 'COPY staging.%%' AND state = 'active'"
+                ).fetchone()[0]
                 if committed >= batch and copying:
                     break
                 time.sleep(0.005)
@@ -149,10 +183,13 @@ def test_killed_loader_leaves_no_partial_report_and_rerun_completes(db_url):
     facts_per_report = len(staging.fact_rows(synthetic.random_items(1, seed=5, salt="crash")[0][1])[0])
 
     def state():
-        return _one(db_url, f"""
+        return _one(
+            db_url,
+            f"""
             SELECT count(*), count(*) FILTER (WHERE n <> {facts_per_report}) FROM (
                 SELECT r.report_id, count(f.*) AS n FROM staging.report r LEFT JOIN staging.fact f USING (report_id)
-                WHERE r.parser_version = 'crash-1' GROUP BY r.report_id) per_report""")
+                WHERE r.parser_version = 'crash-1' GROUP BY r.report_id) per_report""",
+        )
 
     # The server rolls back the killed session's transaction once it notices the closed socket.
     deadline = time.monotonic() + 10
@@ -162,15 +199,22 @@ def test_killed_loader_leaves_no_partial_report_and_rerun_completes(db_url):
     loaded, partial = state()
     assert loaded % batch == 0 and 0 < loaded < reports  # whole batches only
     assert partial == 0  # each report has all its facts
-    stats = staging.load_reports(synthetic.random_items(reports, seed=5, salt="crash"), "crash-1", db_url,
-                                 batch_size=batch)
+    stats = staging.load_reports(
+        synthetic.random_items(reports, seed=5, salt="crash"), "crash-1", db_url, batch_size=batch
+    )
     assert stats.reports_skipped == loaded and stats.reports_loaded == reports - loaded
     assert state() == (reports, 0)
 
 
-@pytest.mark.parametrize("newer,older,expected", [
-    ("1.10", "1.9", True), ("0.2.0", "0.10.0", False), ("2024.1", "2023.12", True), ("v3-x", "v2-y", True),
-])
+@pytest.mark.parametrize(
+    "newer,older,expected",
+    [
+        ("1.10", "1.9", True),
+        ("0.2.0", "0.10.0", False),
+        ("2024.1", "2023.12", True),
+        ("v3-x", "v2-y", True),
+    ],
+)
 def test_is_newer(newer, older, expected):
     assert staging.is_newer(newer, older) is expected
 
@@ -182,8 +226,12 @@ def test_odd_text_and_numbers_do_not_break_a_batch(db_url):
     report["problems"].append({"severity": "warning", "code": "encoding_guessed", "message": "gb\x0018030"})
     sha = synthetic.document_sha256(9, "odd")
     assert staging.load_reports([(sha, report)], "1.0", db_url).reports_loaded == 1
-    title, fees = _one(db_url, "SELECT title, report_json -> 'narrative' -> 'fees_collected_yuan' FROM staging.report"
-                       " WHERE document_sha256 = %s", sha)
+    title, fees = _one(
+        db_url,
+        "SELECT title, report_json -> 'narrative' -> 'fees_collected_yuan' FROM staging.report"
+        " WHERE document_sha256 = %s",
+        sha,
+    )
     assert (title, fees) == ("年度报告", None)
     with pytest.raises(ValueError, match="not a document sha256"):
         staging.load_reports([("not-a-hash", report)], "1.0", db_url)
