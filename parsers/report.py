@@ -150,6 +150,19 @@ def analyze(doc: Document, source: dict) -> dict:
                         "message": f"table {name} not found; figures only from prose where stated",
                     }
                 )
+        if apps is not None and apps.rows:
+            from .tables.pipe import ORDER_2019, ORDER_2021
+
+            for code in [*ORDER_2021, "other"] if era == "2021" or apps.has_2021_rows else ORDER_2019:
+                if code not in apps.rows:  # a label lost or not recognised: its row is not in the Report
+                    problems.append(
+                        {
+                            "severity": "warning",
+                            "code": "row_not_found",
+                            "field": f"applications.{code}",
+                            "message": f"table 三: the row {code} was not found",
+                        }
+                    )
 
     report["title"] = strip_markup(_printed(doc, meta.title_span, doc.traditional) if meta.title_span else meta.title)
     report["year"] = meta.year

@@ -336,6 +336,12 @@ CHECK_FAMILIES: list[CheckFamily] = [
         "A 统计表 item must equal the sum of its sub-items (其中 1. 2. …), in each column",
     ),
     CheckFamily(
+        "statistics.cumulative",
+        "warning",
+        "统计表本年度数不应大于历年累计数",
+        "A 统计表 figure for the year must not exceed its cumulative figure",
+    ),
+    CheckFamily(
         "narrative", "warning", "正文所述数字应与表格一致", "A figure stated in the prose must agree with the table"
     ),
     CheckFamily(
@@ -350,6 +356,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "derived_value": ("warning", "A value was derived (e.g. a blank 总计 filled from its row), not read"),
     "ambiguous_split": ("warning", "A run-together digit string has more than one consistent split"),
     "unreadable_value": ("warning", "A cell could not be read as a number"),
+    "row_not_found": ("warning", "A row of the format was not found in a table that was read"),
     "blank_cell": ("warning", "Cells printed blank or '-' that no rule of the table proves are null"),
     "unplaced_rows": ("warning", "Table rows without labels could not be placed by the format's row order"),
     "needs_ocr": ("error", "The PDF has no text layer"),

@@ -119,7 +119,7 @@ def application_row_number(label: str) -> int | None:
     return official_sub_number(code) if code else None
 
 
-_FIRST_ROW = re.compile(r"本 ?年 ?新 ?收[^\d\n]{0,30}?申 ?请 ?数 ?量(\d[\d ]*)")  # stray spaces in the label too
+_FIRST_ROW = re.compile(r"本 *年 *新 *收[^\d\n]{0,30}?申 *请 *数 *量 *(\d[\d ]*)")  # stray spaces in the label too
 
 
 def is_flattened(text: str) -> bool:

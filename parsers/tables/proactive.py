@@ -37,7 +37,7 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
         (
             i
             for i, t in enumerate(tokens[:stop])
-            if t.kind == "text" and label_key(t.text).startswith(("第二十条第", "信息内容"))
+            if t.kind == "text" and _block_key(tokens, i).startswith(("第二十条第", "信息内容"))
         ),
         None,
     )
@@ -59,7 +59,7 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
                 break
             continue
         key = label_key(tok.text)
-        if i < limit and tokens[i].kind == "text" and key in ("第", "信息", "信", "第二十条第"):
+        if _wrapped_header(key) and i < limit and tokens[i].kind == "text":
             key = key + label_key(tokens[i].text)  # a header cell wrapped over two lines (信息 / 内容)
             i += 1
         if key.startswith("第二十条"):
@@ -177,6 +177,21 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
     if blanks:
         result.problems.append(blank_cells_problem("proactive", blanks))
     return result if result.items else None
+
+
+_HEADERS = ("第二十条第", "信息内容")
+
+
+def _wrapped_header(key: str) -> bool:
+    """The first part of a block header cut by a line break (第二 / 十条第（一）项, 信息 / 内容)."""
+    return any(h.startswith(key) and key != h for h in _HEADERS) or key == "第二十条第"
+
+
+def _block_key(tokens: list[Token], i: int) -> str:
+    key = label_key(tokens[i].text)
+    if _wrapped_header(key) and i + 1 < len(tokens) and tokens[i + 1].kind == "text":
+        return key + label_key(tokens[i + 1].text)
+    return key
 
 
 def _all_null(result: ProactiveResult, row: dict, item: str, measures: list[str], code: str, message: str) -> None:

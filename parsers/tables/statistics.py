@@ -46,6 +46,7 @@ class StatisticsResult:
     provenance: dict[str, str] = field(default_factory=dict)
     checks: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
+    flattened: bool = False  # rows run together with their labels: no cell of it is where a token reader looks
 
 
 def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
@@ -101,6 +102,8 @@ def merged(cells: StatisticsResult | None, runs: StatisticsResult | None) -> Sta
     both did; its problems only for figures still missing."""
     if cells is None or runs is None:
         return cells or runs
+    if runs.flattened:
+        return runs  # the token reading of a flattened table takes stray-space fragments for cells
     out = StatisticsResult(
         values={**cells.values, **runs.values}, provenance={**cells.provenance, **runs.provenance}, checks=runs.checks
     )
@@ -165,6 +168,7 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
     # only stray in a flattened one (most runs glued to their unit: 条2121, 件 2157 68 is 215|776… split
     # by the rules)
     laid_out = sum(r.spaced for r in rows) * 2 > len(rows)
+    glued = sum(not r.spaced and not r.separated for r in rows if r.digits)
     for row in rows:
         row.separated |= laid_out and row.spaced
         cells = re.split(r"\s+" if laid_out else r"[\t\n]+", text[row.start : row.end].strip()) if row.digits else []
@@ -175,8 +179,10 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
             row.options = _pairs(row.digits)
         else:
             row.options = [(int(row.digits),)] if _no_leading_zero(row.digits) else []
-    out = StatisticsResult(values={})
+    out = StatisticsResult(values={}, flattened=glued * 2 > len(rows))
     chosen = _solve_groups(rows, width, out)
+    if cumulative:
+        _cumulative_checks(rows, out)
     for k, row in enumerate(rows):
         target = _target(row.label)
         value = chosen[k][0] if chosen[k] else None
@@ -328,6 +334,21 @@ def _solve_groups(rows: list[_FlatRow], width: int, out: StatisticsResult) -> li
                 }
             )
     return chosen
+
+
+def _cumulative_checks(rows: list[_FlatRow], out: StatisticsResult) -> None:
+    """本年度 ≤ 历年累计 for each row printed in two cells (a run glued together is split by that rule, so it
+    cannot break it)."""
+    for k, row in enumerate(rows):
+        if row.separated and len(row.options) == 1:
+            this_year, cumulative = row.options[0]
+            out.checks.append(
+                {
+                    "rule": f"statistics.cumulative.{_rule_name(row.label, k)}",
+                    "ok": this_year <= cumulative,
+                    "detail": f"统计表 {row.label}: 本年度 {this_year}, 历年累计 {cumulative}",
+                }
+            )
 
 
 def _rule_name(label: str, index: int) -> str:
