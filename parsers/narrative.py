@@ -175,6 +175,7 @@ _UPHELD_COUNT_RE = re.compile(
 # the organ deciding reviews of others (作为复议机关): not table 四, where it is the respondent
 _REVIEW_BODY_RE = re.compile(r"作为(?:行政)?复议机关|复议机关(?:共)?(?:受理|收到|办理|审理)")
 _UPHELD_KEY = {"复议": "review_upheld", "诉讼": "litigation_upheld"}
+_SENTENCE_RE = re.compile(r"[^。；;！!]+[。；;！!]?")
 
 
 def _upheld(text: str, out: NarrativeResult) -> None:
@@ -188,16 +189,27 @@ def _upheld(text: str, out: NarrativeResult) -> None:
         if key not in found or m.start() < found[key][0]:
             found[key] = (m.start(), m.span(group), m.span(), _number(m.group(group)))
 
+    # only sentences that speak of 维持 and of 复议 or 诉讼 are searched (the patterns are costly on a whole report)
+    spans = [
+        s.span()
+        for s in _SENTENCE_RE.finditer(text)
+        if "维持" in s.group() and ("复议" in s.group() or "诉讼" in s.group())
+    ]
+
+    def matches(pattern: re.Pattern):
+        for a, b in spans:
+            yield from pattern.finditer(text, a, b)
+
     both = []
-    for m in _UPHELD_BOTH_RE.finditer(text):
+    for m in matches(_UPHELD_BOTH_RE):
         if m.group("t1") != m.group("t2"):
             both.append(m.span())
             note(_UPHELD_KEY[m.group("t1")], m, "n1")
             note(_UPHELD_KEY[m.group("t2")], m, "n2")
-    for m in _UPHELD_ONE_RE.finditer(text):
+    for m in matches(_UPHELD_ONE_RE):
         if not any(a <= m.start() < b for a, b in both):
             note(_UPHELD_KEY[m.group("t1")], m, "n1")
-    for m in _UPHELD_COUNT_RE.finditer(text):
+    for m in matches(_UPHELD_COUNT_RE):
         topic = m.group("t1")
         other = "诉讼" if topic == "复议" else "复议"
         before = text[_sentence_start(text, m.start(), 120) : m.start()]
