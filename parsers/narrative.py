@@ -175,7 +175,7 @@ _UPHELD_COUNT_RE = re.compile(
 # the organ deciding reviews of others (作为复议机关): not table 四, where it is the respondent
 _REVIEW_BODY_RE = re.compile(r"作为(?:行政)?复议机关|复议机关(?:共)?(?:受理|收到|办理|审理)")
 _UPHELD_KEY = {"复议": "review_upheld", "诉讼": "litigation_upheld"}
-_SENTENCE_RE = re.compile(r"[^。；;！!]+[。；;！!]?")
+_SENTENCE_RE = re.compile(r"[^。；;！!]{1,400}[。；;！!]?")
 
 
 def _upheld(text: str, out: NarrativeResult) -> None:
@@ -193,8 +193,8 @@ def _upheld(text: str, out: NarrativeResult) -> None:
     spans = [
         s.span()
         for s in _SENTENCE_RE.finditer(text)
-        if "维持" in s.group() and ("复议" in s.group() or "诉讼" in s.group())
-    ]
+        if len(s.group()) <= 400 and "维持" in s.group() and ("复议" in s.group() or "诉讼" in s.group())
+    ]  # a prose sentence, not a table run together into one "sentence" (its 结果维持 header is no statement)
 
     def matches(pattern: re.Pattern):
         for a, b in spans:
