@@ -9,6 +9,7 @@ Codes follow ../shared/contract/report-json.md; eras are "pre2019", "2019", "202
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 ERAS = ("pre2019", "2019", "2021")
 MODERN = ("2019", "2021")
@@ -388,6 +389,7 @@ def application_row(code: str) -> ApplicationRow:
     return _ROWS_BY_CODE[code]
 
 
+@lru_cache(maxsize=4096)
 def check_severity(rule: str) -> str:
     """Severity of a rule name, by its family (longest matching prefix)."""
     best = None

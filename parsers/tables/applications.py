@@ -470,6 +470,8 @@ def _prove_blank_cells(result: ApplicationsResult) -> None:
                 and not {key, f"applications.{code}", "applications"} & unreadable
             ):
                 blank.add(key)
+    if not blank:
+        return  # every cell printed: nothing to prove
     rules = [
         SumRule(
             f"applications.row_sum.{code}",
