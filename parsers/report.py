@@ -93,20 +93,19 @@ def analyze(doc: Document, source: dict) -> dict:
     provenance = report["provenance"]
     report["script"] = "traditional" if doc.traditional else "simplified"
 
-    apps = read_applications(doc.tokens)
-    review = read_review(doc.tokens, apps.end_index if apps else 0)
-    if is_flattened(doc.text):  # cells glued to their labels: spaces are no separators, only arithmetic splits
-        apps = read_flat_applications(doc.text) or apps
-        review = read_flat_review(doc.text) or review
-    elif _unsure(apps) or _unsure(review):
+    flattened = is_flattened(doc.text)  # cells glued to their labels: spaces are no separators
+    apps = read_flat_applications(doc.text) if flattened else None
+    review = read_flat_review(doc.text) if flattened else None
+    if apps is None or review is None:
+        apps = apps or read_applications(doc.tokens)
+        review = review or read_review(doc.tokens, apps.end_index if apps and not flattened else 0)
+    if not flattened and (_unsure(apps) or _unsure(review)):
         if "|" in doc.text:
             apps = fewest_nulls(apps, read_pipe_applications(doc.text))
             review = review or read_pipe_review(doc.text)
         apps = fewest_nulls(apps, read_flat_applications(doc.text))
         review = fewest_nulls(review, read_flat_review(doc.text))
-    proactive = read_proactive(doc.tokens)
-    if is_flattened(doc.text):
-        proactive = read_flat_proactive(doc.text) or proactive
+    proactive = (read_flat_proactive(doc.text) if flattened else None) or read_proactive(doc.tokens)
     stats = None
     if apps is None:
         stats = merged(read_statistics(doc.tokens), read_flat_statistics(doc.text))
