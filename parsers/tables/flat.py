@@ -141,10 +141,6 @@ def _nulls(result) -> int:
     return sum(v is None for row in table.values() for v in row.values())
 
 
-def label_of(segment: Segment) -> str:
-    return label_key(segment.text)
-
-
 def read_flat_applications(text: str):
     """Table 三 from flattened text, or None when no flattened table 三 is there."""
     from .applications import GROUP_ROWS, ApplicationsResult, _problem, finish, resolve_runs

@@ -112,7 +112,14 @@ def read_pipe_review(text: str):
     """Table 四 as one pipe row of fifteen cells under placeholder headers (数据1 … 数据15) after its section
     heading: placed in the official order only when, blanks proven, every group's 总计 is the sum of its four
     outcomes."""
-    from .review import NCELLS, REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES, ReviewResult, prove_review_blanks
+    from .review import (
+        NCELLS,
+        REVIEW_GROUP_CODES,
+        REVIEW_MEASURE_CODES,
+        ReviewResult,
+        keep_if_sums_hold,
+        prove_review_blanks,
+    )
 
     heading = re.search(r"行政复议[^\n]{0,30}行政诉讼", text)
     if heading is None:
@@ -133,21 +140,6 @@ def read_pipe_review(text: str):
                 result.groups[g][m] = parse_count(cell)
                 result.provenance[f"review_litigation.{g}.{m}"] = f"text chars {here}-{here + len(line)}"
         prove_review_blanks(result)
-        parts = [m for m in REVIEW_MEASURE_CODES if m != "total"]
-        if all(
-            None not in (vals := [grp[m] for m in parts]) and grp["total"] == sum(vals)
-            for grp in result.groups.values()
-        ):
-            return result
-        return ReviewResult(
-            groups={g: dict.fromkeys(REVIEW_MEASURE_CODES) for g in REVIEW_GROUP_CODES},
-            problems=[
-                _problem(
-                    "unplaced_rows",
-                    "table 四 without its header words: its fifteen cells do not satisfy "
-                    "the group sums in the official order; nothing placed",
-                    "review_litigation",
-                )
-            ],
-        )
+        keep_if_sums_hold(result)
+        return result
     return None

@@ -118,11 +118,11 @@ def read_review(tokens: list[Token], start: int = 0) -> ReviewResult | None:
             }
         )
     if headerless:
-        _keep_if_sums_hold(result)
+        keep_if_sums_hold(result)
     return result
 
 
-def _keep_if_sums_hold(result: ReviewResult) -> None:
+def keep_if_sums_hold(result: ReviewResult) -> None:
     """Fifteen cells under no header words are placed by the official order only when every group's 总计
     is the sum of its four outcomes; else nothing is placed."""
     parts = [m for m in REVIEW_MEASURE_CODES if m != "total"]
