@@ -43,16 +43,14 @@ def build_document(pieces: list[str | Grid], meta: dict | None = None) -> Docume
         if isinstance(piece, Grid):
             last_row = None
             for row, col, text in piece.cells:
-                if last_row is not None and row != last_row:
-                    parts.append("\n")
+                if last_row is not None:
+                    parts.append("\n" if row != last_row else "\t")
                     pos += 1
-                elif last_row is not None:
-                    parts.append("\t")
-                    pos += 1
-                flat = text.translate(_FLATTEN)
-                spans.append((pos, pos + len(flat), (piece, row, col)))
+                flat = text.translate(_FLATTEN) if text else text
+                end = pos + len(flat)
+                spans.append((pos, end, (piece, row, col)))
                 parts.append(flat)
-                pos += len(flat)
+                pos = end
                 last_row = row
             parts.append("\n")
             pos += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .normalize import fold, to_simplified
 
@@ -227,6 +228,7 @@ def _has_markup(text: str) -> bool:
     return "*" in text or "_" in text or "#" in text or ">" in text
 
 
+@lru_cache(maxsize=2)  # the label and signature readers both ask, for the same page text
 def _unmarked(text: str) -> str:
     """The text with markdown marks blanked (same length: offsets hold)."""
     if not _has_markup(text):

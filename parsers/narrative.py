@@ -18,6 +18,7 @@ keys, for the checks: review_upheld / litigation_upheld (行政复议7件，诉�
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 _N = r"(\d+(?:,\d{3})*)"
@@ -352,18 +353,22 @@ _NEEDS_APPLICATION_CONTEXT = {
 
 def read_narrative(text: str) -> NarrativeResult:
     """Prose figures. Line breaks are removed first (PDF prose wraps mid-sentence); offsets map back."""
-    keep = [i for i, c in enumerate(text) if c != "\n"]
     joined = text.replace("\n", "")
     result = _read_joined(joined)
-    return _with_provenance(result, joined, keep, len(text))
+    # where each line break was taken out, in joined offsets: joined[a] stood at a + (breaks before it)
+    removed_at = [at - k for k, at in enumerate(m.start() for m in re.finditer("\n", text))]
+    return _with_provenance(result, joined, removed_at, len(text))
 
 
-def _with_provenance(result: NarrativeResult, joined: str, keep: list[int], size: int) -> NarrativeResult:
+def _with_provenance(result: NarrativeResult, joined: str, removed_at: list[int], size: int) -> NarrativeResult:
     """Provenance of each figure: the number's offsets in the original text and the phrase that names it."""
 
+    def original(a: int) -> int:
+        return a + bisect_right(removed_at, a)
+
     def where(a: int, b: int) -> tuple[int, int]:
-        start = keep[a] if a < len(keep) else size
-        return start, (keep[b - 1] + 1 if 0 < b <= len(keep) else start)
+        start = original(a) if a < len(joined) else size
+        return start, (original(b - 1) + 1 if 0 < b <= len(joined) else start)
 
     for fld, (a, b, pa, pb) in result.spans.items():
         start, end = where(a, b)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
+from itertools import islice
 
 _INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u2028\u2029\u3000\u00a0\u202f\u2007")
 _QUOTES = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "＂": '"', "＇": "'", "〝": '"', "〞": '"'}
@@ -34,10 +35,26 @@ def _fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
+# Every non-ASCII character met so far → its folding (itself when none): documents share most characters, so
+# each is folded once per process. Bounded: past the cap (hostile text of every code point) a call folds alone.
+_FOLD_TABLE: dict[int, str] = {}
+_FOLDED: set[str] = set()
+_FOLD_CAP = 50_000
+
+
 def fold(text: str) -> str:
     """Full-width → ASCII, invisible → space, quotes straightened; same length as the input."""
-    table = {ord(c): _fold_char(c) for c in set(text) if not c.isascii()}
-    return text.translate(table) if table else text
+    if text.isascii():
+        return text
+    chars = set(text)
+    new = chars.difference(_FOLDED)
+    if len(_FOLDED) + len(new) > _FOLD_CAP:
+        return text.translate({ord(c): _fold_char(c) for c in chars if not c.isascii()})
+    for c in new:
+        if not c.isascii():
+            _FOLD_TABLE[ord(c)] = _fold_char(c)
+    _FOLDED.update(new)
+    return text.translate(_FOLD_TABLE)
 
 
 # Leaked markup seen in exports of Word documents; replaced by spaces of the same length.
@@ -68,14 +85,11 @@ _TRADITIONAL_MARKERS = set(
 )
 
 
+_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL_MARKERS)) + "]")
+
+
 def is_traditional(text: str) -> bool:
-    count = 0
-    for ch in text:
-        if ch in _TRADITIONAL_MARKERS:
-            count += 1
-            if count >= 3:
-                return True
-    return False
+    return sum(1 for _ in islice(_TRADITIONAL_RE.finditer(text), 3)) >= 3
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +120,8 @@ def normalize_document(text: str) -> tuple[str, bool]:
 _NUMBERING_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\(\s*(?:[一二三四五六七八九十]+|\d{1,2})\s*\)|\d{1,2}\s*[.、)](?!\d))\s*"
 )
-_SQUEEZE_RE = re.compile(r"[\s\"'“”‘’:：,，、.。()（）\[\]【】《》<>]")
+SQUEEZED = r"[\s\"'“”‘’:：,，、.。()（）\[\]【】《》<>]"  # what label_key removes besides the numbering
+_SQUEEZE_RE = re.compile(SQUEEZED)
 
 
 @lru_cache(maxsize=65536)

@@ -48,9 +48,7 @@ class Token:
     glued: bool = False  # a digit run glued to a label: several cells run together
 
 
-def _words(segment: str, base: int):
-    for m in re.finditer(r"\S+", segment):
-        yield m.group(0), base + m.start(), base + m.end()
+_WORD_RE = re.compile(r"\S+")
 
 
 def tokenize_segment(segment: str, base: int | None, where: str | None = None) -> list[Token]:
@@ -74,7 +72,10 @@ def tokenize_segment(segment: str, base: int | None, where: str | None = None) -
         for s, e in zip([0, *cuts], [*cuts, len(text)]):
             out.append(Token("text", text[s:e], loc(a + s, a + e)))
 
-    for word, a, b in _words(segment, base or 0):
+    offset = base or 0
+    for m in _WORD_RE.finditer(segment):
+        word = m.group()
+        a, b = offset + m.start(), offset + m.end()
         if word in _EMPTY_MARKS:
             flush()
             out.append(Token("blank", "", loc(a, b)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html
+from lxml import etree
 
 from ..document import Grid
 
@@ -74,7 +74,12 @@ _SPACES_RE = re.compile(r"[ \t\r\f\v]+")
 
 def _cell_text(cell) -> str:
     if len(cell) == 0:  # no child elements: the common case
-        return _SPACES_RE.sub(" ", cell.text).strip() if cell.text else ""
+        text = cell.text
+        if not text:
+            return ""
+        if "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+            text = _SPACES_RE.sub(" ", text)
+        return text.strip()
     parts: list[str] = []
     for node in cell.iter():
         if not isinstance(node.tag, str) or node.tag in _DROP:
@@ -95,12 +100,14 @@ def _grid(table, label: str) -> Grid:
     for r, tr in enumerate(rows, start=1):
         c = 1
         for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+            if cell.tag not in ("td", "th"):  # comments and processing instructions have non-str tags
                 continue
-            while occupied.get((r, c)):
-                c += 1
-            rowspan = _span(cell.get("rowspan"))
-            colspan = _span(cell.get("colspan"))
+            if occupied:
+                while occupied.get((r, c)):
+                    c += 1
+            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+            rowspan = 1 if rowspan is None else _span(rowspan)
+            colspan = 1 if colspan is None else _span(colspan)
             cells.append((r, c, _cell_text(cell)))
             for dr in range(1, rowspan):  # this row is covered by advancing c; later rows must skip
                 for dc in range(colspan):
@@ -121,20 +128,25 @@ def _span(value) -> int:
 # Inline formatting tags carry no structure. Pages pasted from Word nest hundreds of them unclosed
 # (<font><span><font>…), deeper than libxml2 follows (256 levels, 2048 with huge_tree), which silently
 # drops everything below. They are removed before parsing; their text stays.
+# font span b i u s em strong small big sup sub ins del strike tt o:p st1:* w:*, grouped by first letter (the
+# regex engine tries alternatives one by one at every `<` of the page)
 _INLINE_TAG_RE = re.compile(
-    r"</?(?:font|span|b|i|u|s|em|strong|small|big|sup|sub|ins|del|strike|tt|o:p|st1:[a-z]+|w:[a-z]+)(?:\s[^>]*)?/?>",
-    re.IGNORECASE,
+    r"</?(?i:f(?:ont)|s(?:pan|mall|trong|trike|up|ub|t1:[a-z]+)?|b(?:ig)?|i(?:ns)?|u|em|tt|del|o:p|w:[a-z]+)"
+    r"(?:\s[^>]*)?/?>"
 )
 
 
 def extract_html(text: str) -> tuple[list, dict, list[dict]]:
     """(pieces, page metadata, problems): a problem when the parser could not follow the page whole."""
-    parser = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    # etree's HTML parser, not lxml.html's: its element classes are looked up in Python for every node
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     text = _XML_DECL_RE.sub("", text, count=1)  # lxml refuses str input that declares an encoding
     text = _INLINE_TAG_RE.sub("", text)
     try:
-        root = html.document_fromstring(text, parser=parser)
+        root = etree.fromstring(text, parser=parser)
     except (etree.LxmlError, ValueError):
+        root = None
+    if root is None:
         return [_TAG_RE.sub(" ", text)], {}, []
     problems = [
         {

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..normalize import label_key
+from ..normalize import SQUEEZED, label_key
 from ..vocabulary import APPLICATION_ROWS
 from .labels import classify_application_label
 
@@ -44,8 +44,14 @@ class Segment:
 
 def compact(text: str) -> tuple[str, list[int]]:
     """The text without whitespace, and the offset in `text` of each kept character."""
-    keep = [i for i, c in enumerate(text) if not c.isspace()]
-    return "".join(text[i] for i in keep), keep
+    runs = [m.span() for m in _NON_SPACE.finditer(text)]
+    keep: list[int] = []
+    for a, b in runs:
+        keep.extend(range(a, b))
+    return "".join([text[a:b] for a, b in runs]), keep
+
+
+_NON_SPACE = re.compile(r"\S+")
 
 
 def segments(text: str, number_of=None) -> list[Segment]:
@@ -141,10 +147,21 @@ def _nulls(result) -> int:
     return sum(v is None for row in table.values() for v in row.values())
 
 
+# Cheap screens before segmenting a whole document. Every label of table 三's first row holds 新收, 收到 or 新受
+# (labels.APPLICATION_PATTERNS, and every prefix of the official label); table 四's header label holds 复议 and 维持,
+# 审结 or 总计 with no digit between. Between the characters of a word only what label_key squeezes out may stand.
+_NEW_RECEIVED_WORDS = re.compile(f"新{SQUEEZED}*[收受]|收{SQUEEZED}*到")
+_REVIEW = f"复{SQUEEZED}*议"
+_REVIEW_HEADER = f"(?:维{SQUEEZED}*持|审{SQUEEZED}*结|总{SQUEEZED}*计)"
+_REVIEW_HEADER_WORDS = re.compile(f"{_REVIEW}\\D*?{_REVIEW_HEADER}|{_REVIEW_HEADER}\\D*?{_REVIEW}")  # in one label
+
+
 def read_flat_applications(text: str):
     """Table 三 from flattened text, or None when no flattened table 三 is there."""
     from .applications import GROUP_ROWS, ApplicationsResult, _problem, finish, resolve_runs
 
+    if not _NEW_RECEIVED_WORDS.search(text):
+        return None  # no 新收/收到/新受理 anywhere: no first row (a pre-2019 统计表), nothing to segment
     segs = segments(text, application_row_number)
     start = next(
         (
@@ -215,6 +232,8 @@ def read_flat_review(text: str):
     from ..tokens import Token
     from .review import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES, ReviewResult, split_run
 
+    if not _REVIEW_HEADER_WORDS.search(text):
+        return None
     segs = segments(text)
     for k, seg in enumerate(segs[:-1]):
         key = label_key(seg.text) if seg.text else ""

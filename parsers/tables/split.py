@@ -16,34 +16,41 @@ from functools import cache
 MAX_CANDIDATES = 2000
 
 
-def _parts_summing(digits: str, n: int, target: int):
-    """Every split of `digits` into n numbers (no leading zeros) that add up to `target`."""
-    if n == 1:
-        if (len(digits) == 1 or digits[:1] != "0") and digits and int(digits) == target:
-            yield (target,)
-        return
-    if target == 0:  # every remaining cell is 0: only "00…0" of the right length fits
-        if digits == "0" * n:
-            yield (0,) * n
-        return
-    longest = min(len(str(target)), len(digits) - n + 1)
-    for k in range(1, longest + 1):
-        head = digits[:k]
-        if k > 1 and head[0] == "0":
-            break
-        value = int(head)
-        if value > target:
-            break
-        rest_len, left = len(digits) - k, target - value
-        if rest_len > (n - 1) * len(str(left)):
-            continue  # the remaining cells cannot use that many digits without exceeding the sum
-        widest = -(-rest_len // (n - 1))  # some remaining cell has at least this many digits
-        if widest > 1 and 10 ** (widest - 1) > left:
-            continue
-        if rest_len < n - 1 or 10 ** (rest_len - (n - 2)) + 9 * (n - 2) <= left:
-            continue  # too few digits left to reach the sum
-        for rest in _parts_summing(digits[k:], n - 1, target - value):
-            yield (value, *rest)
+def _parts_summing(digits: str, n: int, target: int) -> list[tuple[int, ...]]:
+    """Every split of `digits` into n numbers (no leading zeros) that add up to `target`, in order of the
+    first part's length, then the second's… (a plain recursion over offsets: no slices, no generators)."""
+    size = len(digits)
+    out: list[tuple[int, ...]] = []
+
+    def split(at: int, n: int, target: int, head: tuple[int, ...]) -> None:
+        rest = size - at
+        if n == 1:
+            if rest and (rest == 1 or digits[at] != "0") and int(digits[at:]) == target:
+                out.append((*head, target))
+            return
+        if target == 0:  # every remaining cell is 0: only "00…0" of the right length fits
+            if rest == n and digits.count("0", at) == n:
+                out.append((*head, *(0,) * n))
+            return
+        longest = 1 if digits[at] == "0" else min(len(str(target)), rest - n + 1)
+        value = 0
+        for k in range(1, longest + 1):
+            value = value * 10 + ord(digits[at + k - 1]) - 48
+            if value > target:
+                break
+            rest_len, left = rest - k, target - value
+            if rest_len > (n - 1) * len(str(left)):
+                continue  # the remaining cells cannot use that many digits without exceeding the sum
+            widest = -(-rest_len // (n - 1))  # some remaining cell has at least this many digits
+            if widest > 1 and 10 ** (widest - 1) > left:
+                continue
+            if rest_len < n - 1 or 10 ** (rest_len - (n - 2)) + 9 * (n - 2) <= left:
+                continue  # too few digits left to reach the sum
+            split(at + k, n - 1, left, (*head, value))
+
+    if digits:
+        split(0, n, target, ())
+    return out
 
 
 def sum_splits(digits: str, addends: int) -> list[tuple[int, ...]]:
