@@ -62,16 +62,19 @@ class Metadata:
 
 
 def _lines(text: str, limit: int):
+    """(offset, line) of the first `limit` lines that are not blank; the rest of the text is never split."""
     pos = 0
     count = 0
-    for line in text.split("\n"):
-        start = pos
-        pos += len(line) + 1
+    size = len(text)
+    while pos <= size and count < limit:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = size
+        line = text[pos:end]
         if line.strip():
-            yield start, line
+            yield pos, line
             count += 1
-            if count >= limit:
-                return
+        pos = end + 1
 
 
 def _find_title(text: str, meta_title: str | None = None) -> tuple[str, int, int] | None:
@@ -225,7 +228,7 @@ def strip_markup(s: str | None) -> str | None:
 
 
 def _has_markup(text: str) -> bool:
-    return "*" in text or "_" in text or "#" in text or ">" in text
+    return "**" in text or "__" in text or "#" in text or ">" in text  # what _MARKUP_RE can match
 
 
 @lru_cache(maxsize=2)  # the label and signature readers both ask, for the same page text

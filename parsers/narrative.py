@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 _N = r"(\d+(?:,\d{3})*)"
 _UNIT = r"\s*(?:件|个|宗|份|条|起)"
 
-# (key, pattern); group 1 is the number. First match in the text wins.
+# (key, pattern); group 1 is the number. First match in the text wins. A lookbehind stands after the words it
+# guards (部分公开(?<!公开及部分公开)), never first: the engine then scans for the words instead of trying every place.
 PATTERNS: list[tuple[str, re.Pattern]] = [
     (key, re.compile(p))
     for key, p in [
@@ -54,8 +55,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             "granted_incl_partial",
             rf"(?:予以|同意)?公开(?:及|和|与|、|或)(?:予以|同意)?部分公开(?:的)?(?:共)?{_N}{_UNIT}",
         ),
-        ("granted", rf"(?<![部分不])(?:予以公开|同意公开)(?:的)?{_N}{_UNIT}"),
-        ("partially_granted", rf"(?<!公开及)(?<!公开和)(?<!公开与)(?<!公开、)(?<!公开或)部分公开(?:的)?{_N}{_UNIT}"),
+        ("granted", rf"(?:予以公开|同意公开)(?<![部分不].{{4}})(?:的)?{_N}{_UNIT}"),
+        ("partially_granted", rf"部分公开(?<!公开[及和与、或]部分公开)(?:的)?{_N}{_UNIT}"),
         ("denied", rf"(?:不予公开|不同意公开)(?:的)?{_N}{_UNIT}"),
         ("unavailable", rf"无法提供(?:的)?{_N}{_UNIT}"),
         ("rejected", rf"不予处理(?:的)?{_N}{_UNIT}"),
@@ -74,7 +75,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             "proactive_items_published",
             rf"(?:累计|共|全年)(?:主动)?(?:公开|公布|发布)(?:的)?(?:政府)?信息(?:共|总计|合计)?{_N}\s*条",
         ),
-        ("proactive_items_published", rf"(?<!应)主动公开(?:的)?(?:政府)?信息(?:共|总计|合计)?{_N}\s*条"),
+        ("proactive_items_published", rf"主动公开(?<!应主动公开)(?:的)?(?:政府)?信息(?:共|总计|合计)?{_N}\s*条"),
         ("proactive_items_published", rf"公开总条数达?{_N}\s*条"),
         ("proactive_items_published", rf"全年[^。;；\n]{{0,30}}?发布(?:政府)?信息(?:共|总计|合计)?{_N}\s*条"),
         ("fees_collected_yuan", r"收取(?:信息处理费|费用)(?:共)?(\d+(?:\.\d+)?)\s*元"),

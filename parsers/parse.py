@@ -54,10 +54,10 @@ def parse_bytes(data: bytes, *, filename: str | None = None, media_type: str | N
 
 
 def _tables_unread(report: dict, text: str) -> bool:
-    """Table labels are printed but the tables did not come out whole."""
-    if "本年新收" not in text and "行政复议" not in text:
+    """Table labels are printed (table 三, 四, or a pre-2019 统计表) but the tables did not come out whole."""
+    if "本年新收" not in text and "行政复议" not in text and "指标名称" not in text:
         return False
-    if report["applications"] is None and "本年新收" in text:
+    if report["applications"] is None and ("本年新收" in text or "指标名称" in text):
         return True
     return any(p["code"] in ("unreadable_value", "ambiguous_split") for p in report["problems"])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..normalize import label_key
 from ..tokens import Token
@@ -38,6 +39,7 @@ STAT_ROWS: list[tuple[str, re.Pattern]] = [
     ]
 ]
 _UNIT_RE = re.compile(r"^(?:条|件|个|次|项|万元|元|人次|份|宗)$")
+_SUB_LIST_MARK = re.compile(r"^其中\d*")  # 其中：1.同意公开答复数
 
 
 @dataclass
@@ -61,14 +63,14 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
     for i, tok in enumerate(tokens):
         if tok.kind != "text":
             continue
-        key = re.sub(r"^其中\d*", "", label_key(tok.text))  # 其中：1.同意公开答复数
+        key = _SUB_LIST_MARK.sub("", label_key(tok.text))  # 其中：1.同意公开答复数
         if len(key) > 30:
             continue
         previous = tokens[i - 1] if i else None
         if previous is not None and previous.kind == "text" and not _UNIT_RE.match(label_key(previous.text)):
             # a label wrapped over two cells or lines (同意公开 / 答复数): the whole label decides, and its
             # second half alone (答复数) is never taken for another row
-            joined = re.sub(r"^其中\d*", "", label_key(previous.text)) + key
+            joined = _SUB_LIST_MARK.sub("", label_key(previous.text)) + key
             if any(p.search(joined) for _, p in STAT_ROWS):
                 key = joined
         for target, pattern in STAT_ROWS:
@@ -130,6 +132,11 @@ def _yuan(value, unit: str | None, printed: str):
 
 # ---- the same 统计表 flattened into one run per row: 受理依申请公开信息总数条2121 = 本年度 21 | 历年累计 21 ----
 
+_HEADER = re.compile(r"指标名称.{0,12}?计量单位(?:.{0,30}?历年累计|.{0,12}?(?:本年度|\d{4}年度?))")
+_SPACES = re.compile(r"\s+")
+_BORDERS = re.compile(r"[\t\n]+")  # tabs, lines (pipes become tabs): cell borders
+_NUMBERED = re.compile(r"^\d{1,2}[.、]")
+_EMPTY_MARKS = "-—–/无"
 _FLAT_ROW = re.compile(r"^(?P<label>.+?)(?P<unit>人次|万元|条|件|个|次|项|元|份|宗)(?P<blank>[-—–/无]*)$")
 
 
@@ -155,7 +162,7 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
 
     text = text.replace("|", "\t")  # pipe rows: their borders separate cells as tabs do (same offsets)
     comp, keep = compact(text)
-    header = re.search(r"指标名称.{0,12}?计量单位(?:.{0,30}?历年累计|.{0,12}?(?:本年度|\d{4}年度?))", comp)
+    header = _HEADER.search(comp)
     if header is None:
         return None
     cumulative = comp[header.start() : header.end()].endswith("历年累计")
@@ -171,10 +178,10 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
     glued = sum(not r.spaced and not r.separated for r in rows if r.digits)
     for row in rows:
         row.separated |= laid_out and row.spaced
-        cells = re.split(r"\s+" if laid_out else r"[\t\n]+", text[row.start : row.end].strip()) if row.digits else []
+        cells = (_SPACES if laid_out else _BORDERS).split(text[row.start : row.end].strip()) if row.digits else []
         if row.separated or len(cells) > 1:
-            complete = len(cells) == width and all(_no_leading_zero(re.sub(r"\s", "", c)) for c in cells)
-            row.options = [tuple(int(re.sub(r"\s", "", c)) for c in cells)] if complete else []
+            complete = len(cells) == width and all(_no_leading_zero(_SPACES.sub("", c)) for c in cells)
+            row.options = [tuple(int(_SPACES.sub("", c)) for c in cells)] if complete else []
         elif cumulative:
             row.options = _pairs(row.digits)
         else:
@@ -225,7 +232,7 @@ def _flat_rows(text: str, segs, base: int) -> list[_FlatRow]:
     for seg in _split_blank_rows(segs):
         if seg.text:
             raw = seg.text
-            if rows and rows[-1].digits and re.match(r"^[-—–/无]", raw):
+            if rows and rows[-1].digits and raw[0] in _EMPTY_MARKS:
                 rows[-1].separated = True  # its 历年累计 cell is empty: the run is one cell, not two
             raw = raw.lstrip("-—–:")  # a markdown separator row (|---|---|) before the first label
             if raw.rstrip(":：").endswith("其中"):
@@ -233,12 +240,12 @@ def _flat_rows(text: str, segs, base: int) -> list[_FlatRow]:
                 label_end = None
                 continue
             m = _FLAT_ROW.match(raw)
-            numbered = re.match(r"^\d{1,2}[.、]", raw) is not None
+            numbered = _NUMBERED.match(raw) is not None
             if m is not None and not numbered:
                 in_sub_list = False  # an item of its own ends the list (the rest of a wrapped label does not)
             label_end = None
             if m is not None:
-                label = re.sub(r"^其中\d*", "", label_key(m.group("label")))
+                label = _SUB_LIST_MARK.sub("", label_key(m.group("label")))
                 is_sub = numbered and in_sub_list
                 if not is_sub:
                     parent = len(rows)
@@ -250,8 +257,8 @@ def _flat_rows(text: str, segs, base: int) -> list[_FlatRow]:
             rows[-1].start, rows[-1].end = seg.start + base, seg.end + base
             rows[-1].where = f"text chars {seg.start + base}-{seg.end + base}"
             gap = text[label_end : seg.start]
-            rows[-1].separated |= bool(re.search(r"[\t\n]", gap))  # tabs, lines, pipes: cell borders
-            rows[-1].spaced = bool(re.search(r"\s", gap))
+            rows[-1].separated |= bool(_BORDERS.search(gap))  # tabs, lines, pipes: cell borders
+            rows[-1].spaced = bool(_SPACES.search(gap))
         label_end = None
     return [r for r in rows if r.digits or r.separated]
 
@@ -360,6 +367,7 @@ def _rule_name(label: str, index: int) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def _target(label: str) -> str | None:
     """The row a label means; a label whose last character (数) wrapped past the numbers still counts."""
     return next((t for t, p in STAT_ROWS if p.search(label)), None) or (
