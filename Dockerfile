@@ -1,5 +1,6 @@
 # The nianbao image: the project's code, DAGs and dbt project on Airflow 3, for every Airflow service in
-# docker-compose.yml (api-server, scheduler, dag-processor, triggerer, Celery workers).
+# docker-compose.yml (api-server, scheduler, dag-processor, triggerer, Celery workers). The product only: the
+# sample portal, reportgen and the tests are dev machinery of a checkout (`make run`, `make test`).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -18,8 +19,6 @@ COPY parsers parsers
 COPY crawlers crawlers
 COPY warehouse warehouse
 COPY expectations expectations
-COPY reportgen reportgen
-COPY sample_portal sample_portal
 COPY dags dags
 COPY dbt dbt
 

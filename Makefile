@@ -8,11 +8,12 @@ STAMP  := $(VENV)/.installed-stamp
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
 
-.PHONY: setup run test bench clean db-stop help
+.PHONY: setup run test lint bench clean db-stop help
 
 help:
 	@echo "make run    set up (first time only) and run the whole pipeline on the embedded defaults"
 	@echo "make test   set up and run the test suite"
+	@echo "make lint   ruff, ruff format --check, mypy (parsers, warehouse), sqlfluff (dbt)"
 	@echo "make setup  create .venv and install (quick when already done)"
 	@echo "make bench  run the benchmarks in benchmarks/"
 
@@ -38,10 +39,19 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+# rule sets: pyproject.toml ([tool.ruff.lint], [tool.mypy]) and dbt/.sqlfluff
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy parsers warehouse
+	$(BIN)/sqlfluff lint dbt/models dbt/tests dbt/macros
+
 bench: setup
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# Airflow first: its metadata database is on the embedded PostgreSQL
 db-stop:
+	-$(BIN)/nianbao airflow down
 	-$(BIN)/nianbao db stop
 
 clean: db-stop

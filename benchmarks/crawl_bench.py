@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawlers import run_crawl
-from crawlers.testing import build_bulk_portal
+from tests.crawlers.portals import build_bulk_portal
 
 
 def main(argv: list[str] | None = None) -> int:

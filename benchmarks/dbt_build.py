@@ -31,34 +31,16 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from parsers import vocabulary
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 DBT_DIR = REPO / "dbt"
 DBT = str(Path(sys.executable).parent / "dbt")
 
-COLS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org")
-REASONS = (
-    "granted",
-    "partially_granted",
-    "denied_state_secret",
-    "denied_law_prohibited",
-    "denied_security_stability",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_file",
-    "denied_admin_query",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "rejected_petition",
-    "rejected_duplicate",
-    "rejected_publication",
-    "rejected_excessive",
-    "rejected_confirmation",
-)
-OTHER_2021 = ("other_no_correction", "other_unpaid_fee", "other_misc")
-REVIEW = ("review", "litigation_direct", "litigation_after_review")
+COLS = tuple(c for c in vocabulary.APPLICANT_COLUMN_CODES if c != "total")
+REVIEW = tuple(vocabulary.REVIEW_GROUP_CODES)
+REVIEW_MEASURES = tuple(vocabulary.REVIEW_MEASURE_CODES)  # the four outcomes, then total
 PROACTIVE = {
     "rules": ("new_made", "new_published", "published_total"),
     "normative_documents": ("new_made", "new_published", "published_total"),
@@ -67,10 +49,6 @@ PROACTIVE = {
 }
 YEARS_PER_ORGAN = 10  # each organ reports 2015 … 2024: consecutive years feed the cross-year rule
 FIRST_YEAR = 2015
-
-
-def era_of(year: int) -> str:
-    return "pre2019" if year < 2019 else "2019" if year < 2021 else "2021"
 
 
 class Generator:
@@ -94,7 +72,9 @@ class Generator:
         broken: bool = False,
         cross_year_mismatch: bool = False,
     ) -> None:
-        era = era_of(year)
+        era = vocabulary.era_of_year(year)
+        # a format with table 三 of its own prints the applicant columns; a pre-2019 统计表 only the total
+        modern = "applications" in vocabulary.era(era).tables
         name = f"合成{organ // 100}市第{organ}区人民政府"
         sha = hashlib.sha256(f"bench-{report_id}".encode()).hexdigest()
         url = f"https://example.gov.cn/{organ}/{year}.{media}"
@@ -108,14 +88,12 @@ class Generator:
             fact(f"{report_id}\tnarrative\tapplications_received\tvalue\t{seed % 900 + 10}\tf\t\\N\t\\N\n")
             fact(f"{report_id}\tnarrative\treview_total\tvalue\t{seed % 13}\tf\t\\N\t\\N\n")
             return
-        cols = COLS if era != "pre2019" else ()  # a pre-2019 统计表 fills only the total column
-        carried_over_total = 0 if era == "pre2019" else self.carried_forward.get(organ, 0)
+        cols = COLS if modern else ()
+        carried_over_total = self.carried_forward.get(organ, 0) if modern else 0
         if cross_year_mismatch:
             carried_over_total += 3
         rows: dict[str, dict[str, int]] = {}
-        outcome_rows = REASONS + (OTHER_2021 if era == "2021" else ("other",))
-        if era == "pre2019":
-            outcome_rows = ("granted", "partially_granted", "denied", "unavailable", "rejected", "other")
+        outcome_rows = vocabulary.outcome_rows(era)  # the rows whose sum is （七）总计 in this format
         for n, row in enumerate(outcome_rows):
             if cols:
                 cells = {c: (seed + 31 * n + 17 * m) % (9 if m else 40) for m, c in enumerate(cols)}
@@ -133,7 +111,7 @@ class Generator:
         received = {c: processed[c] + carried_forward.get(c, 0) - carried_over.get(c, 0) for c in processed}
         if broken:
             received["total"] += 1
-        if era == "pre2019":
+        if not modern:
             rows = {"new_received": received, "total_processed": processed, **rows}
         else:
             rows = {
@@ -147,12 +125,10 @@ class Generator:
         for row, cells in rows.items():
             for col, value in cells.items():
                 fact(f"{report_id}\tapplications\t{row}\t{col}\t{value}\tf\ttable 3\t\\N\n")
-        if era != "pre2019":
+        if modern:
             for g, group in enumerate(REVIEW):
                 measures = [(seed + g + k) % 5 for k in range(4)]
-                for measure, value in zip(
-                    ("upheld", "corrected", "other", "pending", "total"), (*measures, sum(measures))
-                ):
+                for measure, value in zip(REVIEW_MEASURES, (*measures, sum(measures))):
                     fact(f"{report_id}\treview_litigation\t{group}\t{measure}\t{value}\tf\ttable 4\t\\N\n")
             for item, measures in PROACTIVE.items():
                 for k, measure in enumerate(measures):

@@ -2,13 +2,13 @@
 
     .venv/bin/python benchmarks/parse_speed.py [--n 10000]
 
-Generates reports with reportgen (random reports of every era, rendered as HTML and every text shape, plus
-a few PDFs), parses them in this one process and prints reports per CPU-second (per core, measured with process_time so other load on the machine does not count) for HTML and text (target ≥ 300),
-the same for flattened text (a web page exported as one line, reportgen's `one_line`: 2019/2021 reports,
-then pre-2019 统计表 reports), the PDF time against poppler's `pdftotext` when installed (target within 2×),
+Generates reports with reportgen (random reports of every era, rendered as HTML and every text shape),
+parses them in this one process and prints reports per CPU-second (per core, measured with process_time so
+other load on the machine does not count) for HTML and text (target ≥ 300), the same for flattened text (a
+web page exported as one line, reportgen's `one_line`: 2019/2021 reports, then pre-2019 统计表 reports),
 peak memory (target < 500 MB), and last, when tesseract, pdftoppm and img2pdf are installed, OCR seconds per
 page of image-only PDFs (generated reports rasterised and wrapped as scans) against Tesseract alone on the
-same pages. The corpus is generated before timing starts.
+same pages. The corpus is generated before timing starts. PDFs against `pdftotext -layout`: pdf_speed.py.
 """
 
 from __future__ import annotations
@@ -71,35 +71,6 @@ def rate(docs: list[bytes], filename: str, chunk: int = 100) -> tuple[float, flo
         rates.append(len(part) / spent)
     rates.sort()
     return rates[len(rates) // 2], len(docs) / total
-
-
-def pdf_ratio(count: int = 5) -> str:
-    from reportgen import random_report, render_pdf
-
-    rng = random.Random(1)
-    pdfs = [render_pdf(random_report("2019", rng)) for _ in range(count)]
-    start = time.perf_counter()
-    for data in pdfs:
-        parse_bytes(data, filename="r.pdf")
-    ours = (time.perf_counter() - start) / count
-    pdftotext = shutil.which("pdftotext")
-    if not pdftotext:
-        return f"PDF: {ours * 1000:.1f} ms/report (pdftotext not installed: no ratio)"
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for i, data in enumerate(pdfs):
-            p = Path(tmp) / f"{i}.pdf"
-            p.write_bytes(data)
-            paths.append(p)
-        start = time.perf_counter()
-        for p in paths:
-            subprocess.run(
-                [pdftotext, "-layout", str(p), "-"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
-            )
-        theirs = (time.perf_counter() - start) / count
-    return (
-        f"PDF: {ours * 1000:.1f} ms/report, pdftotext {theirs * 1000:.1f} ms: ratio {ours / theirs:.2f}× (target ≤ 2)"
-    )
 
 
 def rasterise(pdf: Path, prefix: Path, dpi: int) -> tuple[list[Path], str]:
@@ -184,7 +155,6 @@ def main() -> None:
     ):
         median, overall = rate(docs, name)
         print(f"{kind}: {median:.0f} reports/s/core median of chunks, {overall:.0f} overall (target ≥ 300)", flush=True)
-    print(pdf_ratio(), flush=True)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak memory: {peak_kb / 1024:.0f} MB (target < 500)", flush=True)
     print(ocr_speed(), flush=True)  # last: page images held in memory would raise the peak above

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/warehouse_load.py                 # 2,000 synthetic reports (~400k facts)
     .venv/bin/python benchmarks/warehouse_load.py --reports 100000
 
-Both load the same synthetic facts (valid random tables, ``warehouse.synthetic``) into a scratch database that
+Both load the same synthetic facts (valid random tables, ``reportgen.parsed``) into a scratch database that
 is created on the warehouse's server (embedded unless ``$NIANBAO_DATABASE_URL``) and dropped afterwards.
 pandas' multi-row INSERT is slow enough that at large N it gets the first ``--to-sql-reports`` reports of the
 same rows only (printed); rows/s is what is compared. Generating the reports is not timed.
@@ -25,7 +25,8 @@ import psycopg
 import sqlalchemy as sa
 from psycopg import sql
 
-from warehouse import connection, migrate, staging, synthetic
+from reportgen import parsed
+from warehouse import connection, migrate, staging
 
 CHUNK_REPORTS = 5_000  # reports generated (untimed) then loaded (timed) at a time: bounds memory at large N
 
@@ -42,7 +43,7 @@ def time_copy(url: str, reports: int, batch_size: int) -> tuple[int, float]:
     facts, seconds = 0, 0.0
     for start in range(0, reports, CHUNK_REPORTS):
         items = [
-            (synthetic.document_sha256(i, "bench"), synthetic.random_report(__import__("random").Random(i), i))
+            (parsed.document_sha256(i, "bench"), parsed.parsed_report(__import__("random").Random(i), i))
             for i in range(start, min(reports, start + CHUNK_REPORTS))
         ]
         started = time.perf_counter()
@@ -56,7 +57,7 @@ def time_to_sql(url: str, reports: int) -> tuple[int, float]:
     """(fact rows, seconds) for the same facts through pandas.to_sql(method="multi")."""
     rows = []
     for i in range(reports):
-        facts, _ = staging.fact_rows(synthetic.random_report(__import__("random").Random(i), i))
+        facts, _ = staging.fact_rows(parsed.parsed_report(__import__("random").Random(i), i))
         rows.extend((i + 1, *fact) for fact in facts)
     frame = pd.DataFrame(rows, columns=list(staging.FACT_COLUMNS))
     frame["value"] = frame["value"].astype(float)

@@ -57,15 +57,18 @@ class CrawlStats:
         return cls(**known, returncode=returncode)
 
 
-def _profile_arg(profile: Any) -> tuple[str, str]:
+def _profile_arg(profile: Any, include_disabled: bool = False) -> tuple[str, str]:
     """(argument for --profile, portal name for messages)."""
-    from crawlers.profiles import Profile, load_profile
+    from crawlers.profiles import Profile, load_profile, require_enabled
 
     if isinstance(profile, Profile):
-        if profile.source_path:
-            return profile.source_path, profile.name
-        raise CrawlError(f"profile {profile.name}: pass a profile loaded from a file, or its path")
-    loaded = load_profile(profile)  # fail fast, in the caller's process, with a clear message
+        if not profile.source_path:
+            raise CrawlError(f"profile {profile.name}: pass a profile loaded from a file, or its path")
+        loaded = profile
+    else:
+        loaded = load_profile(profile)  # fail fast, in the caller's process, with a clear message
+    if not include_disabled:
+        require_enabled(loaded)
     return loaded.source_path or str(profile), loaded.name
 
 
@@ -81,6 +84,7 @@ def run_crawl(
     state_dir: str | os.PathLike[str] | None = None,
     env: dict[str, str] | None = None,
     timeout: float | None = None,
+    include_disabled: bool = False,
 ) -> CrawlStats:
     """Crawl one portal in a subprocess and return its stats.
 
@@ -89,12 +93,13 @@ def run_crawl(
     Faults on single URLs are in ``stats.errors``; ``CrawlError`` is raised when the crawl could not
     run at all (e.g. the start URL is unreachable) or did not finish within ``timeout`` seconds of wall
     clock (default ``$NIANBAO_CRAWL_TIMEOUT``, ``warehouse.settings``). The database password reaches
-    the subprocess as ``PGPASSWORD``, never on its command line.
+    the subprocess as ``PGPASSWORD``, never on its command line. A profile that says ``enabled: false``
+    (a shipped real portal nobody has checked yet) is refused with ``CrawlError`` unless ``include_disabled``.
     """
     from crawlers.profiles import ProfileError
 
     try:
-        profile_arg, portal = _profile_arg(profile)
+        profile_arg, portal = _profile_arg(profile, include_disabled)
     except ProfileError as exc:
         raise CrawlError(str(exc)) from exc
     cmd = [sys.executable, "-m", "crawlers.crawl", "--profile", profile_arg]
@@ -114,6 +119,8 @@ def run_crawl(
         cmd.append("--no-throttle")
     if state_dir:
         cmd += ["--state-dir", str(Path(state_dir).resolve())]
+    if include_disabled:
+        cmd.append("--include-disabled")
     for key, value in (settings or {}).items():
         cmd += ["--set", f"{key}={json.dumps(value)}"]
 

@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-throttle", action="store_true", help="no delays (local test portals only)")
     parser.add_argument("--state-dir", default=None, help="where the page cache for re-crawls lives")
     parser.add_argument(
+        "--include-disabled", action="store_true", help="crawl the profile even if it says `enabled: false`"
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -101,10 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from crawlers.profiles import ProfileError, load_profile
+    from crawlers.profiles import ProfileError, load_profile, require_enabled
 
     try:
         profile = load_profile(args.profile)
+        if not args.include_disabled:
+            require_enabled(profile)
     except ProfileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -8,17 +8,18 @@ plain strings and tuned without touching the spider:
   annual report) must say no.
 - ``classify_link``: what a link on a portal page is to us — the way into the disclosure area
   (a "column"), a further list page ("pagination"), a report, a report attachment, or nothing.
-- ``canonical_url``: one key for ``_wap``/mobile variants and mirrors of the same report.
-- ``script_pages``: list pages that TRS/Hanweb-built portals only announce from JavaScript.
+- ``media_type`` / ``extension_for``: what a fetched document is.
+
+How a family of portals hides its lists and files is in ``crawlers.cms``; which addresses are one page
+is ``warehouse.urls``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import Enum
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 # --- text normalisation -------------------------------------------------------------------------
 
@@ -222,13 +223,6 @@ class LinkKind(str, Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True)
-class Link:
-    url: str
-    text: str
-    kind: LinkKind
-
-
 def url_extension(url: str) -> str:
     """Lower-case file extension of the URL's path ('' when none)."""
     path = urlsplit(url).path
@@ -296,124 +290,6 @@ def classify_link(
     if _PAGE_URL.search(url) and (not t or t.isdigit() or t in {"首页", "上一页", "上页", "前页"}):
         return LinkKind.PAGINATION
     return LinkKind.OTHER
-
-
-# TRS WCM and similar site builders write pagination from JavaScript:
-#   createPageHTML(12, 0, "index", "html");   → index.html, index_1.html … index_11.html
-#   createPageHTML('page_div', 12, 0, "index", "shtml", 120);  (newer TRS: element id first)
-_CREATE_PAGE_HTML = re.compile(
-    r"createPageHTML\(\s*(?:['\"][\w-]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
-)
-_COUNT_PAGE = re.compile(r"(?:countPage|pageCount|totalPage|totalpage)\s*[=:]\s*['\"]?(\d+)")
-
-
-def script_pages(html: str, page_url: str, max_pages: int = 500) -> list[str]:
-    """List-page URLs announced only by a pagination script (TRS ``createPageHTML`` and kin)."""
-    pages: list[str] = []
-    m = _CREATE_PAGE_HTML.search(html)
-    if m:
-        total, stem, ext = int(m.group(1)), m.group(3), m.group(4)
-        for i in range(min(total, max_pages)):
-            pages.append(urljoin(page_url, f"{stem}.{ext}" if i == 0 else f"{stem}_{i}.{ext}"))
-        return pages
-    m = _COUNT_PAGE.search(html)
-    stem_m = re.search(r"/(?:(index|list|default)(?:_\d+)?\.(s?html?))?$", urlsplit(page_url).path)
-    if m and stem_m is not None:
-        stem, ext = stem_m.group(1) or "index", stem_m.group(2) or "html"
-        for i in range(min(int(m.group(1)), max_pages)):
-            pages.append(urljoin(page_url, f"{stem}.{ext}" if i == 0 else f"{stem}_{i}.{ext}"))
-    return pages
-
-
-# Hanweb (大汉) columns ship the first groups of records inside <script type="text/xml"><datastore> and
-# fetch the rest from a data proxy, by POST in the browser:
-#   <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&columnid=12345…">]]>
-#   …totalRecord: 58, perPage: 15, groupSize: 3  (or <totalrecord>58</totalrecord>)
-# → dataproxy.jsp?…&startrecord=46&endrecord=58&perpage=15, one request per group still missing.
-_HANWEB_PROXY = re.compile(
-    r"""(?:href|proxyUrl|url)\s*[=:]\s*['"]([^'"\s>]*dataproxy\.jsp[^'"\s>]*)['"]""", re.IGNORECASE
-)
-_HANWEB_TOTAL = re.compile(r"totalRecord\s*[:=>]\s*['\"]?(\d+)", re.IGNORECASE)
-_HANWEB_PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
-_HANWEB_GROUP = re.compile(r"groupSize\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
-_HANWEB_RANGE = {"startrecord", "endrecord", "perpage", "page"}
-
-
-def is_data_proxy(url: str) -> bool:
-    """True for a Hanweb data-proxy URL (asked for by POST, its parameters also in the form body)."""
-    return urlsplit(url).path.lower().endswith("/dataproxy.jsp")
-
-
-def data_proxy_form(url: str) -> dict[str, str]:
-    """The form body a browser posts to a Hanweb data proxy: the URL's parameters but the range."""
-    return {k: v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k.lower() not in _HANWEB_RANGE}
-
-
-def hanweb_pages(html: str, page_url: str, max_requests: int = 200) -> list[str]:
-    """Data-proxy URLs for the records of a Hanweb column that are not in the page itself."""
-    if is_data_proxy(page_url) or "dataproxy" not in html:
-        return []
-    proxies = [m.group(1) for m in _HANWEB_PROXY.finditer(html)]
-    proxy = next((p for p in proxies if "?" in p), proxies[0] if proxies else None)
-    total = _HANWEB_TOTAL.search(html)
-    if proxy is None or total is None:
-        return []
-    base = urljoin(page_url, proxy.replace("&amp;", "&"))
-    parts = urlsplit(base)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _HANWEB_RANGE]
-    per_page = int(m.group(1)) if (m := _HANWEB_PER_PAGE.search(html)) else 15
-    group = int(m.group(1)) if (m := _HANWEB_GROUP.search(html)) else 3
-    chunk = max(1, per_page) * max(1, group)
-    have = html.count("<record>") or html.lower().count("<record")
-    urls = []
-    start = have + 1
-    while start <= int(total.group(1)) and len(urls) < max_requests:
-        end = min(int(total.group(1)), start + chunk - 1)
-        query = urlencode(params + [("startrecord", str(start)), ("endrecord", str(end)), ("perpage", str(per_page))])
-        urls.append(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
-        start = end + 1
-    return urls
-
-
-# --- canonical URLs -----------------------------------------------------------------------------
-
-_MOBILE_HOST = re.compile(r"^(?:m|wap|mobile|3g|h5)\.")
-_MOBILE_SEGMENT = re.compile(r"/(?:wap|mobile|m|h5)(?=/)")
-_WAP_SUFFIX = re.compile(r"_(?:wap|mobile|m)(?=\.\w+$)|_(?:wap|mobile)$")
-_TRACKING = {"utm_source", "utm_medium", "utm_campaign", "from", "spm", "isappinstalled"}
-
-
-def canonical_url(url: str) -> str:
-    """One key for the variants of a report's address.
-
-    Lower-case scheme and host; ``www.``/``m.``/``wap.`` host prefixes, ``/wap/`` and ``/mobile/``
-    path segments and ``_wap`` file-name suffixes removed; http and https the same; tracking query
-    parameters and fragments dropped. Two URLs with the same canonical form are one report.
-    """
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    host = _MOBILE_HOST.sub("", host)
-    host = host.removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    path = _MOBILE_SEGMENT.sub("", parts.path or "/")
-    path = _WAP_SUFFIX.sub("", path)
-    query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _TRACKING)
-    )
-    return urlunsplit(("http", host, path, query, ""))
-
-
-def clean_url(url: str) -> str:
-    """The address to ask for: no fragment, no tracking parameters (``?from=timeline``…)."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if not parts.query and "#" not in url:
-        return url
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if k.lower() not in _TRACKING]
-    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 # --- documents ----------------------------------------------------------------------------------

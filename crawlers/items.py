@@ -17,8 +17,6 @@ from scrapy.loader import ItemLoader
 
 from crawlers.discovery import year_guess
 
-KINDS = ("document", "not_modified", "page", "fault")
-
 
 class FetchItem(scrapy.Item):
     kind = scrapy.Field()

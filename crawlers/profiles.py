@@ -6,6 +6,10 @@ pages defeat discovery, or a request for *more* politeness than the defaults. An
 error naming the file and the key, and so is ``${…}``: nothing in a profile is expanded from the
 environment.
 
+A shipped profile of a real portal is off (``enabled: false``) until a user has checked its addresses and
+turned it on: crawls refuse it unless asked with ``--include-disabled`` (``require_enabled``), and default
+crawls take only ``enabled_profiles()``.
+
 A shipped profile is found by its name (``[a-z0-9_]+``, the file's stem in ``crawlers/profiles/``);
 any other profile by the exact path of its YAML file.
 """
@@ -136,6 +140,9 @@ class Profile(BaseModel):
     hints: Hints = Field(default_factory=Hints)
     politeness: Politeness = Field(default_factory=Politeness)
     verified: bool = Field(True, description="false: addresses could not be checked when written")
+    # A profile you write is on; the shipped real-portal ones say `enabled: false` until a user has checked
+    # them, so nothing crawls a government's portal that nobody chose (require_enabled, enabled_profiles).
+    enabled: bool = Field(True, description="false: crawled only when asked explicitly (--include-disabled)")
     notes: str | None = None
     _source_path: str | None = PrivateAttr(None)
 
@@ -301,3 +308,26 @@ def load_profile(name_or_path: str | os.PathLike[str] | Profile) -> Profile:
 def list_profiles() -> list[str]:
     """Names of the shipped profiles (``sample`` included)."""
     return sorted(p.stem for p in PROFILES_DIR.glob("*.yaml") if NAME.fullmatch(p.stem))
+
+
+def _says_enabled(name: str) -> bool:
+    # the file's own word, without loading: the sample profile cannot load until its portal is served
+    data = _read_yaml(profile_path(name))
+    return data.get("enabled", Profile.model_fields["enabled"].default) is True
+
+
+def enabled_profiles() -> list[str]:
+    """Names of the shipped profiles that are enabled (``sample`` included): what a default crawl may take."""
+    return [name for name in list_profiles() if _says_enabled(name)]
+
+
+def require_enabled(profile: Profile) -> Profile:
+    """``profile`` when it is enabled, else a ``ProfileError`` saying how to check and enable it."""
+    if not profile.enabled:
+        where = profile.source_path or f"{PROFILES_DIR}/{profile.name}.yaml"
+        raise ProfileError(
+            f"profile {profile.name!r} is not enabled ({'verified' if profile.verified else 'not verified'}): "
+            f"check its start_urls and allowed_domains, then set `enabled: true` in {where}; "
+            "or crawl it once with --include-disabled"
+        )
+    return profile

@@ -6,8 +6,15 @@ the crawler sends conditional requests, the loader skips documents already parse
 dbt builds its fact marts incrementally.
 
 This file only wires steps together (Airflow best practice: no heavy work at import). The work lives in
-`nianbao.steps`, which the `nianbao` CLI calls too. dbt runs as an astronomer-cosmos task group rendered
-from `dbt/target/manifest.json` (made by `nianbao dbt-parse` / `make setup`), never from `dbt ls` at parse time.
+`nianbao.steps`, which the `nianbao` CLI calls too:
+
+- parsing is mapped over batches of the pending documents; each batch claims its documents in the warehouse
+  (`warehouse.claims`), so the executor's workers share the work and never parse the same document twice;
+- dbt runs the build `steps.plan_dbt_build` plans (the CLI's: a dbt selector, vars, --full-refresh or not) as one
+  `dbt build` (cosmos's watcher mode), with one Airflow task per dbt model showing that model's outcome. The tasks
+  are rendered from `dbt/target/manifest.json` (made by `make setup` / `nianbao dbt-parse`), never from `dbt ls`
+  at parse time; without the manifest the DAG does not import, and says how to make it. dbt reaches the
+  warehouse through the Airflow connection `nianbao_warehouse` (`AIRFLOW_CONN_NIANBAO_WAREHOUSE`).
 """
 
 from __future__ import annotations
@@ -32,52 +39,51 @@ def _task_timeout() -> timedelta | None:
     return timedelta(seconds=seconds) if seconds else None
 
 
+def _may_start_processes() -> None:
+    """Let this task start the parse sandbox's worker processes (parsers.sandbox), which it owns and stops itself.
+
+    Airflow 3 runs a Celery worker's task in a fork of the worker's pool process (billiard): multiprocessing then
+    takes the task for a daemonic process, which may have no children, holding an authentication key it refuses to
+    pass on. Elsewhere (dag.test(), the LocalExecutor) the task is a plain process and this changes nothing."""
+    from multiprocessing import process
+
+    current = process.current_process()
+    current._config["daemon"] = False
+    current._config["authkey"] = process.AuthenticationString(bytes(current.authkey))
+
+
 YEARLY_AFTER_DEADLINE = "0 2 1 4 *"  # 1 April, 02:00: the day after the 31 March publication deadline
 MONTHLY_LATE_REPORTS = "0 2 15 * *"  # the 15th of every month: late and revised reports
 
 
 def _dbt_tasks():
-    """The dbt step as (first task, last task): plan → one Airflow task per dbt model (cosmos) → record.
-
-    The plan (nianbao.dbt_builds) says whether the marts build incrementally or from scratch: from scratch
-    when asked, and when the dbt project or the parser changed since the last logged build.
-    """
-    if not DBT_MANIFEST.exists():
-        # Without a manifest cosmos would have to run `dbt ls` at every parse; build the project in one task
-        # instead (it plans and logs the build itself), and say how to get the per-model view.
-        @task(task_id="dbt_build", doc_md="Run `nianbao dbt-parse` to see one task per dbt model here.")
-        def dbt_build_all() -> dict:
-            from nianbao import steps
-
-            return steps.dbt_build(full_refresh=get_current_context()["params"]["full_refresh"])
-
-        only = dbt_build_all()
-        return only, only
-
+    """The dbt step as (first task, last task): plan → the planned `dbt build` and a task per model → record."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
-    from nianbao.steps import export_warehouse_env
+    from nianbao import dbt_builds, steps
+
+    if not DBT_MANIFEST.exists():
+        raise FileNotFoundError(f"{DBT_MANIFEST} is missing: run `nianbao dbt-parse` (`make setup` does)")
 
     @task
     def plan_dbt_build() -> dict:
-        """Incremental, or from scratch (--full-refresh) when asked or when the code changed."""
-        from dataclasses import asdict
+        """Incremental (the `monthly` selector), or from scratch (--full-refresh) when asked or the code changed."""
+        from airflow.sdk import BaseHook
 
-        from nianbao import dbt_builds, steps
-
-        full_refresh = get_current_context()["params"]["full_refresh"]
-        plan = dbt_builds.plan_build(steps.warehouse_url(), full_refresh=full_refresh)
+        connection = BaseHook.get_connection(steps.WAREHOUSE_CONN_ID)
+        steps.check_warehouse_connection(connection.host, connection.port, connection.schema)
+        plan = steps.plan_dbt_build(full_refresh=get_current_context()["params"]["full_refresh"])
         print(f"dbt build: {plan.mode} ({plan.reason})")
-        return {**asdict(plan), "full_refresh": plan.full_refresh}
+        return plan.as_dict()
 
     @task
     def record_dbt_build(plan: dict) -> None:
         """Log the build in audit.dbt_build: the next run knows what the marts were built with."""
-        from nianbao import dbt_builds, steps
+        steps.record_dbt_build(dbt_builds.BuildPlan.from_dict(plan))
 
-        fields = {k: plan[k] for k in ("mode", "reason", "project_fingerprint", "parser_version")}
-        dbt_builds.record_build(steps.warehouse_url(), dbt_builds.BuildPlan(**fields))
+    def planned(key: str) -> str:
+        return f"{{{{ ti.xcom_pull(task_ids='plan_dbt_build')['{key}'] }}}}"
 
     plan = plan_dbt_build()
     models = DbtTaskGroup(
@@ -90,23 +96,33 @@ def _dbt_tasks():
         profile_config=ProfileConfig(
             profile_name="nianbao",
             target_name="warehouse",
-            profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
+            profile_mapping=dbt_builds.cosmos_profile_mapping(steps.WAREHOUSE_CONN_ID),
         ),
-        # dbt's Python API in the worker process: no interpreter start-up per model
-        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        # One `dbt build` of the plan's selection (a producer task, dbt's Python API in the worker process); each
+        # model's task reports that model's outcome from it instead of running dbt itself. What this costs against
+        # one `dbt build`: benchmarks/dag_dbt_step.py.
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.DBT_RUNNER
+        ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
-            # one `dbt build` per model: its run and its tests in one task, half the invocations
-            test_behavior=TestBehavior.BUILD,
+            # a model's tests as a task of their own beside it (the producer runs them in its `dbt build`)
+            test_behavior=TestBehavior.AFTER_EACH,
             # a test on two models (relationships) runs once both are built, as its own task
             should_detach_multiple_parents_tests=True,
         ),
         operator_args={
-            # the worker learns where the warehouse is right before dbt runs (embedded or external)
-            "on_execute_callback": export_warehouse_env,
-            "full_refresh": "{{ ti.xcom_pull(task_ids='plan_dbt_build')['full_refresh'] }}",
+            # the plan's build, as `nianbao build` runs it (BuildPlan.dbt_flags)
+            "dbt_cmd_flags": [*dbt_builds.BUILD_FLAGS, "--selector", planned("selector"), "--vars", planned("vars")],
+            "full_refresh": planned("full_refresh"),
         },
     )
+    producer = models.children[f"{models.group_id}.dbt_producer_watcher"]
+    # The models' tasks read the producer's results once it has finished (as cosmos's DbtDag wires them): a task
+    # never waits on a build that has not started, in dag.test() as under a scheduler.
+    for root in list(models.get_roots()):
+        if root is not producer:
+            producer >> root
     record = record_dbt_build(plan)
     chain(plan, models, record)
     return plan, record
@@ -151,10 +167,11 @@ def nianbao_harvest():
     @task
     def choose_portals() -> list[str]:
         """Shipped profiles only, by name ([a-z0-9_]+): a bad name fails here, saying why."""
-        from crawlers.profiles import check_portal_name, list_profiles
+        from crawlers.profiles import check_portal_name, enabled_profiles
 
         chosen = get_current_context()["params"]["portals"]
-        return [check_portal_name(p) for p in chosen] if chosen else [p for p in list_profiles() if p != "sample"]
+        # by default only the profiles a user has enabled: a shipped real portal is off until checked
+        return [check_portal_name(p) for p in chosen] if chosen else [p for p in enabled_profiles() if p != "sample"]
 
     # One subprocess per portal (Scrapy's reactor cannot restart in a process), portals in parallel.
     @task(max_active_tis_per_dagrun=4, outlets=[RAW_DOCUMENTS])
@@ -165,12 +182,24 @@ def nianbao_harvest():
         return steps.crawl(portal, years=params["years"] or None, throttle=params["throttle"])
 
     # A portal that could not be crawled must not stop the others' reports from being parsed.
-    @task(trigger_rule="all_done", outlets=[STAGED_REPORTS])
-    def parse_and_load() -> dict:
+    @task(trigger_rule="all_done")
+    def plan_parse() -> list[int]:
+        """How many pending documents each parse batch takes (at least one batch, so the step always runs)."""
         from nianbao import steps
 
-        params = get_current_context()["params"]
-        return steps.parse_and_load(years=params["years"] or None)
+        return steps.plan_parse_batches(years=get_current_context()["params"]["years"] or None)
+
+    # Batches run on any worker; each claims its documents, parses them sandboxed and loads them in one transaction.
+    @task(outlets=[STAGED_REPORTS])
+    def parse_batch(size: int) -> dict:
+        from nianbao import steps
+
+        _may_start_processes()
+        context = get_current_context()
+        ti = context["ti"]
+        # the same batch retried takes back its own claims
+        claimant = f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{ti.map_index}"
+        return steps.parse_batch(claimant, size, years=context["params"]["years"] or None)
 
     @task(outlets=[VALIDATED_MARTS])
     def validate() -> dict:
@@ -196,10 +225,12 @@ def nianbao_harvest():
 
     portals = choose_portals()
     crawled = crawl_portal.expand(portal=portals)
-    loaded = parse_and_load()
+    batches = plan_parse()
+    parsed = parse_batch.expand(size=batches)
     chain(prepare_warehouse(), portals)
     dbt_first, dbt_last = _dbt_tasks()
-    chain(crawled, loaded, dbt_first)
+    chain(crawled, batches)
+    chain(parsed, dbt_first)
     chain(dbt_last, [validate(), dbt_docs()], summarize())
 
 

@@ -3,9 +3,10 @@
 The map:
 
 - ``catalog.py``     every rule: name, suite, severity (error/warning), zh/en explanation, SQL. Start here.
-- ``vocabulary.py``  the contract's codes (from ``parsers.vocabulary`` when it has them).
+- ``vocabulary.py``  the contract's codes, read from ``parsers.vocabulary`` (the one place they live).
 - ``runner.py``      ``validate()``: builds the GX suites from the catalog, runs one checkpoint, stores each suite's
-                     run in ``audit.validation_run`` and rebuilds the static data docs in ``$NIANBAO_HOME/gx/data_docs``.
+                     run in ``audit.validation_run`` and rebuilds the static data docs in
+                     ``$NIANBAO_HOME/gx/data_docs``.
 - ``results.py``     the plain result objects, ``IntegrityError`` and the log text.
 - ``findings_page.py`` ``data_docs/findings.html``: the failing reports with their numbers (GX shows counts only).
 - ``__main__.py``    ``python -m expectations [--url URL] [--suites ...] [--no-docs]``.

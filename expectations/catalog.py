@@ -5,28 +5,35 @@ Read this file as the map of what is validated. ``runner.py`` turns each ``Rule`
 ``UnexpectedRowsExpectation``; nothing here imports GX, so the catalog is cheap to import (the DAG, docs,
 tests).
 
-Two kinds of suite, as in the US FOIA annual-report validation (errors stop, warnings inform):
+Each arithmetic rule of ``../shared/docs/report-formats.md`` is evaluated once, and GX recomputes none of them:
+
+- per-report rules (balance, row sums, outcome sums, table 四 sums, prose against tables, 统计表 sums) by the
+  parser (``parsers/checks.py``), stored in ``staging.check_result``;
+- cross-report rules (cross-year carry-over, cross-year 现行有效; their families are named ``cross_*`` in
+  ``parsers.vocabulary.CHECK_FAMILIES``) by dbt (``int_rule_findings``, joined by organ_key).
+
+GX checks that the warehouse is whole and that every breach is listed in ``marts.fct_rule_findings``, by reading
+those tables. Two kinds of suite, as in the US FOIA annual-report validation (errors stop, warnings inform):
 
 - **integrity** suites (``staging_integrity``, ``marts_integrity``): the warehouse itself is broken (keys,
-  versions, vocabulary, negative counts, a report lost on its way to the marts). Every rule is an ``error``;
-  a failure raises ``IntegrityError`` and fails the Airflow task.
-- **balance** suites (``staging_balance``, ``marts_balance``): a government's printed figures break the
-  arithmetic of ``../shared/docs/report-formats.md``. These are *findings about a report*, never a reason to stop
-  the pipeline or drop the report. Severity:
-    * ``error``   — the tables contradict themselves (printed balance, row sums, outcome sums, group totals):
-                    the report cannot be right as printed.
-    * ``warning`` — prose against tables, and year against previous year: often a wording or scoping
-                    difference (e.g. "共办理…件（含结转）"), worth a look but weaker evidence.
+  versions, vocabulary, negative counts, a report or a finding lost on its way to the marts). Every rule is an
+  ``error``; a failure raises ``IntegrityError`` and fails the Airflow task.
+- **balance** suites (``staging_balance``, ``marts_balance``): the breaches themselves, one rule per check
+  family of the vocabulary, listed with their numbers. These are *findings about a report*, never a reason to
+  stop the pipeline or drop the report; the family's severity says how strong the evidence is (``error``: the
+  tables contradict themselves; ``warning``: prose against tables, year against year).
 
 How the SQL is written (GX substitutes ``{batch}``):
 - GX passes the batch as a subquery. When the query contains a JOIN it inserts ``(subquery)`` and the query
   must alias it (``{batch} AS b``); without a JOIN it inserts ``(subquery) AS subselect`` and the query must
   *not* alias it. ``tests/expectations/test_gx_catalog.py`` enforces this.
 - No other braces: GX formats the string with ``str.format``.
-- Balance rules read ``staging.fact`` of *current* reports only (``staging.report.is_current``) and skip a
-  rule when an operand is missing (NULL = "not printed or not readable", never guessed as 0).
-- Every balance query returns ``report_id, organ, report_year, rule`` (the contract's check name, e.g.
+- GX runs every query twice (a count, then the rows): each reads what is stored, with no aggregation over the
+  facts, so that validation costs less than the dbt build it follows (``benchmarks/validate_speed.py``).
+- Every balance query returns ``report_id, organ, report_year, rule`` (the check's full name, e.g.
   ``applications.balance.total``) and the numbers compared, so a finding can be read without the source.
+- Numbers come back as ``float8`` (exact for any count): GX turns every ``numeric`` value of an example row into
+  a float through a call that walks the Python stack, which cost seconds per run.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from expectations import vocabulary as v
+from parsers.vocabulary import CHECK_FAMILIES, CheckFamily
 
 INTEGRITY = "integrity"
 BALANCE = "balance"
@@ -46,7 +54,7 @@ MARTS_BALANCE = "marts_balance"
 # suite name -> (kind, schema, table of the batch)
 SUITES: dict[str, tuple[str, str, str]] = {
     STAGING_INTEGRITY: (INTEGRITY, "staging", "report"),
-    STAGING_BALANCE: (BALANCE, "staging", "fact"),
+    STAGING_BALANCE: (BALANCE, "staging", "check_result"),
     MARTS_INTEGRITY: (INTEGRITY, "marts", "mart_report_summary"),
     MARTS_BALANCE: (BALANCE, "marts", "mart_report_summary"),
 }
@@ -88,25 +96,67 @@ def _in_list(codes: tuple[str, ...] | list[str]) -> str:
     return "(" + ", ".join(_quote(c) for c in codes) + ")"
 
 
-def _pivot(column: str, key: str, codes: tuple[str, ...], source_key: str) -> str:
-    """``max(value) FILTER (WHERE <source_key> = '<code>') AS <code>`` for each code."""
-    return ",\n       ".join(f"max({column}) FILTER (WHERE {source_key} = {_quote(c)}) AS {c}" for c in codes)
+def _of_family(column: str, family: str) -> str:
+    """``column`` names a rule of ``family``: the family itself or ``<family>.<what>`` (no LIKE: ``_`` in a
+    family name would be a wildcard), and not of a longer family within it (a rule has one family, the longest
+    that matches, as in ``parsers.vocabulary.check_severity``)."""
+
+    def named(f: str) -> str:
+        return f"{column} = {_quote(f)} OR starts_with({column}, {_quote(f + '.')})"
+
+    within = [f.family for f in CHECK_FAMILIES if f.family.startswith(family + ".")]
+    return f"({named(family)})" + "".join(f" AND NOT ({named(f)})" for f in within)
 
 
-def _sum(codes: tuple[str, ...]) -> str:
-    return " + ".join(codes)
+def across_reports(family: CheckFamily) -> bool:
+    """Whether dbt evaluates the family (it needs two reports: ``cross_year``, later ``cross_level``); the parser
+    evaluates every other family, one report at a time."""
+    return family.family.startswith("cross_")
 
 
-def _all_present(codes: tuple[str, ...]) -> str:
-    return " AND ".join(f"{c} IS NOT NULL" for c in codes)
+PARSER_FAMILIES: tuple[CheckFamily, ...] = tuple(f for f in CHECK_FAMILIES if not across_reports(f))
+WAREHOUSE_FAMILIES: tuple[CheckFamily, ...] = tuple(f for f in CHECK_FAMILIES if across_reports(f))
 
 
-# The current version of each report's applications facts, one row per (report, row, column).
-_CURRENT_FACTS = """
-    SELECT b.report_id, r.organ, r.report_year, b.table_name, b.row_code, b.col_code, b.value, b.is_derived
-    FROM {batch} AS b
-    JOIN staging.report AS r ON r.report_id = b.report_id AND r.is_current
-    WHERE b.value IS NOT NULL"""
+# What the database itself guarantees. A rule that a declared constraint makes impossible to break is proven by
+# that constraint, looked up in the catalog, and its rows are scanned only when the constraint is missing (a
+# loosened warehouse): PostgreSQL evaluates such an uncorrelated condition once, before reading any row. On
+# 12 M facts this saves the costliest scans of a run.
+
+
+def _not_null_declared(table: str, columns: tuple[str, ...]) -> str:
+    return (
+        f"(SELECT count(*) FROM pg_attribute WHERE attrelid = {_quote(table)}::regclass AND attnotnull"
+        f" AND attname IN {_in_list(columns)}) = {len(columns)}"
+    )
+
+
+def _unique_declared(table: str, columns: tuple[str, ...]) -> str:
+    """A valid unique index on ``table`` over some of ``columns`` (whole table, plain columns), all NOT NULL."""
+    return f"""(EXISTS (
+    SELECT 1 FROM pg_index AS i
+    WHERE i.indrelid = {_quote(table)}::regclass AND i.indisunique AND i.indisvalid
+      AND i.indpred IS NULL AND i.indexprs IS NULL
+      AND NOT EXISTS (SELECT 1 FROM pg_attribute AS a WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                      AND a.attname NOT IN {_in_list(columns)}))
+  AND {_not_null_declared(table, columns)})"""
+
+
+def _reference_declared(table: str, column: str, parent: str, parent_column: str) -> str:
+    """A validated foreign key from ``table.column`` to ``parent.parent_column``, and ``column`` NOT NULL."""
+
+    def attnum(t: str, c: str) -> str:
+        return f"(SELECT attnum FROM pg_attribute WHERE attrelid = {_quote(t)}::regclass AND attname = {_quote(c)})"
+
+    return f"""(EXISTS (
+    SELECT 1 FROM pg_constraint AS c
+    WHERE c.conrelid = {_quote(table)}::regclass AND c.contype = 'f' AND c.convalidated
+      AND c.confrelid = {_quote(parent)}::regclass
+      AND c.conkey = ARRAY[{attnum(table, column)}] AND c.confkey = ARRAY[{attnum(parent, parent_column)}])
+  AND {_not_null_declared(table, (column,))})"""
+
+
+_FACT_KEY = ("report_id", "table_name", "row_code", "col_code")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -194,11 +244,13 @@ WHERE era IS NULL OR era NOT IN {_in_list(v.ERAS)}
             "error",
             "每个数值都有所属报告、表、行和列，且报告存在",
             "Every fact names its report (which exists), table, row and column",
-            """
-SELECT f.report_id, f.table_name, f.row_code, f.col_code, f.value
+            f"""
+SELECT f.report_id, f.table_name, f.row_code, f.col_code, f.value::float8 AS value
 FROM staging.fact AS f
-LEFT JOIN {batch} AS b ON b.report_id = f.report_id
-WHERE b.report_id IS NULL OR f.table_name IS NULL OR f.row_code IS NULL OR f.col_code IS NULL""",
+LEFT JOIN {{batch}} AS b ON b.report_id = f.report_id
+WHERE NOT ({_reference_declared("staging.fact", "report_id", "staging.report", "report_id")}
+           AND {_not_null_declared("staging.fact", _FACT_KEY)})
+  AND (b.report_id IS NULL OR f.table_name IS NULL OR f.row_code IS NULL OR f.col_code IS NULL)""",
         ),
         Rule(
             "staging.fact.keys_unique",
@@ -207,10 +259,11 @@ WHERE b.report_id IS NULL OR f.table_name IS NULL OR f.row_code IS NULL OR f.col
             "error",
             "同一报告的同一表、行、列只有一个数值",
             "One value per (report, table, row, column)",
-            """
+            f"""
 SELECT f.report_id, f.table_name, f.row_code, f.col_code, count(*) AS values_for_cell
 FROM staging.fact AS f
-JOIN {batch} AS b ON b.report_id = f.report_id
+JOIN {{batch}} AS b ON b.report_id = f.report_id
+WHERE NOT {_unique_declared("staging.fact", _FACT_KEY)}
 GROUP BY f.report_id, f.table_name, f.row_code, f.col_code
 HAVING count(*) > 1""",
         ),
@@ -222,7 +275,7 @@ HAVING count(*) > 1""",
             "件数、金额不得为负（“本年增/减”除外）",
             "Counts and amounts are not negative (except the signed 本年增/减 change)",
             f"""
-SELECT f.report_id, b.organ, b.report_year, f.table_name, f.row_code, f.col_code, f.value
+SELECT f.report_id, b.organ, b.report_year, f.table_name, f.row_code, f.col_code, f.value::float8 AS value
 FROM staging.fact AS f
 JOIN {{batch}} AS b ON b.report_id = f.report_id
 WHERE f.value < 0
@@ -236,7 +289,7 @@ WHERE f.value < 0
             "表、行、列代码均取自约定的代码表",
             "Table, row and column codes are codes of the contract",
             f"""
-SELECT f.report_id, f.table_name, f.row_code, f.col_code, f.value
+SELECT f.report_id, f.table_name, f.row_code, f.col_code, f.value::float8 AS value
 FROM staging.fact AS f
 JOIN {{batch}} AS b ON b.report_id = f.report_id
 LEFT JOIN (VALUES {allowed_rows}) AS ok_row (table_name, row_code)
@@ -250,14 +303,17 @@ WHERE ok_row.row_code IS NULL OR ok_col.col_code IS NULL""",
             s,
             "staging.check_result",
             "error",
-            "解析检查与问题记录属于已存在的报告，严重程度为 error 或 warning",
-            "Parser checks and problems belong to an existing report and have severity error or warning",
+            "解析检查与问题记录属于已存在的报告，严重程度为 error 或 warning；"
+            "当前报告的检查属于词表中由解析器计算的规则族",
+            "Parser checks and problems belong to an existing report and have severity error or warning; "
+            "a current report's checks are of rule families the parser evaluates (parsers.vocabulary)",
             f"""
 SELECT 'staging.check_result' AS source, c.report_id, c.rule AS code, c.severity
 FROM staging.check_result AS c
 LEFT JOIN {{batch}} AS b ON b.report_id = c.report_id
 WHERE b.report_id IS NULL OR c.rule IS NULL
    OR (c.severity IS NOT NULL AND c.severity NOT IN {_in_list(v.SEVERITIES)})
+   OR (b.is_current AND NOT ({" OR ".join(f"({_of_family('c.rule', f.family)})" for f in PARSER_FAMILIES)}))
 UNION ALL
 SELECT 'staging.problem', p.report_id, p.code, p.severity
 FROM staging.problem AS p
@@ -268,279 +324,44 @@ WHERE b.report_id IS NULL OR p.severity NOT IN {_in_list(v.SEVERITIES)}""",
 
 
 # --------------------------------------------------------------------------------------------------------------
-# staging_balance (batch: staging.fact) — the arithmetic of report-formats.md, independent of the parser's checks
-
-
-def _labelled(rule: Rule) -> Rule:
-    """The rule with the parser's own zh/en wording when ``parsers.vocabulary`` defines its family (one place
-    for labels); our wording otherwise. The severity stays ours: a test checks that both agree."""
-    labels = v.check_family_labels().get(rule.name)
-    if not labels:
-        return rule
-    _, zh, en = labels
-    return Rule(rule.name, rule.suite, rule.table, rule.severity, zh, en, rule.sql)
+# staging_balance (batch: staging.check_result) — the parser's breaches, one rule per check family it evaluates.
+# Every check is of one of these families (staging.findings.valid), so every breach is listed.
 
 
 def _staging_balance() -> list[Rule]:
-    return [_labelled(r) for r in _staging_balance_rules()]
-
-
-def _staging_balance_rules() -> list[Rule]:
-    s = STAGING_BALANCE
-    cols = v.APPLICATION_COLUMNS
-    parts = v.APPLICANT_COLUMNS
-    outcome_rows = v.OUTCOME_ROWS
-    rules: list[Rule] = []
-
-    # 1. Printed rule, per column: 一 + 二 = （七） + 四
-    flows = ("new_received", "carried_over", "total_processed", "carried_forward")
-    rules.append(
+    return [
         Rule(
-            "applications.balance",
-            s,
-            "staging.fact",
-            "error",
-            "表三每列：一（本年新收）+ 二（上年结转）= 三（七）总计 + 四（结转下年）",
-            "Table 3, every column: new received + carried over = total processed + carried forward",
+            family.family,
+            STAGING_BALANCE,
+            "staging.check_result",
+            family.severity,
+            family.zh,
+            family.en,
             f"""
-WITH cur AS ({_CURRENT_FACTS}
-      AND b.table_name = 'applications'),
-p AS (
-SELECT report_id, organ, report_year, col_code,
-       {_pivot("value", "row_code", flows, "row_code")}
-FROM cur GROUP BY report_id, organ, report_year, col_code)
-SELECT report_id, organ, report_year, 'applications.balance.' || col_code AS rule,
-       new_received, carried_over, total_processed, carried_forward,
-       new_received + carried_over AS received_side, total_processed + carried_forward AS handled_side
-FROM p
-WHERE {_all_present(flows)}
-  AND new_received + carried_over <> total_processed + carried_forward
-ORDER BY report_id, col_code""",
+SELECT b.report_id, r.organ, r.report_year, b.rule, b.expected::float8 AS expected, b.actual::float8 AS actual,
+       b.field, b.detail
+FROM {{batch}} AS b
+JOIN staging.report AS r ON r.report_id = b.report_id AND r.is_current
+WHERE b.ok = false AND {_of_family("b.rule", family.family)}
+ORDER BY b.report_id, b.rule""",
         )
-    )
-
-    # 2. Every row: 总计 = the six applicant columns. A 总计 the parser derived from the row (is_derived) was not
-    #    printed, so it cannot contradict the row: it is reported as derived, not as a breach.
-    rules.append(
-        Rule(
-            "applications.row_sum",
-            s,
-            "staging.fact",
-            "error",
-            "表三每行：总计 = 自然人 + 五类法人或其他组织（由本行推算补齐的总计不算违反）",
-            "Table 3, every row: total = natural persons + the five kinds of organisation (a total derived from its row is not a breach)",
-            f"""
-WITH cur AS ({_CURRENT_FACTS}
-      AND b.table_name = 'applications'),
-p AS (
-SELECT report_id, organ, report_year, row_code,
-       {_pivot("value", "col_code", cols, "col_code")},
-       bool_or(is_derived) FILTER (WHERE col_code = 'total') AS total_is_derived
-FROM cur GROUP BY report_id, organ, report_year, row_code)
-SELECT report_id, organ, report_year, 'applications.row_sum.' || row_code AS rule,
-       {", ".join(cols)}, {_sum(parts)} AS sum_of_columns
-FROM p
-WHERE {_all_present(cols)}
-  AND NOT coalesce(total_is_derived, false)
-  AND total <> {_sum(parts)}
-ORDER BY report_id, row_code""",
-        )
-    )
-
-    # 3. （七）总计 = the outcome rows. In 2021 （六） may be given only by its sub-rows: use their sum then.
-    outcome_pivot_rows = outcome_rows + v.OTHER_SUB_ROWS + ("total_processed",)
-    subs = v.OTHER_SUB_ROWS
-    rules.append(
-        Rule(
-            "applications.outcomes_sum",
-            s,
-            "staging.fact",
-            "error",
-            "表三每列：（七）总计 = （一）至（六）各办理结果之和",
-            "Table 3, every column: total processed = the sum of the outcome rows (granted … other)",
-            f"""
-WITH cur AS ({_CURRENT_FACTS}
-      AND b.table_name = 'applications'),
-p AS (
-SELECT report_id, organ, report_year, col_code,
-       {_pivot("value", "row_code", outcome_pivot_rows, "row_code")}
-FROM cur GROUP BY report_id, organ, report_year, col_code),
-q AS (
-SELECT p.*, coalesce(other, CASE WHEN {_all_present(subs)} THEN {_sum(subs)} END) AS other_outcome
-FROM p)
-SELECT report_id, organ, report_year, 'applications.outcomes_sum.' || col_code AS rule,
-       total_processed,
-       {_sum(outcome_rows[:-1])} + other_outcome AS sum_of_outcomes,
-       granted, partially_granted,
-       {_sum(v.DENIED_ROWS)} AS denied, {_sum(v.UNAVAILABLE_ROWS)} AS unavailable,
-       {_sum(v.REJECTED_ROWS)} AS rejected, other_outcome AS other
-FROM q
-WHERE total_processed IS NOT NULL AND other_outcome IS NOT NULL AND {_all_present(outcome_rows[:-1])}
-  AND total_processed <> {_sum(outcome_rows[:-1])} + other_outcome
-ORDER BY report_id, col_code""",
-        )
-    )
-
-    # 3b. 2021 format: （六）其他处理 = its three sub-rows.
-    rules.append(
-        Rule(
-            "applications.other_sum",
-            s,
-            "staging.fact",
-            "error",
-            "2021 格式表三每列：（六）其他处理 = （六）1 + 2 + 3",
-            "2021 format, every column: other outcomes = the sum of its three sub-rows",
-            f"""
-WITH cur AS ({_CURRENT_FACTS}
-      AND b.table_name = 'applications'),
-p AS (
-SELECT report_id, organ, report_year, col_code,
-       {_pivot("value", "row_code", ("other",) + subs, "row_code")}
-FROM cur GROUP BY report_id, organ, report_year, col_code)
-SELECT report_id, organ, report_year, 'applications.other_sum.' || col_code AS rule,
-       other, {", ".join(subs)}, {_sum(subs)} AS sum_of_sub_rows
-FROM p
-WHERE other IS NOT NULL AND {_all_present(subs)} AND other <> {_sum(subs)}
-ORDER BY report_id, col_code""",
-        )
-    )
-
-    # 4. Table 四: each group's 总计 = 维持 + 纠正 + 其他 + 尚未审结.
-    measures = v.REVIEW_MEASURES
-    group_parts = tuple(m for m in measures if m != "total")
-    rules.append(
-        Rule(
-            "review_litigation.sum",
-            s,
-            "staging.fact",
-            "error",
-            "表四：行政复议、直接起诉、复议后起诉各自的总计 = 维持 + 纠正 + 其他结果 + 尚未审结",
-            "Table 4: each group's total = upheld + corrected + other + pending",
-            f"""
-WITH cur AS ({_CURRENT_FACTS}
-      AND b.table_name = 'review_litigation'),
-p AS (
-SELECT report_id, organ, report_year, row_code,
-       {_pivot("value", "col_code", measures, "col_code")}
-FROM cur GROUP BY report_id, organ, report_year, row_code)
-SELECT report_id, organ, report_year, 'review_litigation.' || row_code || '_sum' AS rule,
-       {", ".join(measures)}, {_sum(group_parts)} AS sum_of_results
-FROM p
-WHERE {_all_present(measures)} AND total <> {_sum(group_parts)}
-ORDER BY report_id, row_code""",
-        )
-    )
-
-    # 6. Prose against tables (warning). Each narrative key is compared with the same figure of the tables; a
-    #    group (denied/unavailable/rejected) is its stated group row or else the sum of all its sub-rows.
-    def cell(table: str, row: str, col: str) -> str:
-        return (
-            f"max(value) FILTER (WHERE table_name = {_quote(table)} AND row_code = {_quote(row)}"
-            f" AND col_code = {_quote(col)})"
-        )
-
-    def group(prefix: str, sub_rows: tuple[str, ...]) -> str:
-        n = len(sub_rows)
-        cond = f"table_name = 'applications' AND col_code = 'total' AND row_code IN {_in_list(sub_rows)}"
-        return (
-            f"coalesce({cell('applications', prefix, 'total')}, "
-            f"CASE WHEN count(value) FILTER (WHERE {cond}) = {n} "
-            f"THEN sum(value) FILTER (WHERE {cond}) END)"
-        )
-
-    table_side = {
-        "applications_received": cell("applications", "new_received", "total"),
-        "applications_processed": cell("applications", "total_processed", "total"),
-        "applications_carried_over": cell("applications", "carried_over", "total"),
-        "applications_carried_forward": cell("applications", "carried_forward", "total"),
-        "granted": cell("applications", "granted", "total"),
-        "partially_granted": cell("applications", "partially_granted", "total"),
-        "granted_incl_partial": (
-            f"{cell('applications', 'granted', 'total')} + {cell('applications', 'partially_granted', 'total')}"
-        ),
-        "denied": group("denied", v.DENIED_ROWS),
-        "unavailable": group("unavailable", v.UNAVAILABLE_ROWS),
-        "rejected": group("rejected", v.REJECTED_ROWS),
-        "other": cell("applications", "other", "total"),
-        "review_total": cell("review_litigation", "review", "total"),
-        "litigation_total": (
-            f"{cell('review_litigation', 'litigation_direct', 'total')}"
-            f" + {cell('review_litigation', 'litigation_after_review', 'total')}"
-        ),
-    }
-    keys = tuple(table_side)
-    table_cols = ",\n       ".join(f"{expr} AS t_{k}" for k, expr in table_side.items())
-    prose_cols = ",\n       ".join(
-        f"max(value) FILTER (WHERE table_name = 'narrative' AND row_code = {_quote(k)}) AS n_{k}" for k in keys
-    )
-    pairs = ",\n        ".join(f"({_quote(k)}, n_{k}, t_{k})" for k in keys)
-    rules.append(
-        Rule(
-            "narrative",
-            s,
-            "staging.fact",
-            "warning",
-            "正文所述数字（如“全年共收到申请N件”“予以公开N件”“行政复议N件”）应与表格一致",
-            "Figures stated in the prose (applications received, granted, reviews …) agree with the tables",
-            f"""
-WITH cur AS ({_CURRENT_FACTS}),
-p AS (
-SELECT report_id, organ, report_year,
-       {table_cols},
-       {prose_cols}
-FROM cur GROUP BY report_id, organ, report_year)
-SELECT p.report_id, p.organ, p.report_year, 'narrative.' || k.key AS rule,
-       k.key AS narrative_key, k.narrative_value, k.table_value
-FROM p
-CROSS JOIN LATERAL (VALUES
-        {pairs}
-     ) AS k (key, narrative_value, table_value)
-WHERE k.narrative_value IS NOT NULL AND k.table_value IS NOT NULL AND k.narrative_value <> k.table_value
-ORDER BY p.report_id, k.key""",
-        )
-    )
-
-    # 5. Across years, same organ: this year's 二、上年结转 = last year's 四、结转下年度 (warning: the organ's
-    #    name may be printed differently, and "often broken in practice").
-    rules.append(
-        Rule(
-            "cross_year",
-            s,
-            "staging.fact",
-            "warning",
-            "同一机关：本年“上年结转”应等于上一年报告的“结转下年度继续办理”",
-            "Same organ: this year's carried-over applications equal last year's carried-forward",
-            f"""
-WITH cur AS ({_CURRENT_FACTS}
-      AND b.table_name = 'applications' AND b.row_code IN ('carried_over', 'carried_forward'))
-SELECT this.report_id, this.organ, this.report_year, 'cross_year.carried_over.' || this.col_code AS rule,
-       this.value AS carried_over,
-       prev.report_id AS previous_report_id, prev.report_year AS previous_year,
-       prev.value AS previous_carried_forward
-FROM cur AS this
-JOIN cur AS prev
-  ON prev.organ = this.organ AND prev.report_year = this.report_year - 1 AND prev.col_code = this.col_code
-WHERE this.row_code = 'carried_over' AND prev.row_code = 'carried_forward' AND this.value <> prev.value
-ORDER BY this.report_id, this.col_code""",
-        )
-    )
-    return rules
+        for family in PARSER_FAMILIES
+    ]
 
 
 # --------------------------------------------------------------------------------------------------------------
-# marts (batch: marts.mart_report_summary). dbt owns the marts, so these rules adapt to what dbt built:
-# ``marts_rules(MartShape)`` is told the columns present and leaves out what it cannot evaluate.
+# marts (batch: marts.mart_report_summary), read as dbt builds them.
 #
 # dbt's grain is the *report* (organ × year): several documents of one report (HTML page, .docx attachment,
 # mirrors) collapse into one mart row keyed by ``report_key``, whose ``primary_report_id`` is the staging report
-# chosen to represent it; ``marts_intermediate.int_report_documents_deduplicated`` maps every staged report_id to
-# its report_key. The rules use the most direct link available (a ``report_id`` column, then that mapping, then
-# organ × year).
+# chosen to represent it; ``DOCUMENTS_TABLE`` maps every current staged report_id to its report_key and says
+# which document is primary. A report's findings are those of its primary document and its cross-report rules.
 
 DOCUMENTS_TABLE = "marts_intermediate.int_report_documents_deduplicated"
+EVALUATIONS_TABLE = "marts_intermediate.int_rule_findings"  # every rule evaluated, ok true/false/null
 FINDINGS_TABLE = "marts.fct_rule_findings"
 
-# mart columns that hold counts of applications/cases, when present
+# mart columns that hold counts of applications/cases
 MART_COUNT_COLUMNS: tuple[str, ...] = (
     "applications_received",
     "applications_processed",
@@ -562,101 +383,53 @@ MART_COUNT_COLUMNS: tuple[str, ...] = (
     "rules_failed",
 )
 
-
-@dataclass(frozen=True)
-class MartShape:
-    """The columns dbt built (None: the table does not exist)."""
-
-    summary: frozenset[str]
-    findings: frozenset[str] | None = None  # marts.fct_rule_findings
-    documents: frozenset[str] | None = None  # marts_intermediate.int_report_documents_deduplicated
-
-    @property
-    def report_column(self) -> str | None:
-        """The summary column holding the staging report_id of a row, if any."""
-        for col in ("report_id", "primary_report_id"):
-            if col in self.summary:
-                return col
-        return None
-
-    @property
-    def key_columns(self) -> str:
-        for col in ("report_key", "report_id"):
-            if col in self.summary:
-                return col
-        return "organ_name, report_year"
+# Every breach as evaluated once: the parser's, on each report's primary document (staging.check_result, the
+# source), and dbt's cross-report rules (int_rule_findings, the model fct_rule_findings is built from).
+_BREACHES = f"""
+SELECT d.report_key, c.report_id::text AS report_id, c.rule
+FROM staging.check_result AS c
+JOIN {DOCUMENTS_TABLE} AS d ON d.report_id = c.report_id AND d.is_primary
+WHERE c.ok = false
+UNION
+SELECT e.report_key, e.report_id::text, e.rule
+FROM {EVALUATIONS_TABLE} AS e
+WHERE e.ok = false AND e.rule_origin = 'warehouse'"""
 
 
-def _staging_breaches_sql() -> str:
-    """One row (report_id, rule) per breach found by the staging balance rules, their SQL reused verbatim with
-    the whole ``staging.fact`` as batch: the marts are checked against what GX itself finds in staging."""
-    parts = [
-        f"SELECT x.report_id, x.rule FROM ({r.sql.replace('{batch}', 'staging.fact').strip()}) AS x"
-        for r in _staging_balance_rules()
-    ]
-    return "\n    UNION ALL\n    ".join(parts)
-
-
-def marts_rules(shape: MartShape) -> list[Rule]:
-    """Rules for ``marts.mart_report_summary`` as dbt built it."""
+def marts_rules(summary_columns: frozenset[str] | set[str] = frozenset(MART_COUNT_COLUMNS)) -> list[Rule]:
+    """Rules for ``marts.mart_report_summary`` and the findings dbt built; ``summary_columns``: the summary's
+    columns (counts that are not there are not checked)."""
     mi, mb = MARTS_INTEGRITY, MARTS_BALANCE
     table = "marts.mart_report_summary"
-    cols = shape.summary
-    rules: list[Rule] = []
-
-    # -- every current staged report reaches the marts ----------------------------------------------------------
-    if "report_id" in cols:
-        reach = ("LEFT JOIN {batch} AS b ON b.report_id::text = r.report_id::text", "b.report_id IS NULL")
-    elif "report_key" in cols and shape.documents is not None and {"report_id", "report_key"} <= shape.documents:
-        join = (
-            f"LEFT JOIN {DOCUMENTS_TABLE} AS d ON d.report_id::text = r.report_id::text\n"
-            "LEFT JOIN {batch} AS b ON b.report_key = d.report_key"
-        )
-        reach = (join, "b.report_key IS NULL")
-    elif {"organ_name", "report_year"} <= cols:
-        # without the document mapping: the report's own row, or a row for its organ and year
-        own = "b.primary_report_id = r.report_id::text OR " if "primary_report_id" in cols else ""
-        reach = (
-            f"LEFT JOIN {{batch}} AS b ON {own}(b.organ_name = r.organ AND b.report_year = r.report_year)",
-            "b.report_year IS NULL",
-        )
-    else:
-        reach = None
-    if reach:
-        rules.append(
-            Rule(
-                "marts.every_report_reaches_marts",
-                mi,
-                table,
-                "error",
-                "每份当前的暂存报告都进入汇总表（违反勾稽关系的报告也不得丢失）",
-                "Every current staged report reaches the summary mart (a report breaking rules is never dropped)",
-                f"""
+    counts = [c for c in MART_COUNT_COLUMNS if c in summary_columns]
+    rules = [
+        Rule(
+            "marts.every_report_reaches_marts",
+            mi,
+            table,
+            "error",
+            "每份当前的暂存报告都进入汇总表（违反勾稽关系的报告也不得丢失）",
+            "Every current staged report reaches the summary mart (a report breaking rules is never dropped)",
+            f"""
 SELECT r.report_id, r.organ, r.report_year, r.document_sha256
 FROM staging.report AS r
-{reach[0]}
-WHERE r.is_current AND {reach[1]}""",
-            )
-        )
-
-    # -- keys, counts, years ----------------------------------------------------------------------------------
-    key = shape.key_columns
-    if key != "organ_name, report_year":
-        rules.append(
-            Rule(
-                "marts.keys",
-                mi,
-                table,
-                "error",
-                f"汇总表的 {key} 非空且唯一",
-                f"{key} of the summary mart is present and unique",
-                f"""
-SELECT {key}, count(*) AS rows_with_key
-FROM {{batch}}
-GROUP BY {key} HAVING {key} IS NULL OR count(*) > 1""",
-            )
-        )
-    counts = [c for c in MART_COUNT_COLUMNS if c in cols]
+LEFT JOIN {DOCUMENTS_TABLE} AS d ON d.report_id = r.report_id
+LEFT JOIN {{batch}} AS b ON b.report_key = d.report_key
+WHERE r.is_current AND b.report_key IS NULL""",
+        ),
+        Rule(
+            "marts.keys",
+            mi,
+            table,
+            "error",
+            "汇总表的 report_key 非空且唯一",
+            "report_key of the summary mart is present and unique",
+            """
+SELECT report_key, count(*) AS rows_with_key
+FROM {batch}
+GROUP BY report_key HAVING report_key IS NULL OR count(*) > 1""",
+        ),
+    ]
     if counts:
         rules.append(
             Rule(
@@ -667,99 +440,86 @@ GROUP BY {key} HAVING {key} IS NULL OR count(*) > 1""",
                 "汇总表中的件数不得为负",
                 "Counts in the summary mart are not negative",
                 f"""
-SELECT {key}, {", ".join(counts)}
+SELECT report_key, {", ".join(f"{c}::float8 AS {c}" for c in counts)}
 FROM {{batch}}
 WHERE {" OR ".join(f"{c} < 0" for c in counts)}""",
             )
         )
-    if "report_year" in cols:
-        rules.append(
-            Rule(
-                "marts.year_in_range",
-                mi,
-                table,
-                "error",
-                f"汇总表报告年度在 {v.FIRST_YEAR} 年至今年之间",
-                f"The summary mart's report year is between {v.FIRST_YEAR} and the current year",
-                f"""
-SELECT {key}, report_year
+    rules += [
+        Rule(
+            "marts.year_in_range",
+            mi,
+            table,
+            "error",
+            f"汇总表报告年度在 {v.FIRST_YEAR} 年至今年之间",
+            f"The summary mart's report year is between {v.FIRST_YEAR} and the current year",
+            f"""
+SELECT report_key, report_year
 FROM {{batch}}
 WHERE report_year < {v.FIRST_YEAR} OR report_year > extract(year FROM current_date)::int""",
-            )
-        )
-
-    # -- balance: the mart keeps the printed figures, and shows every breach --------------------------------------
-    flow = (
-        "applications_received",
-        "applications_carried_over",
-        "applications_processed",
-        "applications_carried_forward",
-    )
-    if set(flow) <= cols:
-        from_table = " AND figures_source = 'table'" if "figures_source" in cols else ""
-        rules.append(
-            Rule(
-                "marts.applications.balance",
-                mb,
-                table,
-                "error",
-                "汇总表（取自表三的数字）：本年新收 + 上年结转 = 办理总计 + 结转下年",
-                "Summary mart (figures from table 3): received + carried over = processed + carried forward",
-                f"""
-SELECT {key}, organ_name, report_year, {", ".join(flow)}
-FROM {{batch}}
-WHERE {_all_present(flow)}{from_table}
-  AND applications_received + applications_carried_over <> applications_processed + applications_carried_forward""",
-            )
-        )
-    report_col = shape.report_column
-    if report_col and "passes_balance_rules" in cols:
-        rules.append(
-            Rule(
-                "marts.breach_not_hidden",
-                mb,
-                table,
-                "warning",
-                "GX 在暂存层发现违反勾稽关系的报告，在汇总表中 passes_balance_rules 不得为 true 或空",
-                "A report GX finds breaking a balance rule in staging is not shown as passing in the summary mart",
-                f"""
-WITH breaches AS (
-    {_staging_breaches_sql()}
+        ),
+        Rule(
+            "marts.breach_listed",
+            mi,
+            table,
+            "error",
+            "每项违反（解析器对主文档的校验、数据仓库的跨年度规则）都列在 fct_rule_findings 中，且其中只列违反",
+            "Every breach (the parser's checks of the primary document, the warehouse's cross-year rules) is "
+            "listed in fct_rule_findings, and nothing else is",
+            f"""
+WITH breaches AS ({_BREACHES}
 ),
-per_report AS (
-SELECT report_id::text AS report_id, count(*) AS breaches, string_agg(DISTINCT rule, ', ') AS rules
-FROM breaches GROUP BY report_id::text)
-SELECT b.{key.split(",")[0]} AS mart_key, p.report_id, b.organ_name, b.report_year, b.passes_balance_rules,
-       p.breaches, p.rules
-FROM {{batch}} AS b
-JOIN per_report AS p ON p.report_id = b.{report_col}::text
-WHERE b.passes_balance_rules IS DISTINCT FROM false""",
-            )
-        )
-    if report_col and shape.findings is not None and {"report_id", "rule"} <= shape.findings:
-        rules.append(
-            Rule(
-                "marts.breach_listed",
-                mb,
-                table,
-                "warning",
-                "GX 在暂存层发现的每项违反（按规则族）都列在 fct_rule_findings 中",
-                "Every breach GX finds in staging (by rule family) is listed in fct_rule_findings",
-                f"""
-WITH breaches AS (
-    {_staging_breaches_sql()}
-),
-families AS (
-SELECT DISTINCT report_id::text AS report_id,
-       split_part(rule, '.', 1) || '.' || split_part(rule, '.', 2) AS family
-FROM breaches)
-SELECT fam.report_id, fam.family, b.organ_name, b.report_year
-FROM families AS fam
-JOIN {{batch}} AS b ON b.{report_col}::text = fam.report_id
-LEFT JOIN {FINDINGS_TABLE} AS f
-       ON f.report_id::text = fam.report_id AND (f.rule = fam.family OR f.rule LIKE fam.family || '.%')
+findings AS (
+SELECT report_key, report_id, rule FROM {FINDINGS_TABLE})
+SELECT 'not listed' AS problem, x.report_key, x.report_id, b.organ_name, b.report_year, x.rule
+FROM breaches AS x
+LEFT JOIN findings AS f ON f.report_key = x.report_key AND f.rule = x.rule
+LEFT JOIN {{batch}} AS b ON b.report_key = x.report_key
 WHERE f.rule IS NULL
-ORDER BY fam.report_id, fam.family""",
+UNION ALL
+SELECT 'listed, not a breach', f.report_key, f.report_id, b.organ_name, b.report_year, f.rule
+FROM findings AS f
+LEFT JOIN breaches AS x ON x.report_key = f.report_key AND x.rule = f.rule
+LEFT JOIN {{batch}} AS b ON b.report_key = f.report_key
+WHERE x.rule IS NULL
+ORDER BY 2, 6""",
+        ),
+        Rule(
+            "marts.breach_not_hidden",
+            mi,
+            table,
+            "error",
+            "列在 fct_rule_findings 中的报告，在汇总表中 passes_balance_rules 不得为 true 或空",
+            "A report with a finding in fct_rule_findings is not shown as passing in the summary mart",
+            f"""
+WITH listed AS (
+SELECT report_key, count(*) AS findings, string_agg(rule, ', ' ORDER BY rule) AS rules
+FROM {FINDINGS_TABLE} GROUP BY report_key)
+SELECT b.report_key, b.primary_report_id AS report_id, b.organ_name, b.report_year, b.passes_balance_rules,
+       l.findings, l.rules
+FROM {{batch}} AS b
+JOIN listed AS l ON l.report_key = b.report_key
+WHERE b.passes_balance_rules IS DISTINCT FROM false""",
+        ),
+    ]
+
+    # the cross-report breaches, listed like the parser's (dbt evaluated them; GX reads them)
+    for family in WAREHOUSE_FAMILIES:
+        rules.append(
+            Rule(
+                family.family,
+                mb,
+                FINDINGS_TABLE,
+                family.severity,
+                family.zh,
+                family.en,
+                f"""
+SELECT f.report_id, b.organ_name AS organ, f.report_year, f.rule, f.expected::float8 AS expected,
+       f.actual::float8 AS actual, f.field, f.detail
+FROM {FINDINGS_TABLE} AS f
+JOIN {{batch}} AS b ON b.report_key = f.report_key
+WHERE f.rule_origin = 'warehouse' AND {_of_family("f.rule", family.family)}
+ORDER BY f.report_id, f.rule""",
             )
         )
     return rules

@@ -99,7 +99,8 @@ def write(summary: ValidationSummary, docs_dir: Path) -> Path:
             at = text.index(">", text.index("<body")) + 1
             link = (
                 f"{_LINK_MARK}<div style='padding:0.5em 1em;background:#fff8c5'>"
-                f"<a href='{PAGE}'>Failing reports of the last run, with their numbers / 最近一次校验发现的问题</a></div>"
+                f"<a href='{PAGE}'>Failing reports of the last run, with their numbers / "
+                "最近一次校验发现的问题</a></div>"
             )
             index.write_text(text[:at] + link + text[at:], encoding="utf-8")
     return page

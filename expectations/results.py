@@ -147,9 +147,12 @@ def integrity_message(summary: ValidationSummary, examples: int = 3) -> str:
 
 
 def json_safe(value: Any) -> Any:
-    """Values from the database as JSON: Decimal → int when whole else float, dates → ISO text."""
+    """Values from the database as JSON: a whole Decimal or float → int, other Decimals → float, dates → ISO
+    text (the catalog's queries return numbers as float8)."""
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):

@@ -95,7 +95,8 @@ def gx_url(database_url: str | None = None) -> str:
 
     url = database_url or default_url()
     scheme, sep, rest = url.partition("://")
-    if sep and "+" in scheme or sep and scheme == "postgres":  # a SQLAlchemy URL: drop the driver, libpq reads the rest
+    # a SQLAlchemy URL: drop the driver, libpq reads the rest
+    if (sep and "+" in scheme) or (sep and scheme == "postgres"):
         url = "postgresql://" + rest
     return sqlalchemy_url(url, driver="psycopg2")
 
@@ -239,13 +240,7 @@ def _plan(conn: sa.Connection, chosen: tuple[str, ...]) -> tuple[dict[str, tuple
         elif mart_cols is None:
             plan[suite] = ([], "marts.mart_report_summary does not exist yet (dbt has not built the marts)")
         else:
-            shape = catalog.MartShape(
-                summary=mart_cols,
-                findings=columns_if_exists(*catalog.FINDINGS_TABLE.split(".")),
-                documents=columns_if_exists(*catalog.DOCUMENTS_TABLE.split(".")),
-            )
-            rules = [r for r in catalog.marts_rules(shape) if r.suite == suite]
-            plan[suite] = (rules, None if rules else "no rule applies to the mart's columns")
+            plan[suite] = ([r for r in catalog.marts_rules(mart_cols) if r.suite == suite], None)
     return plan, [f"staging.{t}" for t in missing_staging]
 
 
@@ -270,7 +265,8 @@ def _derived_cells(conn: sa.Connection) -> int:
     return (
         conn.execute(
             sa.text(
-                "SELECT count(*) FROM staging.fact f JOIN staging.report r ON r.report_id = f.report_id AND r.is_current"
+                "SELECT count(*) FROM staging.fact f"
+                " JOIN staging.report r ON r.report_id = f.report_id AND r.is_current"
                 " WHERE f.is_derived"
             )
         ).scalar()
@@ -373,6 +369,10 @@ def _run_gx(
         # schemas (staging, marts); the warning would only clutter the task log.
         warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*schema_name.*")
         _prune_history(root, keep=KEEP_RUNS - 1)
+        # Validation definitions and the checkpoint are written anew below; one from an older catalog may name a
+        # batch asset that is gone (a suite's table changed), which GX cannot even load: start from none.
+        for folder in ("validation_definitions", "checkpoints"):
+            shutil.rmtree(root / folder, ignore_errors=True)
         return _run_checkpoint(url, home, to_run, build_docs=build_docs, run_id=run_id, run_at=run_at)
 
 
@@ -487,9 +487,11 @@ def _suite_notes(suite: str) -> str:
             "完整性：任何一条失败即中止流水线。"
         )
     return (
-        "Balance rules: findings about reports, never a reason to stop or to drop a report. "
+        "Balance rules: the breaches the parser (per report) and dbt (across reports) found, one rule per check "
+        "family; findings about reports, never a reason to stop or to drop a report. "
         "Severity error = the tables contradict themselves; warning = prose or previous year disagree. "
-        "勾稽关系：只记录为发现的问题，不中止流水线、不删除报告；error 为表内自相矛盾，warning 为正文或跨年度不一致。"
+        "勾稽关系：列出解析器（单份报告）与 dbt（跨报告）发现的违反；只记录为发现的问题，不中止流水线、不删除报告；"
+        "error 为表内自相矛盾，warning 为正文或跨年度不一致。"
     )
 
 

@@ -3,13 +3,16 @@
 Every subcommand calls `nianbao.steps` (the same functions the Airflow DAG calls). Heavy imports happen
 inside the commands, so `nianbao --help` stays fast.
 
-An error ends the command with one line on stderr and exit status 1, never a traceback (`nianbao --debug ...`
-shows it). A URL is never printed with its password.
+An error ends the command with one line on stderr that says what is wrong and what to do, and a non-zero exit
+status (2 for a bad option or argument, 1 for anything else), never a traceback (`nianbao --debug ...` shows it).
+A URL is never printed with its password.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -21,20 +24,35 @@ from rich.table import Table
 
 
 class _App(typer.Typer):
-    """Typer whose uncaught errors end in one readable line instead of a traceback (unless ``--debug``)."""
+    """Typer whose errors end in one readable line instead of a traceback (unless ``--debug``) or a usage box."""
 
     def __call__(self, *args, **kwargs):
         try:
-            return super().__call__(*args, **kwargs)
+            # standalone_mode=False: click hands usage errors to us instead of printing its own box
+            result = super().__call__(*args, standalone_mode=False, **kwargs)
+        except typer.TyperException as exc:  # a bad option value, a missing argument, an unknown command
+            if not exc.format_message():  # a group called bare: its help is printed already
+                sys.exit(exc.exit_code)
+            _fail(_usage_text(exc), exc.exit_code)
+        except (typer.Abort, KeyboardInterrupt):  # Ctrl-C
+            _fail("interrupted", 130)
         except Exception as exc:
+            if type(exc).__name__ == "Abort":  # Ctrl-C, as typer's own copy of click reports it
+                _fail("interrupted", 130)
             if _options["debug"]:
                 raise
-            print(f"error: {_error_text(exc)}", file=sys.stderr, flush=True)
-            sys.exit(1)
+            _fail(_error_text(exc), 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
 
 
 app = _App(
-    help="nianbao: the open data warehouse of 政府信息公开工作年度报告 (government information disclosure annual reports).",
+    help="nianbao: the open data warehouse of 政府信息公开工作年度报告 "
+    "(government information disclosure annual reports).",
     no_args_is_help=True,
     add_completion=False,
     # a traceback's locals would show connection URLs, passwords included
@@ -42,6 +60,11 @@ app = _App(
 )
 db_app = typer.Typer(help="The warehouse database (embedded PostgreSQL by default).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+airflow_app = typer.Typer(
+    help="Airflow on this machine: its UI, scheduler, dag-processor and triggerer, on 127.0.0.1.", no_args_is_help=True
+)
+app.add_typer(airflow_app, name="airflow")
+app.add_typer(__import__("nianbao.bi", fromlist=["app"]).app, name="bi")  # `nianbao bi up|down|status` (Superset)
 
 console = Console(stderr=True)
 out = Console()
@@ -58,15 +81,32 @@ def _global_options(
 
 
 def _error_text(exc: BaseException) -> str:
-    """What went wrong, for the user: the warehouse's own explanation when it is about the warehouse (cannot
-    connect, timed out: names the host and the limit), else the error's message; passwords redacted."""
-    from warehouse.connection import explain, redact
+    """What went wrong, in one line: the warehouse's own explanation when it is about the warehouse (cannot
+    connect, timed out: names the host and the limit) with what to check, else the error's first line; passwords
+    redacted."""
+    import psycopg
 
+    from warehouse.connection import DATABASE_URL_ENV, explain, redact
+
+    configured = os.environ.get(DATABASE_URL_ENV)
+    if configured and isinstance(exc, psycopg.ProgrammingError) and "connection info" in str(exc):
+        return (
+            f"${DATABASE_URL_ENV} is not a PostgreSQL URL ({redact(str(exc).strip())}): set it like "
+            f"postgresql://USER@HOST:5432/DATABASE, or unset it to use the embedded warehouse"
+        )
     explained = explain(exc)
     if explained:
-        return explained
-    message = str(exc).strip() or type(exc).__name__
-    return f"{redact(message)}\n(nianbao --debug … shows the traceback)"
+        if configured:
+            return f"{explained} (check ${DATABASE_URL_ENV}, or unset it to use the embedded warehouse)"
+        return f"{explained} (`nianbao db status` says how the embedded warehouse is)"
+    lines = (str(exc).strip() or type(exc).__name__).splitlines()
+    return f"{redact(lines[0])}{' …' if len(lines) > 1 else ''} (`nianbao --debug …` shows all of it)"
+
+
+def _usage_text(exc: typer.TyperException) -> str:
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    return f"{exc.format_message()}{where}"
 
 
 def _shown(url: str) -> str:
@@ -76,19 +116,27 @@ def _shown(url: str) -> str:
     return without_password(url)[0]
 
 
+# Reports exist since 2008 (the disclosure regulations took effect that year).
+FIRST_YEAR, LAST_YEAR = 2008, 2100
+_YEAR_PART = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
 def _years(years: str | None) -> list[int]:
-    """Parse `--years 2019,2020` or `--years 2018-2021`."""
+    """Parse `--years 2019,2020` or `--years 2018-2021` (or both: 2015,2018-2021); a bad value is a usage error."""
     if not years:
         return []
     result: list[int] = []
-    for part in years.split(","):
-        part = part.strip()
-        if "-" in part:
-            start, end = (int(x) for x in part.split("-", 1))
-            result.extend(range(start, end + 1))
-        elif part:
-            result.append(int(part))
-    return result
+    for part in (p.strip() for p in years.split(",")):
+        match = _YEAR_PART.match(part)
+        start, end = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+        if not match or not FIRST_YEAR <= start <= end <= LAST_YEAR:
+            raise typer.BadParameter(
+                f"{part!r} is not a report year or a range of them: use e.g. 2020, 2019,2020 or 2018-2021 "
+                f"(years from {FIRST_YEAR})",
+                param_hint="--years",
+            )
+        result.extend(range(start, end + 1))
+    return sorted(set(result))
 
 
 # --------------------------------------------------------------------------------------------- parse
@@ -125,7 +173,12 @@ def parse(
 def crawl(
     portal: list[str] = typer.Option([], "--portal", "-p", help="A shipped profile (crawlers/profiles/NAME.yaml)"),
     profile: list[Path] = typer.Option([], "--profile", help="A portal profile YAML file anywhere"),
-    all_portals: bool = typer.Option(False, "--all", help="Every shipped profile (except the sample portal)"),
+    all_portals: bool = typer.Option(
+        False, "--all", help="Every enabled shipped profile but the sample (--include-disabled: every one)"
+    ),
+    include_disabled: bool = typer.Option(
+        False, "--include-disabled", help="Also crawl profiles that say `enabled: false` (e.g. to verify one)"
+    ),
     years: str | None = typer.Option(None, help="Only these report years, e.g. 2020,2021 or 2019-2021"),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Also write documents + manifest.jsonl here (works without a warehouse)"
@@ -136,13 +189,17 @@ def crawl(
     ),
 ) -> None:
     """Find and fetch annual reports from government portals, politely and incrementally."""
-    from crawlers.profiles import list_profiles
+    from crawlers.profiles import enabled_profiles, list_profiles
     from nianbao import steps
 
+    wanted_years = _years(years)
     targets: list[str] = [*portal, *(str(p) for p in profile)]
     if all_portals:
-        targets += [p for p in list_profiles() if p != SAMPLE_PORTAL]
+        chosen = list_profiles() if include_disabled else enabled_profiles()
+        targets += [p for p in chosen if p != SAMPLE_PORTAL]
     if not targets:
+        if all_portals:
+            raise typer.BadParameter("no shipped profile is enabled yet: see README, 'Crawling a province'")
         raise typer.BadParameter("name a --portal, a --profile or --all")
     if no_warehouse and not output:
         raise typer.BadParameter("--no-warehouse needs --output")
@@ -162,11 +219,12 @@ def crawl(
                     stats = steps.crawl(
                         target,
                         url=url,
-                        years=_years(years),
+                        years=wanted_years,
                         output_dir=output,
                         throttle=throttle,
                         on_progress=on_progress,
                         use_warehouse=not no_warehouse,
+                        include_disabled=include_disabled,
                     )
                 except Exception as exc:  # noqa: BLE001 — one unreachable portal must not stop the others
                     from rich.markup import escape
@@ -196,13 +254,14 @@ def load(
     """Parse the fetched documents not yet parsed by this parser version and load them into staging."""
     from nianbao import steps
 
+    wanted_years = _years(years)
     url = steps.prepare_warehouse()
     with _progress() as progress:
         bar = progress.add_task("parse + load", total=None)
         stats = steps.parse_and_load(
             url=url,
             portals=portal,
-            years=_years(years),
+            years=wanted_years,
             on_document=lambda name, report: progress.update(bar, advance=1, description=f"parsed {name[-60:]}"),
         )
     _print_dict("load", stats)
@@ -249,18 +308,26 @@ def dbt_parse() -> None:
 
 @app.command()
 def export(
-    format: str = typer.Option("csv", "--format", "-f", help="csv or parquet"),
-    out_dir: Path = typer.Option(Path("export"), "--out", "-o", help="Directory to write one file per mart"),
+    format: str = typer.Option("csv", "--format", "-f", help="csv (UTF-8 with BOM, for Excel), xlsx or parquet"),
+    out_dir: Path = typer.Option(Path("export"), "--out", "-o", help="Directory to write one file per mart into"),
+    headers: str = typer.Option("name", "--headers", help="Column headers: name (as in SQL), zh or en labels"),
+    bom: bool = typer.Option(True, "--bom/--no-bom", help="CSV: start with a UTF-8 byte-order mark (Excel needs it)"),
 ) -> None:
-    """Write every mart to CSV or Parquet files."""
+    """Write every mart to files, and data_dictionary (every column in Chinese and English) beside them."""
     from nianbao import steps
-    from warehouse.export import export_marts
+    from warehouse.export import FORMATS, HEADERS, export_marts
 
-    if format not in ("csv", "parquet"):
-        raise typer.BadParameter("--format is csv or parquet")
+    if format not in FORMATS:
+        raise typer.BadParameter(f"{format!r}: choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if headers not in HEADERS:
+        raise typer.BadParameter(f"{headers!r}: choose one of {', '.join(HEADERS)}", param_hint="--headers")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise typer.BadParameter(
+            f"{out_dir} is a file: name a directory (it is created if missing)", param_hint="--out"
+        )
     url = steps.prepare_warehouse()
-    for path in export_marts(out_dir, fmt=format, url=url):
-        out.print(str(path))
+    for path in export_marts(out_dir, fmt=format, url=url, headers=headers, bom=bom):
+        out.print(str(path), soft_wrap=True)
 
 
 @app.command()
@@ -285,35 +352,80 @@ def run(
     ),
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild incremental marts"),
 ) -> None:
-    """Run the whole pipeline through the real Airflow DAG (dag.test(), in this process) and summarize."""
+    """Run the whole pipeline through the real Airflow DAG and summarize.
+
+    Starts Airflow's servers on 127.0.0.1 if they are not up (`nianbao airflow up`) and runs the DAG through its
+    LocalExecutor, so the run and every task's log are in the Airflow UI afterwards; the servers stay up."""
+    from crawlers.profiles import enabled_profiles
     from nianbao import airflow_local
 
-    airflow_local.configure()  # before anything imports airflow
+    off = sorted(set(portal) - set(enabled_profiles()))
+    if off:  # a real portal is harvested only once a user has checked and enabled its profile
+        raise typer.BadParameter(
+            f"not an enabled shipped profile: {', '.join(off)}. Check one with `nianbao crawl --portal NAME "
+            "--include-disabled --no-warehouse --output DIR`, then set `enabled: true` in crawlers/profiles/NAME.yaml",
+            param_hint="--portal",
+        )
+
     from nianbao import steps
     from nianbao.paths import DBT_MANIFEST
 
     if throttle is None:
         throttle = portal != [SAMPLE_PORTAL]
     conf = {"portals": portal, "years": _years(years), "throttle": throttle, "full_refresh": full_refresh}
-    with ExitStack() as stack:
-        if SAMPLE_PORTAL in portal:
-            base = stack.enter_context(_sample_portal())
-            console.print(f"sample portal: {base}")
-        with console.status("starting the warehouse…"):
-            url = steps.prepare_warehouse()
-        with console.status("preparing Airflow (metadata database, DAG)…"):
-            airflow_local.migrate_metadata_db()
-            if not DBT_MANIFEST.exists():
-                steps.dbt_parse()
-        with console.status("running DAG nianbao_harvest (crawl → parse → load → dbt → GX)…"):
-            dag_run = airflow_local.test_dag(conf)
-        state = str(getattr(dag_run, "state", "unknown"))
-    summary_data = steps.warehouse_summary(url)
-    _print_summary(summary_data)
-    _print_next_steps(url)
-    if "success" not in state:
-        console.print(f"[red]DAG run ended in state {state}[/red]")
+    airflow_local.configure()
+    with console.status("starting the warehouse…"):
+        url = steps.prepare_warehouse()
+        if not DBT_MANIFEST.exists():
+            steps.dbt_parse()
+    with console.status("starting Airflow…") as status:
+        airflow_local.up(on_step=lambda step: status.update(f"{step}…"))
+    with _progress() as progress:
+        bar = progress.add_task("starting the run", total=None)
+
+        def on_progress(tis: list[dict]) -> None:
+            done = sum(ti["state"] in _DONE for ti in tis)
+            running = [ti for ti in tis if ti["state"] in ("running", "deferred", "queued")]
+            stage = _stage(running[0]["task_id"]) if running else ("done" if done == len(tis) else "scheduling")
+            name = airflow_local.task_name(running[0]) if running else ""
+            progress.update(bar, description=f"{stage} · task {done} of {len(tis)} · {name}", total=len(tis))
+            progress.update(bar, completed=done)
+
+        result = airflow_local.run_dag(conf, on_progress=on_progress)
+    console.print(
+        f"DAG {airflow_local.DAG_ID}: run [bold]{result.state}[/bold] ({result.run_id}); every task's log is in the "
+        f"Airflow UI and in {_here(result.log_dir)}",
+        soft_wrap=True,
+        highlight=False,
+    )
+    for name in result.failed[:5]:
+        console.print(f"[red]  failed: {name}[/red]", highlight=False)
+    _print_summary(steps.warehouse_summary(url))
+    _print_next_steps(url, result.url)
+    if result.state != "success":
         raise typer.Exit(code=1)
+
+
+# Task states that count as done in the progress display.
+_DONE = {"success", "failed", "skipped", "upstream_failed", "removed"}
+# The stage of the pipeline a task belongs to, by the start of its id (the DAG's task ids).
+_STAGES = (
+    ("prepare_warehouse", "warehouse"),
+    ("choose_portals", "crawl"),
+    ("crawl", "crawl"),
+    ("plan_parse", "parse + load"),
+    ("parse", "parse + load"),
+    ("plan_dbt_build", "dbt build"),
+    ("dbt.", "dbt build"),
+    ("record_dbt_build", "dbt build"),
+    ("validate", "Great Expectations"),
+    ("dbt_docs", "dbt docs"),
+    ("summarize", "summary"),
+)
+
+
+def _stage(task_id: str) -> str:
+    return next((stage for prefix, stage in _STAGES if task_id.startswith(prefix)), task_id)
 
 
 def _sample_portal():
@@ -321,7 +433,16 @@ def _sample_portal():
     import contextlib
     import os
 
-    from sample_portal import serve
+    from nianbao.paths import REPO_ROOT
+
+    # The sample portal is dev machinery of the repository checkout (the demo of `make run`), not in the wheel.
+    if (REPO_ROOT / "sample_portal").is_dir() and str(REPO_ROOT) not in sys.path:
+        sys.path.append(str(REPO_ROOT))
+    try:
+        from sample_portal import serve
+    except ImportError:
+        console.print("[red]the sample portal is served from a checkout of the repository only (make run)[/red]")
+        raise typer.Exit(code=2) from None
 
     @contextlib.contextmanager
     def served():
@@ -345,10 +466,20 @@ def _sample_portal():
 @db_app.command("url")
 def db_url(
     show_password: bool = typer.Option(False, "--show-password", help="Include the URL's password, if it has one"),
+    bi: bool = typer.Option(False, "--bi", help="bi_reader's URL over TCP, for BI tools (DBeaver, Excel…)"),
 ) -> None:
     """Print the warehouse's connection URL (starts the embedded server if needed), without its password."""
     from nianbao import steps
 
+    if bi:  # the password is in a 0600 pgpass file; printed only when asked for
+        from warehouse import roles
+
+        steps.prepare_warehouse()
+        url, password = roles.reader_url(), roles.reader_password()
+        out.print(url.replace("@", f":{password}@", 1) if show_password else url, soft_wrap=True)
+        pgpass = roles.password_file()
+        console.print(f"password: in {pgpass}  (PGPASSFILE={pgpass} psql '{url}')", soft_wrap=True)
+        return
     url = steps.warehouse_url()
     out.print(url if show_password else _shown(url), soft_wrap=True)
 
@@ -384,6 +515,70 @@ def db_migrate() -> None:
 
     steps.prepare_warehouse()
     console.print("warehouse schema up to date")
+
+
+# --------------------------------------------------------------------------------------------- airflow
+
+
+@airflow_app.command("up")
+def airflow_up() -> None:
+    """Start Airflow's servers (those not running) and print the UI's address and how to log in."""
+    from nianbao import airflow_local, steps
+    from nianbao.paths import DBT_MANIFEST
+
+    airflow_local.configure()
+    with console.status("starting the warehouse…"):
+        steps.prepare_warehouse()
+        if not DBT_MANIFEST.exists():
+            steps.dbt_parse()
+    with console.status("starting Airflow…") as status:
+        servers = airflow_local.up(on_step=lambda step: status.update(f"{step}…"))
+    _print_airflow(servers)
+
+
+@airflow_app.command("down")
+def airflow_down() -> None:
+    """Stop the servers `nianbao airflow up` (or `nianbao run`) started."""
+    from nianbao import airflow_local
+
+    stopped = airflow_local.down()
+    console.print(f"stopped: {', '.join(stopped)}" if stopped else "Airflow was not running")
+
+
+@airflow_app.command("status")
+def airflow_status() -> None:
+    """Which servers run, and where the UI is."""
+    from nianbao import airflow_local
+
+    servers = airflow_local.status()
+    for component in airflow_local.COMPONENTS:
+        pid = servers.running.get(component)
+        out.print(f"{component:<14} {'running, pid ' + str(pid) if pid else 'stopped'}", highlight=False)
+    _print_airflow(servers)
+
+
+@airflow_app.command("password")
+def airflow_password() -> None:
+    """Print the Airflow UI password of user admin (generated once, kept in a file only its owner can read)."""
+    from nianbao import airflow_local
+
+    airflow_local.configure()
+    out.print(airflow_local.password(), highlight=False)
+
+
+def _print_airflow(servers) -> None:
+    from nianbao import airflow_local
+
+    nianbao = _here(Path(sys.executable).parent / "nianbao")
+    state = "up" if servers.up else "not running (start it: nianbao airflow up)"
+    out.print(f"Airflow UI  {servers.url}  {state}", highlight=False, soft_wrap=True)
+    out.print(
+        f"  log in as {airflow_local.USER}; password: {nianbao} airflow password"
+        f" (in {_here(airflow_local.passwords_file())})",
+        highlight=False,
+        soft_wrap=True,
+    )
+    out.print(f"  server logs: {_here(servers.log_dir)}", highlight=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------------------------- output helpers
@@ -431,18 +626,37 @@ def _print_summary(data: dict) -> None:
     out.print(table)
 
 
-def _print_next_steps(url: str) -> None:
+def _print_next_steps(url: str, airflow_url: str) -> None:
+    """Where to look next: every pointer opens as printed (files as file:// URLs, commands with their path)."""
     from expectations import data_docs_dir
-    from nianbao.paths import DBT_PROJECT_DIR
+    from nianbao.paths import DBT_DOCS_PAGE
 
+    nianbao = _here(Path(sys.executable).parent / "nianbao")
+    docs = data_docs_dir()
+    rows = [
+        ("Airflow UI", f"{airflow_url}  (user admin; password: {nianbao} airflow password)"),
+        ("findings", f"{(docs / 'findings.html').as_uri()}  (reports that break their own arithmetic; offline)"),
+        ("dbt docs", f"{DBT_DOCS_PAGE.as_uri()}  (one file, offline)"),
+        ("GX data docs", f"{(docs / 'index.html').as_uri()}  (styled from CDNs: online only)"),
+        ("dashboards", f"{nianbao} bi up  (Superset on 127.0.0.1)"),
+        ("psql", f"psql '{_shown(url)}' -c 'select * from marts.mart_report_summary'"),
+        ("BI tools (TCP)", f"{nianbao} db url --bi  (DBeaver, Excel, …: the read-only bi_reader)"),
+    ]
+    rows += [
+        ("exports", f"{nianbao} export --format xlsx --headers zh --out export/"),
+        ("stop it all", f"{nianbao} airflow down && {nianbao} db stop"),
+    ]
     out.print("\n[bold]Where to look next[/bold]")
-    out.print(f"  psql:             psql '{_shown(url)}'", soft_wrap=True)
-    out.print("  analysts' table:  select * from marts.mart_report_summary;")
-    out.print(
-        f"  dbt docs:         {DBT_PROJECT_DIR / 'target' / 'index.html'}  (or: .venv/bin/dbt docs serve --project-dir dbt --profiles-dir dbt)"
-    )
-    out.print(f"  GX data docs:     {data_docs_dir() / 'index.html'}")
-    out.print("  exports:          nianbao export --format parquet --out export/")
+    for label, pointer in rows:
+        out.print(f"  {label:<15} {pointer}", soft_wrap=True, highlight=False)
+
+
+def _here(path: Path) -> str:
+    """``path`` as short as it can be printed and still work from here: relative below the working directory."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def main() -> None:  # pragma: no cover - console entry point

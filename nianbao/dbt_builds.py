@@ -3,7 +3,8 @@
 A recurring (monthly) run has only new reports to add. It builds the marts incrementally and leaves out what
 new reports cannot change: the seeds and the label dimensions made from them only, the views (their SQL is
 the code's) and the dbt unit tests (they check SQL logic on mock rows); its data tests check the rows of the
-recently parsed reports (`test_window_days`, dbt_project.yml).
+recently parsed reports (`test_window_days`, dbt_project.yml). The two selections are dbt's own YAML selectors
+(`dbt/selectors.yml`: `full`, `monthly`), so the CLI's `dbt build` and the DAG's cosmos tasks name the same one.
 
 That is right only while the code is the code the marts were built with. So every successful build is
 logged with a fingerprint of the dbt project (every file dbt reads) and the parser version. When either
@@ -41,22 +42,15 @@ BUILD_LOCK_KEY = 727_101_2024
 _held = threading.local()
 
 # What dbt reads of the project (dbt/target, dbt/logs and the seed generator script are not inputs).
-PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
+PROJECT_INPUTS = ("dbt_project.yml", "selectors.yml", "models", "macros", "seeds", "tests")
 
-# --no-write-json: no manifest.json / run_results.json (about a second of a monthly run); the DAG reads the
-# manifest `nianbao dbt-parse` writes, `dbt docs generate` writes its own
-FULL_BUILD_ARGS = ("build", "--threads", "4", "--no-write-json")
+# Flags of every build. --no-write-json: no manifest.json / run_results.json (about a second of a monthly run); the
+# DAG renders from the manifest `nianbao dbt-parse` writes, `dbt docs generate` writes its own.
+BUILD_FLAGS = ("--threads", "4", "--no-write-json")
+# The selectors of dbt/selectors.yml, and the vars of each build: a monthly run tests only recent reports' rows.
+SELECTORS = {"full": "full", "incremental": "monthly"}
 MONTHLY_VARS = "{test_window_days: 40}"
-# what new reports can change: everything downstream of the staging tables, except the views
-INCREMENTAL_SELECTION = ("--select", "source:staging+", "--exclude", "config.materialized:view")
-INCREMENTAL_BUILD_ARGS = (
-    *FULL_BUILD_ARGS,
-    "--vars",
-    MONTHLY_VARS,
-    "--exclude-resource-type",
-    "unit_test",
-    *INCREMENTAL_SELECTION,
-)
+VARS = {"full": "{}", "incremental": MONTHLY_VARS}
 
 
 @dataclass(frozen=True)
@@ -71,8 +65,34 @@ class BuildPlan:
         return self.mode == "full"
 
     @property
+    def selector(self) -> str:
+        return SELECTORS[self.mode]
+
+    @property
+    def vars(self) -> str:
+        return VARS[self.mode]
+
+    @property
+    def dbt_flags(self) -> tuple[str, ...]:
+        """What this build adds to `dbt build` (the DAG gives cosmos these, --full-refresh apart)."""
+        return (*BUILD_FLAGS, "--selector", self.selector, "--vars", self.vars)
+
+    @property
     def dbt_args(self) -> tuple[str, ...]:
-        return (*FULL_BUILD_ARGS, "--full-refresh") if self.full_refresh else INCREMENTAL_BUILD_ARGS
+        return ("build", *self.dbt_flags, *(("--full-refresh",) if self.full_refresh else ()))
+
+    def as_dict(self) -> dict:
+        """The plan as the DAG passes it between tasks (XCom): its fields and what dbt is given."""
+        fields = {name: getattr(self, name) for name in ("mode", "reason", "project_fingerprint", "parser_version")}
+        return {**fields, "selector": self.selector, "vars": self.vars, "full_refresh": self.full_refresh}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> BuildPlan:
+        return cls(data["mode"], data["reason"], data["project_fingerprint"], data["parser_version"])
+
+
+# the monthly build's arguments, for tests that build as a monthly run does
+INCREMENTAL_BUILD_ARGS = BuildPlan("incremental", "", "", "").dbt_args
 
 
 def project_fingerprint() -> str:
@@ -126,6 +146,31 @@ def record_build(url: str, plan: BuildPlan) -> None:
             "insert into audit.dbt_build (mode, project_fingerprint, parser_version) values (%s, %s, %s)",
             (plan.mode, plan.project_fingerprint, plan.parser_version),
         )
+
+
+# --------------------------------------------------------------------------------------------- cosmos
+
+
+def cosmos_profile_mapping(conn_id: str):
+    """dbt's profile for the DAG's cosmos tasks, from the Airflow connection ``conn_id`` (cosmos's Postgres
+    user/password mapping: the password reaches dbt through an environment variable, never a file)."""
+    from cosmos.profiles import PostgresUserPasswordProfileMapping
+
+    from warehouse.settings import connect_timeout
+
+    class WarehouseProfileMapping(PostgresUserPasswordProfileMapping):
+        """The embedded warehouse trusts its socket and has no password: dbt is then given an empty one (cosmos
+        would refuse a connection without a password)."""
+
+        def get_dbt_value(self, name: str):
+            value = super().get_dbt_value(name)
+            return "" if value is None and name == "password" else value
+
+    return WarehouseProfileMapping(
+        conn_id=conn_id,
+        # the marts' schema and the connect timeout of every nianbao connection (dbt_project.yml and profiles.yml)
+        profile_args={"schema": "marts", "connect_timeout": connect_timeout()},
+    )
 
 
 # --------------------------------------------------------------------------------------------- taking turns

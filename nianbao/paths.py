@@ -6,3 +6,5 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 DAGS_DIR = REPO_ROOT / "dags"
+# dbt's docs as one self-contained page (`dbt docs generate --static`): opens from disk, offline
+DBT_DOCS_PAGE = DBT_PROJECT_DIR / "target" / "static_index.html"

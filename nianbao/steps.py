@@ -7,19 +7,23 @@ warehouse URL explicitly, so it can be rerun alone for one portal, one year or o
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nianbao.paths import DBT_PROJECT_DIR
 
 if TYPE_CHECKING:
+    from nianbao.dbt_builds import BuildPlan
     from parsers.sandbox import Limits as ParseLimits
+    from warehouse.raw_store import RawDocument
 
 log = logging.getLogger(__name__)
 
@@ -64,27 +68,44 @@ def warehouse_env(url: str | None = None) -> dict[str, str]:
     return env
 
 
-def export_warehouse_env(*_args, **_kwargs) -> None:
-    """Put the warehouse's connection settings into this process's environment.
+# The Airflow connection the DAG's dbt tasks reach the warehouse through: cosmos maps it to dbt's profile.
+WAREHOUSE_CONN_ID = "nianbao_warehouse"
 
-    Used as an Airflow `on_execute_callback` on the dbt tasks: it runs in the worker process right before
-    dbt does, so dbt finds the warehouse whether it is embedded or external, without credentials in the DAG.
-    """
-    os.environ.update(warehouse_env())
+
+def warehouse_connection_env(url: str | None = None) -> dict[str, str]:
+    """``AIRFLOW_CONN_NIANBAO_WAREHOUSE``: this warehouse as an Airflow connection (JSON), for the environment of the
+    Airflow processes that run the DAG (``nianbao.airflow_local`` sets it from ``warehouse_url()``; a deployment
+    sets it beside ``NIANBAO_DATABASE_URL``). For the embedded server ``host`` is its socket directory."""
+    from warehouse.connection import libpq_params
+
+    params = libpq_params(url or warehouse_url())
+    connection = {
+        "conn_type": "postgres",
+        "host": params["host"],
+        "port": params["port"],
+        "login": params["user"],
+        "schema": params["dbname"],
+    }
+    if params["password"]:
+        connection["password"] = params["password"]
+    return {f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}": json.dumps(connection)}
+
+
+def check_warehouse_connection(host: str | None, port: int | None, dbname: str | None, url: str | None = None) -> None:
+    """Fail unless the Airflow connection (its host, port, database) is the warehouse the other steps use: dbt
+    must build the marts of the warehouse the reports were loaded into."""
+    from warehouse.connection import DEFAULT_PORT, libpq_params, where
+
+    wanted = libpq_params(url or warehouse_url())
+    if (host, port or DEFAULT_PORT, dbname) != (wanted["host"], wanted["port"], wanted["dbname"]):
+        raise ValueError(
+            f"Airflow connection {WAREHOUSE_CONN_ID!r} points at database {dbname!r} on {host}:{port}, but the "
+            f"warehouse is {wanted['dbname']!r} at {where(url)}: set AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()} to "
+            "the warehouse of NIANBAO_DATABASE_URL"
+        )
 
 
 # --------------------------------------------------------------------------------------------- crawl
-
-
-@dataclass
-class CrawlSummary:
-    portal: str
-    pages: int = 0
-    documents: int = 0
-    not_modified: int = 0
-    errors: int = 0
-    bytes: int = 0
-    error_urls: list[str] = field(default_factory=list)
 
 
 def crawl(
@@ -96,8 +117,11 @@ def crawl(
     throttle: bool = True,
     on_progress: Callable[[dict], None] | None = None,
     use_warehouse: bool = True,
+    include_disabled: bool = False,
 ) -> dict:
-    """Crawl one portal (a shipped profile name or a YAML path) in a subprocess; returns its stats."""
+    """Crawl one portal (a shipped profile name or a YAML path) in a subprocess; returns its stats.
+
+    A profile that is not enabled is refused unless ``include_disabled`` (``crawlers.profiles.require_enabled``)."""
     from crawlers import run_crawl
 
     stats = run_crawl(
@@ -107,6 +131,7 @@ def crawl(
         years=sorted(years) if years else None,
         throttle=throttle,
         on_progress=on_progress,
+        include_disabled=include_disabled,
     )
     return stats if isinstance(stats, dict) else asdict(stats)
 
@@ -134,46 +159,117 @@ def parse_and_load(
     """
     import parsers
     from parsers.parse import MAX_BYTES
-    from parsers.sandbox import Job, Limits, ParsePool
-    from parsers.vocabulary import UNREADABLE_DOCUMENT_CODES
-    from warehouse.staging import load_reports, pending_documents, record_parse_failure
+    from warehouse.staging import pending_documents
 
     url = url or warehouse_url()
     version = parsers.PARSER_VERSION
-    limits = limits or Limits.from_env()
     wanted_years = set(years or [])
-    parsed = unreadable = 0
-    facts = 0
-    failures: list[str] = []
-    batch: list[tuple[str, dict]] = []
 
-    def flush() -> None:
-        nonlocal facts
-        if batch:
-            facts += load_reports(batch, version, url=url).facts
-            batch.clear()
-
-    def jobs() -> Iterator[Job]:
+    def documents() -> Iterator[RawDocument]:
         seen: set[str] = set()  # the same body listed under two portals is parsed once
         for portal in sorted(set(portals or [])) or [None]:
             for doc in pending_documents(version, url=url, portal=portal, max_bytes=MAX_BYTES):
                 # a document whose year the crawler could not guess is parsed anyway: the parser reads the year
                 if wanted_years and doc.year_guess is not None and doc.year_guess not in wanted_years:
                     continue
-                if doc.sha256 in seen:
-                    continue
-                seen.add(doc.sha256)
-                yield Job(
-                    key=doc.sha256,
-                    data=doc.content,
-                    filename=doc.url or doc.sha256,
-                    media_type=doc.media_type,
-                    size=doc.size_bytes,
-                    sha256=doc.sha256,
-                )
+                if doc.sha256 not in seen:
+                    seen.add(doc.sha256)
+                    yield doc
 
+    return _parse_and_load(documents(), version, url, limits, on_document, load_batch_size=LOAD_BATCH_SIZE)
+
+
+# The DAG's parse: batches spread over the workers (dynamic task mapping). A batch holds at most this many documents
+# (its reports wait in memory for its one load transaction), and even a few documents are split over this many
+# batches, so that every worker gets some.
+PARSE_BATCH_MAX = 2000
+PARSE_FAN_OUT = 4
+
+
+def plan_parse_batches(
+    *, url: str | None = None, portals: Iterable[str] | None = None, years: Iterable[int] | None = None
+) -> list[int]:
+    """How many documents each of the DAG's parse batches claims, for the documents pending now: as even as can
+    be, each ≤ PARSE_BATCH_MAX, ≥ PARSE_FAN_OUT batches while there are that many documents; always one batch at
+    least, so the step runs (and reports nothing parsed)."""
+    import parsers
+    from warehouse.claims import count_pending
+
+    pending = count_pending(parsers.PARSER_VERSION, portals=portals, years=years, url=url or warehouse_url())
+    count = max(1, math.ceil(pending / PARSE_BATCH_MAX), min(pending, PARSE_FAN_OUT))
+    return [pending // count + (1 if i < pending % count else 0) for i in range(count)]
+
+
+def parse_batch(
+    claimant: str,
+    size: int,
+    *,
+    url: str | None = None,
+    portals: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    limits: ParseLimits | None = None,
+) -> dict:
+    """One of the DAG's parse batches: claim up to ``size`` pending documents that no other batch holds
+    (``warehouse.claims``), parse them as ``parse_and_load`` does, load their reports in one transaction and
+    release the claims. ``claimant`` names the batch; the same name again (a retry) takes its claims back."""
+    import parsers
+    from parsers.parse import MAX_BYTES
+    from warehouse import claims, settings
+    from warehouse.raw_store import RawStore
+
+    url = url or warehouse_url()
+    version = parsers.PARSER_VERSION
+    # a claim outlives its batch only if the batch's worker died; its task cannot run longer than the task limit
+    lease = settings.task_timeout() or claims.DEFAULT_LEASE_S
+    claimed = claims.claim(version, claimant, size, lease_s=lease, portals=portals, years=years, url=url)
+    try:
+        with RawStore(url) as store:
+            documents = store.documents(sha256s=claimed, not_parsed_by=version, max_bytes=MAX_BYTES)
+            summary = _parse_and_load(documents if claimed else iter(()), version, url, limits)
+    finally:
+        claims.release(claimant, url=url)
+    return {**summary, "claimant": claimant, "claimed": len(claimed)}
+
+
+def _parse_and_load(
+    documents: Iterable[RawDocument],
+    version: str,
+    url: str,
+    limits: ParseLimits | None = None,
+    on_document: Callable[[str, dict], None] | None = None,
+    *,
+    load_batch_size: int | None = None,
+) -> dict:
+    """Parse ``documents`` in the sandbox and load their reports: one transaction per ``load_batch_size`` reports,
+    or one for all of them (None)."""
+    from parsers.sandbox import Job, Limits, ParsePool
+    from parsers.vocabulary import UNREADABLE_DOCUMENT_CODES
+    from warehouse.staging import load_reports, record_parse_failure
+
+    limits = limits or Limits.from_env()
+    parsed = unreadable = facts = 0
+    failures: list[str] = []
+    batch: list[tuple[str, dict]] = []
+
+    def flush() -> None:
+        nonlocal facts
+        if batch:
+            facts += load_reports(batch, version, url=url, batch_size=len(batch)).facts
+            batch.clear()
+
+    jobs = (
+        Job(
+            key=doc.sha256,
+            data=doc.content,
+            filename=doc.url or doc.sha256,
+            media_type=doc.media_type,
+            size=doc.size_bytes,
+            sha256=doc.sha256,
+        )
+        for doc in documents
+    )
     with ParsePool(limits) as pool:
-        for outcome in pool.parse(jobs()):
+        for outcome in pool.parse(jobs):
             report = outcome.report
             report["source"]["path"] = outcome.filename
             if outcome.failure:
@@ -196,7 +292,7 @@ def parse_and_load(
             if on_document:
                 on_document(outcome.filename, report)
             batch.append((outcome.key, report))
-            if len(batch) >= LOAD_BATCH_SIZE:
+            if load_batch_size and len(batch) >= load_batch_size:
                 flush()
         flush()
     return {
@@ -246,22 +342,39 @@ def dbt_parse() -> Path:
     return DBT_MANIFEST
 
 
-def dbt_build(*, url: str | None = None, full_refresh: bool = False) -> dict:
-    """`dbt build` of the marts: incremental, or from scratch when the code changed (nianbao.dbt_builds)."""
+def plan_dbt_build(*, url: str | None = None, full_refresh: bool = False) -> BuildPlan:
+    """Which `dbt build` the marts need now: incremental (dbt selector `monthly`), or from scratch (`full`,
+    --full-refresh) when asked or when the dbt project or the parser changed since the last logged build."""
     from nianbao import dbt_builds
 
-    url = url or warehouse_url()
-    plan = dbt_builds.plan_build(url, full_refresh=full_refresh)
+    plan = dbt_builds.plan_build(url or warehouse_url(), full_refresh=full_refresh)
     log.info("dbt build, %s: %s", plan.mode, plan.reason)
+    return plan
+
+
+def record_dbt_build(plan: BuildPlan, *, url: str | None = None) -> None:
+    """Log a successful build in audit.dbt_build: the next run knows what the marts were built with."""
+    from nianbao import dbt_builds
+
+    dbt_builds.record_build(url or warehouse_url(), plan)
+
+
+def dbt_build(*, url: str | None = None, full_refresh: bool = False) -> dict:
+    """`dbt build` of the marts as planned (``plan_dbt_build``), then recorded (``record_dbt_build``)."""
+    url = url or warehouse_url()
+    plan = plan_dbt_build(url=url, full_refresh=full_refresh)
     result = dbt(*plan.dbt_args, url=url)
-    dbt_builds.record_build(url, plan)
-    return {"ok": result.returncode == 0, "mode": plan.mode, "reason": plan.reason, "log_tail": result.stdout[-2000:]}
+    record_dbt_build(plan, url=url)
+    return {"mode": plan.mode, "reason": plan.reason, "log_tail": result.stdout[-2000:]}
 
 
 def dbt_docs(*, url: str | None = None) -> Path:
-    """Generate dbt's docs site (static files in dbt/target; `dbt docs serve` shows them)."""
-    dbt("docs", "generate", url=url)
-    return DBT_PROJECT_DIR / "target" / "index.html"
+    """Generate dbt's docs site as one self-contained page (`--static`: manifest and catalog inside it, so it opens
+    from disk, offline), dbt/target/static_index.html; `dbt docs serve` still shows the usual site."""
+    from nianbao.paths import DBT_DOCS_PAGE
+
+    dbt("docs", "generate", "--static", url=url)
+    return DBT_DOCS_PAGE
 
 
 # --------------------------------------------------------------------------------------------- validate
@@ -293,7 +406,10 @@ def warehouse_summary(url: str | None = None) -> dict:
     url = url or warehouse_url()
     out: dict = {}
     with connect(url) as conn:
-        one = lambda sql: conn.execute(sql).fetchone()[0]
+
+        def one(sql: str):
+            return conn.execute(sql).fetchone()[0]
+
         out["documents_fetched"] = one("select count(*) from raw.document")
         out["fetch_errors"] = one("select count(*) from raw.fetch where error is not null")
         out["reports_parsed"] = one("select count(*) from staging.report where is_current")

@@ -8,16 +8,13 @@ that would only compare a derived value with the numbers it was derived from is 
 
 from __future__ import annotations
 
+from .report_types import Check
 from .tables.applications import COLUMNS, LEAF_ROWS_2019, OTHER_SUBROWS
-from .vocabulary import REVIEW_GROUP_CODES, check_severity
-
-DENIED = [r for r in LEAF_ROWS_2019 if r.startswith("denied_")]
-UNAVAILABLE = [r for r in LEAF_ROWS_2019 if r.startswith("unavailable_")]
-REJECTED = [r for r in LEAF_ROWS_2019 if r.startswith("rejected_")]
+from .vocabulary import REVIEW_GROUP_CODES, application_row, check_severity, outcome_rows_printed
 
 
-def _entry(rule: str, ok: bool | None, detail: str, expected=None, actual=None, fld: str | None = None) -> dict:
-    e = {"rule": rule, "ok": ok, "severity": check_severity(rule), "detail": detail}
+def _entry(rule: str, ok: bool | None, detail: str, expected=None, actual=None, fld: str | None = None) -> Check:
+    e: Check = {"rule": rule, "ok": ok, "severity": check_severity(rule), "detail": detail}
     if expected is not None:
         e["expected"] = expected
     if actual is not None:
@@ -35,10 +32,10 @@ def _fmt(v):
     return "null" if v is None else (str(round(v, 6)) if isinstance(v, float) else str(v))
 
 
-def application_checks(apps: dict | None, derived: set[str]) -> list[dict]:
+def application_checks(apps: dict | None, derived: set[str]) -> list[Check]:
     if not apps:
         return []
-    out: list[dict] = []
+    out: list[Check] = []
 
     def cell(row, col):
         return (apps.get(row) or {}).get(col)
@@ -88,7 +85,7 @@ def application_checks(apps: dict | None, derived: set[str]) -> list[dict]:
     if "total_processed" in apps and any(r in apps for r in LEAF_ROWS_2019):
         # by the rows printed, not the era: hybrids print a 2019 table 三 in a 2021 report
         has_subrows = any(r in apps for r in OTHER_SUBROWS)
-        outcome_rows = LEAF_ROWS_2019 + (OTHER_SUBROWS if has_subrows else ["other"])
+        outcome_rows = outcome_rows_printed(apps)  # the printed format's, from the vocabulary
         for col in COLUMNS:
             parts = [cell(r, col) for r in outcome_rows]
             s = _sum(parts)
@@ -122,7 +119,7 @@ def application_checks(apps: dict | None, derived: set[str]) -> list[dict]:
     return out
 
 
-def review_checks(review: dict | None, derived: set[str]) -> list[dict]:
+def review_checks(review: dict | None, derived: set[str]) -> list[Check]:
     if not review:
         return []
     out = []
@@ -151,7 +148,7 @@ def review_checks(review: dict | None, derived: set[str]) -> list[dict]:
 
 def narrative_checks(
     narrative: dict, apps: dict | None, review: dict | None, from_tables: bool, statistics: dict | None = None
-) -> list[dict]:
+) -> list[Check]:
     """Prose against tables; only when the tables were printed (figures taken from prose agree by construction).
     `statistics`: figures of a pre-2019 统计表 that have no table cell (行政诉讼数, 主动公开信息数 …), by
     narrative key. The parts the prose splits the items proactively published into are checked against that
@@ -164,9 +161,12 @@ def narrative_checks(
     def total(row):
         return (apps.get(row) or {}).get("total") if row in apps else None
 
-    def group(rows, code):
+    outcome_rows = outcome_rows_printed(apps)  # the printed format's, from the vocabulary
+
+    def group(code):
         if code in apps:  # the group stated alone (pre-2019 统计表)
             return total(code)
+        rows = [r for r in outcome_rows if application_row(r).group == code]
         if not all(r in apps for r in rows):
             return None
         return _sum([total(r) for r in rows])
@@ -179,9 +179,9 @@ def narrative_checks(
         "granted": total("granted"),
         "partially_granted": total("partially_granted"),
         "granted_incl_partial": _sum([total("granted"), total("partially_granted")]) if "granted" in apps else None,
-        "denied": group(DENIED, "denied"),
-        "unavailable": group(UNAVAILABLE, "unavailable"),
-        "rejected": group(REJECTED, "rejected"),
+        "denied": group("denied"),
+        "unavailable": group("unavailable"),
+        "rejected": group("rejected"),
         "other": total("other"),
     }
     for col in COLUMNS[:-1]:
@@ -225,7 +225,7 @@ def narrative_checks(
     return out
 
 
-def _proactive_parts_check(narrative: dict, statistics: dict | None) -> list[dict]:
+def _proactive_parts_check(narrative: dict, statistics: dict | None) -> list[Check]:
     """narrative.proactive_items_published_parts: the parts the prose gives the items proactively published
     (县直各单位2475条占62.2%, 各乡镇1503条占37.8%) must add up to that figure (01: they add up to 3978, the
     items made, not the 2026 published)."""

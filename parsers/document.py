@@ -8,9 +8,11 @@ shape and grid cells one by one with their cell coordinates as locators.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .normalize import normalize_document
+from .report_types import Problem
 from .tokens import Token, tokenize_cell, tokenize_text
 
 # a cell's text on one line of the layout: its own line breaks, tabs and pipes would read as cell borders
@@ -32,12 +34,12 @@ class Document:
     tokens: list[Token]
     traditional: bool
     meta: dict = field(default_factory=dict)  # e.g. {"title": ..., "publication_date": ...} from page metadata
-    problems: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
-def build_document(pieces: list[str | Grid], meta: dict | None = None) -> Document:
+def build_document(pieces: Sequence[str | Grid], meta: dict | None = None) -> Document:
     parts: list[str] = []
-    spans: list[tuple[int, int, object]] = []  # (start, end, piece or (grid, cell)) in the laid-out text
+    spans: list[tuple[int, int, tuple[Grid, int, int] | None]] = []  # (start, end, None or its grid cell)
     pos = 0
     for piece in pieces:
         if isinstance(piece, Grid):

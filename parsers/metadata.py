@@ -48,7 +48,6 @@ class Metadata:
     organ: str | None = None
     organ_parts: list[tuple[int, int]] = field(default_factory=list)  # where the organ's parts are printed
     organ_printed: str | None = None  # the organ as printed outside the text (page metadata)
-    organ_source: str | None = None  # title | label | signature | compiler
     organ_note: str | None = None  # why no organ, when there is none
     region: str | None = None  # the region the title names (平潭综合实验区, 平潭县 of 平潭县人民政府)
     year: int | None = None
@@ -199,7 +198,8 @@ def _title_lines(text: str):
 _GENERIC_ORGAN_RE = re.compile(r"^(?:本|我|各|该)?(?:人民)?(?:政府|机关|单位|部门|办公室|委员会|局|厅|委|中心|院|办)$")
 # organ named by a label line: 发布机构：XX局, 来源：XX局, 信息来源: …, 发文机关 …
 _ORGAN_LABEL_RE = re.compile(
-    r"(?:发布机构|发布机关|发布单位|发文机关|发文单位|公开主体|信息来源|文章来源|稿件来源|来源)(?:[ \t]*[:：][ \t]*|[ \t]*\t[ \t]*)"
+    r"(?:发布机构|发布机关|发布单位|发文机关|发文单位|公开主体|信息来源|文章来源|稿件来源|来源)"
+    r"(?:[ \t]*[:：][ \t]*|[ \t]*\t[ \t]*)"
     r"([\u4e00-\u9fff（）()]{2,40}?)(?=[ \t\u3000]|$|[|,，;；])",
     re.MULTILINE,
 )
@@ -499,10 +499,12 @@ def _read_title(head: str, meta: dict, out: Metadata) -> tuple[str | None, int, 
         out.title, a, b = found
         out.title_span = _unmarked_span(head, a, b)
         m = _TITLE_LINE_RE.search(out.title)
+        assert m is not None  # a title is found by this pattern
         title_like = (out.title, a, m.start(1))
     elif meta.get("title") and _TITLE_LINE_RE.search(meta["title"]):
         out.title = meta["title"].strip()
         m = _TITLE_LINE_RE.search(out.title)
+        assert m is not None  # the condition above matched it
         title_like = (out.title, -1, m.start(1))
     elif (paren := _paren_year_title(head)) is not None:
         # XX局政府信息公开工作年度报告（2022年度）: the year after the name
@@ -564,7 +566,7 @@ def read_metadata(text: str, meta: dict | None = None) -> Metadata:
     found = _label_issuers(text, meta) + _signature_issuers(text, title_end, out.year) + _compiler_issuers(text)
     issuer, why = _choose_issuer(title_organ, out.region, region_span, found)
     if issuer is not None:
-        out.organ, out.organ_parts, out.organ_source = (issuer.name, issuer.parts, issuer.source)
+        out.organ, out.organ_parts = issuer.name, issuer.parts
         out.organ_printed = issuer.printed
     out.organ_note = why
     out.publication_date = meta.get("publication_date") or _publication_date(text)

@@ -182,7 +182,7 @@ _SENTENCE_RE = re.compile(r"[^。；;！!]{1,400}[。；;！!]?")
 
 def _upheld(text: str, out: NarrativeResult) -> None:
     """Reviews and lawsuits the prose says were upheld: review_upheld, litigation_upheld."""
-    found: dict[str, tuple[int, tuple[int, int], tuple[int, int], int]] = {}
+    found: dict[str, tuple[int, tuple[int, int], tuple[int, int], int | float]] = {}
 
     def note(key: str, m: re.Match, group: str) -> None:
         sentence = text[_sentence_start(text, m.start(), 120) : m.end()]
@@ -325,8 +325,7 @@ _APPLICANT_PATTERNS = [
 class NarrativeResult:
     values: dict[str, int | float]
     provenance: dict[str, str] = field(default_factory=dict)
-    new_received_by_column: dict[str, int] = field(default_factory=dict)
-    column_provenance: dict[str, str] = field(default_factory=dict)
+    new_received_by_column: dict[str, int | float] = field(default_factory=dict)
     # field → (number start, number end, phrase start, phrase end), offsets in the text read
     spans: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
@@ -404,14 +403,14 @@ def _read_joined(text: str) -> NarrativeResult:
                 continue
             _put(out, key, _number(m.group(1)), m.span(1), m.span())
             break
-    m = _NIL_REVIEW_RE.search(text)
-    if m:
+    nil = _NIL_REVIEW_RE.search(text)
+    if nil:
         for key in ("review_total", "litigation_total"):
             if key not in out.values:
-                _put(out, key, 0, m.span(), m.span())
-    m = _NIL_FEES_RE.search(text)
-    if m and "fees_collected_yuan" not in out.values:
-        _put(out, "fees_collected_yuan", 0, m.span(), m.span())
+                _put(out, key, 0, nil.span(), nil.span())
+    nil = _NIL_FEES_RE.search(text)
+    if nil and "fees_collected_yuan" not in out.values:
+        _put(out, "fees_collected_yuan", 0, nil.span(), nil.span())
     _applicant_columns(text, out)
     _proactive_parts(text, out)
     _upheld(text, out)

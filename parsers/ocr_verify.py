@@ -24,26 +24,29 @@ government's arithmetic error.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .checks import application_checks, narrative_checks, review_checks
+from .report_types import Check, Problem, Report
 from .tables.applications import LEAF_ROWS_2019, OTHER_SUBROWS
 
 SHOWN_FAILURES = 5
 
 
-def _problem(message: str) -> dict:
+def _problem(message: str) -> Problem:
     return {"severity": "warning", "code": "ocr_unverified", "message": message}
 
 
-def _derived_fields(report: dict) -> set[str]:
+def _derived_fields(report: Report) -> set[str]:
     return {p["field"] for p in report["problems"] if p.get("code") == "derived_value" and p.get("field")}
 
 
-def _failure(check: dict) -> str:
+def _failure(check: Check) -> str:
     verdict = "false" if check["ok"] is False else "not evaluable"
     return f"{check['rule']} {verdict} ({check['detail']})"
 
 
-def application_failures(apps: dict | None, checks: list[dict], derived: set[str]) -> list[str]:
+def application_failures(apps: dict | None, checks: list[Check], derived: set[str]) -> list[str]:
     """Why table 三 as read is not proven; empty when it is."""
     if apps is None:
         return []
@@ -60,7 +63,7 @@ def application_failures(apps: dict | None, checks: list[dict], derived: set[str
     return failures
 
 
-def review_failures(review: dict | None, checks: list[dict]) -> list[str]:
+def review_failures(review: dict | None, checks: list[Check]) -> list[str]:
     """Why table 四 as read is not proven; empty when it is."""
     if review is None:
         return []
@@ -73,8 +76,11 @@ def review_failures(review: dict | None, checks: list[dict]) -> list[str]:
     return failures
 
 
-def _null_table(report: dict, key: str) -> None:
-    report[key] = {row: dict.fromkeys(cells) for row, cells in report[key].items()}
+def _null_table(report: Report, key: Literal["applications", "review_litigation", "proactive"]) -> None:
+    table = report[key]
+    if table is None:
+        return
+    report[key] = {row: dict.fromkeys(cells) for row, cells in table.items()}
     prefix = f"{key}."
     report["provenance"] = {k: v for k, v in report["provenance"].items() if not k.startswith(prefix)}
     # a derived 总计 of a cell no longer given says nothing
@@ -91,7 +97,7 @@ def _describe(table: str, failures: list[str]) -> str:
     return f"{table} read by OCR is not proven by its arithmetic, its cells are left null: {shown}{more}"
 
 
-def verify_ocr_report(report: dict) -> dict:
+def verify_ocr_report(report: Report) -> Report:
     """The Report of an OCR'd document with only what its arithmetic proves (changed in place, returned)."""
     derived = _derived_fields(report)
     checks = report["checks"]

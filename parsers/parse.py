@@ -13,19 +13,20 @@ from pathlib import Path
 from . import detect
 from .document import build_document
 from .report import analyze, empty_report
+from .report_types import Problem, Report, Source
 
 MAX_BYTES = 60 * 1024 * 1024
 MAX_TEXT_CHARS = 3_000_000
 
 
-def _problem(code: str, message: str, severity: str = "error") -> dict:
+def _problem(code: str, message: str, severity: str = "error") -> Problem:
     return {"severity": severity, "code": code, "message": message}
 
 
-def parse_bytes(data: bytes, *, filename: str | None = None, media_type: str | None = None) -> dict:
+def parse_bytes(data: bytes, *, filename: str | None = None, media_type: str | None = None) -> Report:
     name = filename or "document"
     kind = detect.UNKNOWN
-    source = {"path": filename, "sha256": hashlib.sha256(data).hexdigest(), "media_type": media_type}
+    source: Source = {"path": filename, "sha256": hashlib.sha256(data).hexdigest(), "media_type": media_type}
     try:
         kind = detect.sniff(data, filename, media_type)
         source["media_type"] = kind
@@ -53,7 +54,7 @@ def parse_bytes(data: bytes, *, filename: str | None = None, media_type: str | N
         )
 
 
-def _tables_unread(report: dict, text: str) -> bool:
+def _tables_unread(report: Report, text: str) -> bool:
     """Table labels are printed (table 三, 四, or a pre-2019 统计表) but the tables did not come out whole."""
     if "本年新收" not in text and "行政复议" not in text and "指标名称" not in text:
         return False
@@ -62,7 +63,7 @@ def _tables_unread(report: dict, text: str) -> bool:
     return any(p["code"] in ("unreadable_value", "ambiguous_split") for p in report["problems"])
 
 
-def _retry_pdf_by_position(data: bytes, first: dict, source: dict, problems: list[dict]) -> dict:
+def _retry_pdf_by_position(data: bytes, first: Report, source: Source, problems: list[Problem]) -> Report:
     """Second reading of a PDF with lines rebuilt from positions; kept if it reads more."""
     from .extract.pdf import extract_pdf_layout
 
@@ -85,7 +86,7 @@ def _retry_pdf_by_position(data: bytes, first: dict, source: dict, problems: lis
 
 def _extract(data: bytes, kind: str, name: str):
     """(pieces or None, page metadata, problems)."""
-    problems: list[dict] = []
+    problems: list[Problem] = []
     if kind in (detect.TEXT, detect.HTML):
         text, encoding, guessed, contradicted = detect.decode_checked(data)
         if contradicted:
@@ -174,7 +175,7 @@ def _extract_by_ocr(data: bytes, kind: str, name: str, what: str):
     return reading.pieces, {}, [note]
 
 
-def too_large_report(name: str, size: int, *, sha256: str | None = None, media_type: str | None = None) -> dict:
+def too_large_report(name: str, size: int, *, sha256: str | None = None, media_type: str | None = None) -> Report:
     """The Report of a document over MAX_BYTES, made from its size alone: such a document is never read whole."""
     return empty_report(
         {"path": name, "sha256": sha256, "media_type": media_type},
@@ -194,7 +195,7 @@ def read_file(path: str | os.PathLike) -> tuple[bytes | None, int]:
     return (None, len(data)) if len(data) > MAX_BYTES else (data, len(data))
 
 
-def parse_file(path: str | os.PathLike) -> dict:
+def parse_file(path: str | os.PathLike) -> Report:
     """A file → Report; a file over MAX_BYTES is `too_large` without being read (its sha256 then unknown)."""
     p = Path(path)
     try:

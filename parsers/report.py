@@ -12,6 +12,7 @@ from .checks import application_checks, narrative_checks, review_checks
 from .document import Document
 from .metadata import read_metadata, strip_markup
 from .narrative import read_narrative
+from .report_types import Problem, Report, Source
 from .tables.applications import COLUMNS, read_applications
 from .tables.flat import fewest_nulls, is_flattened, read_flat_applications, read_flat_proactive, read_flat_review
 from .tables.pipe import read_pipe_applications, read_pipe_review
@@ -19,18 +20,25 @@ from .tables.proactive import read_proactive
 from .tables.review import prove_review_blanks, read_review
 from .tables.statistics import merged, read_flat_statistics, read_statistics
 from .version import PARSER_VERSION
-from .vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES, check_severity
+from .vocabulary import (
+    ERA_RECORDS,
+    ERA_UNKNOWN,
+    REVIEW_GROUP_CODES,
+    REVIEW_MEASURE_CODES,
+    application_rows_of,
+    era,
+    era_pattern,
+    first_printed_in,
+)
 
-_2021_MEASURES = {"issued", "repealed", "in_force", "fee_amount_10k_yuan"}
 
-
-def empty_report(source: dict, problems: list[dict] | None = None) -> dict:
+def empty_report(source: Source, problems: list[Problem] | None = None) -> Report:
     return {
         "source": source,
         "organ": None,
         "region": None,
         "year": None,
-        "era": "unknown",
+        "era": ERA_UNKNOWN,
         "script": "simplified",
         "applications": None,
         "review_litigation": None,
@@ -50,36 +58,26 @@ def empty_report(source: dict, problems: list[dict] | None = None) -> dict:
 
 def detect_era(text: str, apps, proactive, stats, year: int | None) -> str:
     """The format era from the labels the content prints, newest format first (a 2021 report may keep the
-    2019 （一）项 headers). Labels are searched in the whole text with whitespace removed, as well as in the
-    tables read: a one-line export glues labels to digits (`…现行有效件数规章 000…`) and breaks them with
-    stray spaces (`三、本年度办 理结果`), and its tables may not be read at all."""
+    2019 （一）项 headers): a table row or column no older format prints, or a label or letter number only that
+    format prints (vocabulary.Era.markers). Labels are searched in the whole text with whitespace removed, as
+    well as in the tables read: a one-line export glues labels to digits (`…现行有效件数规章 000…`) and breaks
+    them with stray spaces (`三、本年度办 理结果`), and its tables may not be read at all."""
     compact = re.sub(r"\s+", "", text)
-    number = r"[〔\[(（【]{n}[〕\])）】]"  # 〔2021〕, [2021], (2021)
-    markers_2021 = (
-        "本年制发件数|本年废止件数|现行有效件数|申请人无正当理由逾期不补正|逾期未按收费通知要求缴纳费用|本年收费金额|"
-        rf"国办公开办函{number.format(n=2021)}30号"
-    )
-    markers_2019 = (
-        "本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增[/／]?减|采购总金额|"
-        rf"收到和处理政府信息公开申请情况|本年新收政府信息公开申请|国办公开办函{number.format(n=2019)}60号"
-    )
-    # the 2008 regulation's 统计表 (指标名称 | 计量单位 | 本年度 | 历年累计) and sections (概述, 收费及减免)
-    markers_pre2019 = (
-        "指标名称|历年累计|受理依申请公开信息总数|对申请的答复总?数|一、概述|依申请公开政府信息的?情况|收费及减免"
-    )
-    if (apps and apps.has_2021_rows) or (proactive and proactive.measures_seen & _2021_MEASURES):
-        return "2021"
-    if re.search(markers_2021, compact):
-        return "2021"
-    if apps or re.search(markers_2019, compact):
-        return "2019"
-    if stats or re.search(markers_pre2019, compact):
-        return "pre2019"
+    read = set(apps.rows if apps else ()) | set(proactive.measures_seen if proactive else ())
+    with_tables = [e for e in ERA_RECORDS if "applications" in e.tables]  # oldest first
+    for fmt in reversed(with_tables):
+        if read & first_printed_in(fmt.code) or era_pattern(fmt.code).search(compact):
+            return fmt.code
+    if apps:
+        return with_tables[0].code
+    statistics = [e for e in ERA_RECORDS if "statistics" in e.tables]
+    if stats or any(era_pattern(e.code).search(compact) for e in statistics):
+        return statistics[-1].code
     if proactive:
-        return "2019"
-    if year is not None and year <= 2018:
-        return "pre2019"  # prose only, no label of any format
-    return "unknown"
+        return with_tables[0].code
+    if year is not None and year < with_tables[0].first_year:
+        return ERA_RECORDS[0].code  # prose only, no label of any format
+    return ERA_UNKNOWN
 
 
 def _unsure(part) -> bool:
@@ -87,7 +85,7 @@ def _unsure(part) -> bool:
     return part is None or any(p["code"] in ("unreadable_value", "ambiguous_split") for p in part.problems)
 
 
-def analyze(doc: Document, source: dict) -> dict:
+def analyze(doc: Document, source: Source) -> Report:
     report = empty_report(source, doc.problems)
     problems = report["problems"]
     provenance = report["provenance"]
@@ -111,8 +109,7 @@ def analyze(doc: Document, source: dict) -> dict:
         stats = merged(read_statistics(doc.tokens), read_flat_statistics(doc.text))
     narrative = read_narrative(doc.text)
     meta = read_metadata(doc.text, doc.meta)
-    era = detect_era(doc.text, apps, proactive, stats, meta.year)
-    report["era"] = era
+    report["era"] = detect_era(doc.text, apps, proactive, stats, meta.year)
 
     for part in (apps, review, proactive, stats):
         if part is None:
@@ -139,7 +136,8 @@ def analyze(doc: Document, source: dict) -> dict:
     if stats is not None:
         stat_figures = _apply_statistics(report, stats)
 
-    if era in ("2019", "2021"):
+    printed = era(report["era"]).tables if report["era"] != ERA_UNKNOWN else ()
+    if "applications" in printed:
         for name, part in (("applications", apps), ("review_litigation", review), ("proactive", proactive)):
             if part is None:
                 problems.append(
@@ -150,9 +148,7 @@ def analyze(doc: Document, source: dict) -> dict:
                     }
                 )
         if apps is not None and apps.rows:
-            from .tables.pipe import ORDER_2019, ORDER_2021
-
-            for code in [*ORDER_2021, "other"] if era == "2021" or apps.has_2021_rows else ORDER_2019:
+            for code in application_rows_of(report["era"]):
                 if code not in apps.rows:  # a label lost or not recognised: its row is not in the Report
                     problems.append(
                         {
@@ -189,7 +185,7 @@ def analyze(doc: Document, source: dict) -> dict:
         report["narrative"], report["applications"], report["review_litigation"], printed_tables, stat_figures
     )
     if stats is not None:
-        checks += [{**c, "severity": check_severity(c["rule"])} for c in stats.checks]
+        checks += stats.checks
     report["checks"] = checks
     return report
 
@@ -202,7 +198,7 @@ def _printed(doc: Document, span: tuple[int, int], simplify: bool) -> str:
     return to_simplified(text) if simplify else text
 
 
-def _apply_statistics(report: dict, stats) -> dict:
+def _apply_statistics(report: Report, stats) -> dict:
     """Put the 统计表's figures in place; returns those by narrative key, for the prose checks. A figure
     with no table cell (行政诉讼数 …) fills the narrative key only when the prose does not state it: prose
     that says otherwise is kept and checked against the table, never overwritten."""

@@ -34,10 +34,13 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
+import types
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -45,6 +48,7 @@ from typing import TYPE_CHECKING
 
 from .parse import MAX_BYTES, parse_bytes, parse_file, read_file, too_large_report
 from .report import empty_report
+from .report_types import Problem, Report
 
 if TYPE_CHECKING:  # typing.Self needs Python 3.11; the project supports 3.10
     from typing_extensions import Self
@@ -135,7 +139,7 @@ class Failure:
 class Outcome:
     key: str
     filename: str
-    report: dict
+    report: Report
     failure: Failure | None = None
     seconds: float = 0.0
 
@@ -192,7 +196,7 @@ def _exit_with_pool() -> None:
     threading.Thread(target=watch, name="exit-with-pool", daemon=True).start()
 
 
-def _ran_out_of_memory(report: dict) -> bool:
+def _ran_out_of_memory(report: Report) -> bool:
     """parse_bytes never raises: a MemoryError comes back as an unreadable_document naming the exception."""
     for problem in report.get("problems") or ():
         message = problem.get("message") or ""
@@ -204,10 +208,23 @@ def _ran_out_of_memory(report: dict) -> bool:
 
 
 # What the fork server imports once for every worker: the parsers and the libraries of the common formats
-# (a worker forked from it starts in ~40 ms plus its caller's main script, which multiprocessing runs in every
-# child, instead of ~0.5 s). pdfplumber, a second opinion on a few PDFs, is left to the worker that needs it.
-# "__main__" is multiprocessing's own default, kept.
-_PRELOAD = ["__main__", "parsers.sandbox", "parsers.extract.html", "docx", "pypdfium2", "charset_normalizer"]
+# (a worker forked from it starts in ~40 ms instead of ~0.5 s). Not "__main__" (see _without_main).
+_PRELOAD = ["parsers.sandbox", "parsers.extract.html", "docx", "pypdfium2", "charset_normalizer"]
+
+
+@contextmanager
+def _without_main():
+    """While a worker (or the fork server) starts, ``__main__`` is a blank module. multiprocessing would run the
+    caller's main program again in every child, by name or by path; a worker needs nothing of it, and some hosts
+    cannot be run twice: Airflow's `airflow` command, re-imported in a task's environment, exits (every document
+    of the task would then fail as a lost worker)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _context():
@@ -235,7 +252,8 @@ class _Worker:
     def __init__(self, context, memory_bytes: int):
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, memory_bytes), name="nianbao-parse", daemon=True)
-        self.process.start()
+        with _without_main():
+            self.process.start()
         child.close()
         self.jobs: deque[Job] = deque()
         self.started = 0.0  # when the first of `jobs` began
@@ -244,7 +262,7 @@ class _Worker:
     def can_take(self, job: Job) -> bool:
         if not self.jobs:
             return True
-        return len(self.jobs) <= _AHEAD and len(job.data) <= _AHEAD_MAX_BYTES
+        return len(self.jobs) <= _AHEAD and len(job.data or b"") <= _AHEAD_MAX_BYTES
 
     def give(self, job: Job) -> None:
         if not self.jobs:
@@ -465,7 +483,7 @@ class ParsePool:
             what = f"the parser's worker ended (exit code {worker.process.exitcode}) before answering"
         message = f"{job.filename}: {what}"
         sha256 = hashlib.sha256(job.data).hexdigest() if job.data is not None else job.sha256
-        problem = {"severity": "error", "code": "resource_limit", "message": message}
+        problem: Problem = {"severity": "error", "code": "resource_limit", "message": message}
         report = empty_report({"path": job.filename, "sha256": sha256, "media_type": job.media_type}, [problem])
         failure = Failure(reason, limit or self.limits.describe_memory(), message)
         return Outcome(job.key, job.filename, report, failure, time.monotonic() - worker.started)
@@ -474,15 +492,15 @@ class ParsePool:
 # -- files ----------------------------------------------------------------------------------------------------
 
 
-def parse_files(paths: Iterable[str | os.PathLike], limits: Limits | None = None) -> Iterator[dict]:
+def parse_files(paths: Iterable[str | os.PathLike], limits: Limits | None = None) -> Iterator[Report]:
     """The Reports of files, in the order given, parsed side by side in the sandbox (for ``nianbao parse`` of
     untrusted files: `parse_file`'s results, but a bomb fails only its own file). Each file is stat'ed before it
     is read; one over the size limit is reported ``too_large`` unread."""
-    paths = [Path(p) for p in paths]
-    done: dict[int, dict] = {}
+    files = [Path(p) for p in paths]
+    done: dict[int, Report] = {}
 
     def jobs() -> Iterator[Job]:
-        for index, path in enumerate(paths):
+        for index, path in enumerate(files):
             try:
                 data, size = read_file(path)
             except OSError:
@@ -493,7 +511,7 @@ def parse_files(paths: Iterable[str | os.PathLike], limits: Limits | None = None
     following = 0
     with ParsePool(limits) as pool:
         for outcome in pool.parse(jobs()):
-            outcome.report["source"]["path"] = str(paths[int(outcome.key)])
+            outcome.report["source"]["path"] = str(files[int(outcome.key)])
             done[int(outcome.key)] = outcome.report
             while following in done:
                 yield done.pop(following)

@@ -152,10 +152,7 @@ def tokenize_text(text: str, base: int = 0) -> list[Token]:
             continue
         if "|" in line:
             cells = line.split("|")
-            if cells and not cells[0].strip():
-                first_empty = True
-            else:
-                first_empty = False
+            first_empty = bool(cells) and not cells[0].strip()
             offset = start
             for i, cell in enumerate(cells):
                 cell_start = offset

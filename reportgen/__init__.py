@@ -9,6 +9,7 @@ Used by the sample portal builder, the round-trip tests and benchmarks — never
 - `render_docx(report, prose=None)` / `render_pdf(report, prose=None)`: bytes of a .docx / .pdf.
 - `random_report(era, rng, *, organ=None, year=None)`: a random Report that satisfies every rule
   (pre-2019: a full 统计表 with 历年累计, `statistics_table`).
+- `reportgen.parsed.parsed_items(count, seed)`: random Reports as the parser hands them to the loader.
 """
 
 from reportgen.docx import render_docx

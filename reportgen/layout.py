@@ -107,14 +107,6 @@ def outcome_blocks(era: str) -> list[tuple[str | None, list[tuple[str, str]]]]:
     ]
 
 
-def application_rows(era: str) -> list[str]:
-    """Row codes of table 三 in printed order (the codes that carry numbers)."""
-    codes = ["new_received", "carried_over"]
-    for _group, items in outcome_blocks(era):
-        codes += [code for code, _ in items]
-    return codes + ["carried_forward"]
-
-
 def _values(row: dict | None) -> list[Cell]:
     row = row or {}
     return [Cell(format_count(row.get(col)), is_number=True) for col in APPLICANT_COLUMNS]

@@ -75,8 +75,8 @@ def _row_blocks(grid: Grid, indices: list[int]) -> list[list[int]]:
     blocks: list[list[int]] = []
     for r in indices:
         labels = [c for c in grid.rows[r] if not c.is_number and not c.is_header]
-        opens = any(c.colspan >= 2 or 1 < c.rowspan and c.text != OUTCOMES_LABEL for c in labels)
-        if opens and blocks and r >= 3 or not blocks:
+        opens = any(c.colspan >= 2 or (c.rowspan > 1 and c.text != OUTCOMES_LABEL) for c in labels)
+        if (opens and blocks and r >= 3) or not blocks:
             blocks.append([r])
         else:
             blocks[-1].append(r)

@@ -33,7 +33,7 @@ def _origin_cells(grid: Grid) -> list[list[Cell]]:
 
 def _cell_per_line(grid: Grid) -> list[str]:
     lines: list[str] = []
-    for r, row in enumerate(grid.matrix()):
+    for row in grid.matrix():
         seen: set[int] = set()
         for cell, is_origin in row:
             if cell is None or id(cell) in seen:

@@ -25,33 +25,57 @@ def test_no_import_errors(dagbag):
 def test_pipeline_order(dagbag):
     dag = dagbag.dags["nianbao_harvest"]
     ids = set(dag.task_ids)
-    for expected in ("prepare_warehouse", "choose_portals", "crawl_portal", "parse_and_load", "validate", "summarize"):
+    for expected in ("prepare_warehouse", "choose_portals", "crawl_portal", "plan_parse", "parse_batch", "summarize"):
         assert expected in ids
-    assert dag.get_task("parse_and_load").upstream_task_ids == {"crawl_portal"}
-    # crawl → parse/load → plan the dbt build → dbt → record the build → validate
+    # crawl → plan the parse batches → parse them (mapped) → plan the dbt build → dbt → record the build → validate
     assert dag.get_task("crawl_portal").upstream_task_ids == {"choose_portals"}
-    if "plan_dbt_build" in ids:
-        assert dag.get_task("plan_dbt_build").upstream_task_ids == {"parse_and_load"}
-        record_upstream = dag.get_task("record_dbt_build").upstream_task_ids - {"plan_dbt_build"}
-        assert record_upstream and all(t.startswith("dbt.") for t in record_upstream)
-        assert dag.get_task("validate").upstream_task_ids == {"record_dbt_build"}
-    else:  # no manifest: the whole project in one task
-        assert dag.get_task("validate").upstream_task_ids == {"dbt_build"}
+    assert dag.get_task("plan_parse").upstream_task_ids == {"crawl_portal"}
+    assert dag.get_task("plan_parse").trigger_rule == "all_done"  # a failed portal does not stop the others' parse
+    assert dag.get_task("parse_batch").upstream_task_ids == {"plan_parse"}
+    assert dag.get_task("plan_dbt_build").upstream_task_ids == {"parse_batch"}
+    record_upstream = dag.get_task("record_dbt_build").upstream_task_ids - {"plan_dbt_build"}
+    assert record_upstream and all(t.startswith("dbt.") for t in record_upstream)
+    assert dag.get_task("validate").upstream_task_ids == {"record_dbt_build"}
 
 
-@pytest.mark.skipif(not DBT_MANIFEST.exists(), reason="no dbt manifest: run `nianbao dbt-parse` (make setup does)")
-def test_one_task_per_dbt_model(dagbag):
+def test_dbt_runs_the_planned_build_once_with_a_task_per_model(dagbag):
+    """One `dbt build` of the plan's selector, vars and --full-refresh (cosmos's watcher producer); every other dbt
+    task reports from it, after it."""
     import json
 
+    from nianbao import dbt_builds
+
     dag = dagbag.dags["nianbao_harvest"]
+    producer = dag.get_task("dbt.dbt_producer_watcher")
+    assert producer.upstream_task_ids == {"plan_dbt_build"}
+    assert producer.dbt_cmd_flags[: len(dbt_builds.BUILD_FLAGS)] == list(dbt_builds.BUILD_FLAGS)
+    flags = " ".join(producer.dbt_cmd_flags)
+    assert "--selector {{ ti.xcom_pull(task_ids='plan_dbt_build')['selector'] }}" in flags
+    assert "--vars {{ ti.xcom_pull(task_ids='plan_dbt_build')['vars'] }}" in flags
+    assert producer.full_refresh == "{{ ti.xcom_pull(task_ids='plan_dbt_build')['full_refresh'] }}"
+    assert producer.profile_config.profile_mapping.conn_id == "nianbao_warehouse"
+    dbt_ids = {t for t in dag.task_ids if t.startswith("dbt.")}
+    for task_id in dbt_ids - {producer.task_id}:  # after the producer, directly or through another dbt task
+        assert dag.get_task(task_id).upstream_task_ids & dbt_ids
     models = [
         n
         for n in json.loads(DBT_MANIFEST.read_text())["nodes"].values()
         if n["resource_type"] == "model" and n["package_name"] == "nianbao"
     ]
-    dbt_tasks = [t for t in dag.task_ids if t.startswith("dbt.")]
-    assert "dbt.mart_report_summary_build" in dbt_tasks or any("mart_report_summary" in t for t in dbt_tasks)
-    assert len(dbt_tasks) >= len([m for m in models if m["config"]["materialized"] != "ephemeral"])
+    assert len([t for t in dbt_ids if t.endswith("run")]) == len(models)
+
+
+def test_without_the_manifest_the_dag_does_not_import_and_says_why(tmp_path, monkeypatch):
+    """The DAG has one shape: without dbt/target/manifest.json it is an import error naming the command."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    from nianbao import paths
+
+    monkeypatch.setattr(paths, "DBT_MANIFEST", tmp_path / "manifest.json")
+    bag = DagBag(dag_folder=str(DAGS_DIR))
+    assert "nianbao_harvest" not in bag.dags
+    (error,) = bag.import_errors.values()
+    assert "nianbao dbt-parse" in error
 
 
 def test_schedules_yearly_after_deadline_and_monthly(dagbag):
@@ -79,8 +103,9 @@ def test_dag_parses_fast_without_side_effects(tmp_path, monkeypatch):
 
 
 def test_airflow_metadata_is_not_the_warehouse():
-    import os
+    import configparser
 
-    airflow_local.configure()
-    conn = os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.read(airflow_local.configure() / "airflow.cfg")
+    conn = cfg.get("database", "sql_alchemy_conn")
     assert conn.startswith("sqlite:///") and "nianbao" not in conn.split("/")[-1]

@@ -33,8 +33,9 @@ def test_services_of_the_full_stack(compose):
         "airflow-db",
         "redis",
         "airflow-init",
-        "metabase",
-        "metabase-setup",
+        "superset-db",
+        "superset-init",
+        "superset",
         *AIRFLOW_SERVICES,
     ]:
         assert name in services, name
@@ -78,7 +79,7 @@ def test_named_volumes_declared_and_data_persisted(compose):
             if not source.startswith((".", "/")):
                 used.add(source)
     assert used <= declared
-    assert {"warehouse-data", "airflow-db-data", "metabase-data"} <= used
+    assert {"warehouse-data", "airflow-db-data", "superset-db-data"} <= used
 
 
 def test_no_literal_secrets(compose):
@@ -90,11 +91,21 @@ def test_no_literal_secrets(compose):
         assert match.group(1).startswith("${"), f"literal password in a URL: {match.group(0)}"
 
 
-def test_metabase_uses_the_read_only_role(compose):
-    setup = compose["services"]["metabase-setup"]
-    script = (REPO_ROOT / "docker" / "metabase-setup.sh").read_text()
-    assert '\\"user\\": \\"bi_reader\\"' in script and "marts" in script
-    assert "NIANBAO_BI_READER_PASSWORD" in setup["environment"]
+def test_superset_serves_the_repos_dashboards_as_the_read_only_role(compose):
+    """The stack's Superset imports the same files as `nianbao bi up` (bi/), through the same script, and reaches the
+    warehouse as bi_reader; its metadata is its own database, never the warehouse."""
+    init = compose["services"]["superset-init"]
+    assert init["command"] == ["python", "bi/prepare_superset.py"]
+    assert init["environment"]["NIANBAO_BI_DATABASE_URI"].startswith("postgresql+psycopg2://bi_reader@warehouse-db:")
+    assert init["environment"]["NIANBAO_BI_READER_PASSWORD"].startswith("${")
+    assert "@superset-db:" in init["environment"]["NIANBAO_SUPERSET_METADATA_URL"]
+    assert (
+        compose["services"]["superset"]["depends_on"]["superset-init"]["condition"] == "service_completed_successfully"
+    )
+    dockerfile = (REPO_ROOT / "docker" / "superset" / "Dockerfile").read_text()
+    assert "-r bi/requirements.txt" in dockerfile and "COPY bi bi" in dockerfile
+    assert "SUPERSET_CONFIG_PATH=/opt/nianbao/bi/superset_config.py" in dockerfile
+    assert not (REPO_ROOT / "docker" / "metabase-setup.sh").exists()  # Superset replaced Metabase
 
 
 def test_dockerfile_installs_the_project():
@@ -121,8 +132,9 @@ def test_docker_compose_config_when_available(tmp_path):
                 "AIRFLOW_FERNET_KEY",
                 "AIRFLOW_JWT_SECRET",
                 "AIRFLOW_API_SECRET_KEY",
-                "MB_ADMIN_EMAIL",
-                "MB_ADMIN_PASSWORD",
+                "SUPERSET_DB_PASSWORD",
+                "SUPERSET_SECRET_KEY",
+                "SUPERSET_ADMIN_PASSWORD",
             ]
         )
     )

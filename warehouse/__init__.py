@@ -11,7 +11,6 @@ Modules, one job each:
 - ``staging``    what the parsers' Reports become: long-form facts loaded with COPY.
 - ``roles``      the read-only ``bi_reader`` role for dashboards.
 - ``export``     the marts as CSV or Parquet files.
-- ``synthetic``  random, valid Reports for tests and benchmarks (not used by the pipeline).
 
 See README.md in this folder for URL shapes, timings and the columns added beyond docs/interfaces.md.
 

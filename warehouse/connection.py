@@ -64,7 +64,7 @@ def timeout_params(url: str | None = None) -> dict[str, str]:
     params = {key: value for key, value in KEEPALIVES.items() if key not in given}
     if "connect_timeout" not in given:
         params["connect_timeout"] = str(settings.connect_timeout())
-    options = given.get("options") or ""
+    options = str(given.get("options") or "")
     statement_ms = round(settings.statement_timeout() * 1000)
     if statement_ms and "statement_timeout" not in options:
         params["options"] = f"{options} -c statement_timeout={statement_ms}".strip()
@@ -87,7 +87,7 @@ def with_database(url: str, dbname: str) -> str:
     """The same server as ``url`` but database ``dbname`` (a key=value conninfo string, which libpq accepts)."""
     params = conninfo_to_dict(url)
     params["dbname"] = dbname
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def sqlalchemy_url(url: str | None = None, driver: str = "psycopg") -> str:
@@ -108,7 +108,7 @@ def sqlalchemy_url(url: str | None = None, driver: str = "psycopg") -> str:
     query.update(timeout_params(url))
     if p["host"].startswith("/"):  # a Unix socket directory
         netloc = "localhost" if driver == "psycopg2" else ""
-        query = {"host": p["host"], **query}
+        query = {"host": p["host"], "port": str(p["port"]), **query}  # the socket's file name carries the port
         address = f"{netloc}/{quote(p['dbname'])}"
     else:
         address = f"{p['host']}:{p['port']}/{quote(p['dbname'])}"
@@ -134,13 +134,14 @@ def redact(url: str) -> str:
 def without_password(url: str) -> tuple[str, str | None]:
     """(``url`` without its password, the password or None): the URL may go on a command line, the password
     only into the environment (``PGPASSWORD``, which libpq reads when the URL has none)."""
-    password = conninfo_to_dict(url).get("password")
-    if password is None:
+    given = conninfo_to_dict(url).get("password")
+    if given is None:
         return url, None
+    password = str(given)
     if "://" not in url:  # a key=value conninfo string
         params = conninfo_to_dict(url)
         params.pop("password")
-        return make_conninfo(**params), password
+        return make_conninfo("", **params), password
     parts = urlsplit(url)
     netloc = parts.netloc
     if "@" in netloc:
@@ -165,7 +166,7 @@ def where(url: str | None = None) -> str:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError:
         return redact(url)
-    host = params.get("host") or "localhost"
+    host = str(params.get("host") or "localhost")
     if host.startswith("/"):
         return f"socket {host}"
     return f"{host}:{params.get('port') or DEFAULT_PORT}"

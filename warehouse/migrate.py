@@ -32,7 +32,9 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Migrate to ``revision``. Safe to call from several processes at once (they wait on an advisory lock in
     migrations/env.py) and from several threads (alembic's context is process-global, so threads take turns)."""
     config = alembic_config(url)
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    sqlalchemy_url_ = config.get_main_option("sqlalchemy.url")
+    assert sqlalchemy_url_ is not None  # alembic_config sets it
+    engine = create_engine(sqlalchemy_url_, poolclass=pool.NullPool)
     with _ALEMBIC_IN_USE, engine.connect() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

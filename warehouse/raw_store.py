@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from psycopg.types.json import Jsonb
 
 from warehouse.connection import connect
-from warehouse.urls import canonical_url
+from warehouse.urls import canonical_url, is_canonical_address_sql
 
 if TYPE_CHECKING:  # typing.Self needs Python 3.11; the project supports 3.10
     from typing_extensions import Self
@@ -204,6 +204,7 @@ class RawStore:
         *,
         not_parsed_by: str | None = None,
         max_bytes: int | None = None,
+        sha256s: Iterable[str] | None = None,
     ) -> Iterator[RawDocument]:
         """Every distinct stored body (so the latest version of each document, plus its earlier versions when it
         changed; mirrors, being the same bytes, come once), ordered by portal, address and first sighting.
@@ -223,6 +224,9 @@ class RawStore:
         if years is not None:
             conditions.append("f.year_guess = ANY(%(years)s)")
             params["years"] = [int(y) for y in years]
+        if sha256s is not None:  # these documents only (a parse batch's claims, warehouse.claims)
+            conditions.append("f.sha256 = ANY(%(sha256s)s)")
+            params["sha256s"] = list(sha256s)
         if not_parsed_by is not None:
             conditions.append(
                 "NOT EXISTS (SELECT 1 FROM staging.report r"
@@ -243,7 +247,8 @@ class RawStore:
                        f.canonical_url, min(f.fetched_at) OVER (PARTITION BY f.sha256) AS first_seen
                 FROM raw.fetch f JOIN raw.document d ON d.sha256 = f.sha256
                 WHERE {" AND ".join(conditions)}
-                ORDER BY f.sha256, (coalesce(f.final_url, f.url) = f.canonical_url) DESC, f.fetched_at DESC
+                ORDER BY f.sha256, {is_canonical_address_sql("coalesce(f.final_url, f.url)", "f.canonical_url")} DESC,
+                         f.fetched_at DESC
             ) representative
             ORDER BY portal, canonical_url, first_seen, sha256
             """,

@@ -21,20 +21,38 @@ import json
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from itertools import islice
+from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from parsers import vocabulary
+from parsers.report_types import Report
 from warehouse.connection import connect
 from warehouse.raw_store import RawDocument, RawStore
+from warehouse.urls import is_canonical_address_sql
+
+# What the row builders read: a Report, read defensively (a file or an older parser may give any shape; what the
+# vocabulary does not know becomes a loader problem, not an error)
+ReportLike = Mapping[str, Any]
 
 TABLES = ("applications", "review_litigation", "proactive")  # the Report's nested {ROW: {COL: VALUE}} tables
-ERAS = {"pre2019", "2019", "2021", "unknown"}
-SCRIPTS = {"simplified", "traditional"}
+# What the vocabulary allows: anything else is loaded as printed (an era or script: NULL) with an
+# `unknown_code` problem that names it, never dropped or nulled in silence.
+ERAS = frozenset(vocabulary.REPORT_ERAS)
+SCRIPTS = frozenset(vocabulary.SCRIPT_CODES)
+CODES = {  # {table: (row codes, column codes)}
+    "applications": (frozenset(vocabulary.APPLICATION_ROW_CODES), frozenset(vocabulary.APPLICANT_COLUMN_CODES)),
+    "review_litigation": (frozenset(vocabulary.REVIEW_GROUP_CODES), frozenset(vocabulary.REVIEW_MEASURE_CODES)),
+    "proactive": (frozenset(vocabulary.PROACTIVE_ITEM_CODES), frozenset(vocabulary.PROACTIVE_MEASURE_CODES)),
+    "narrative": (frozenset(vocabulary.NARRATIVE_KEY_CODES), frozenset({"value"})),
+}
+# The vocabulary tables staging.report references (migration 0005): {table: its code column}.
+VOCABULARY_TABLES = {"staging.era": "era", "staging.script": "script"}
 # Loaders serialize on this lock so two of them cannot both make a different version "current".
 _LOAD_LOCK_KEY = 727_101_2020
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -102,7 +120,7 @@ def _text(value) -> str | None:
     return value.replace("\x00", "") if "\x00" in value else value
 
 
-def _json(report: dict) -> Jsonb:
+def _json(report: ReportLike) -> Jsonb:
     """The Report as jsonb; NaN/Infinity (not JSON) become null and NUL characters are dropped, as in _text."""
 
     def clean(value):
@@ -142,9 +160,10 @@ def _year(value) -> int | None:
     return int(number)
 
 
-def fact_rows(report: dict) -> tuple[list[tuple], list[tuple]]:
+def fact_rows(report: ReportLike) -> tuple[list[tuple], list[tuple]]:
     """The report's facts as (table_name, row_code, col_code, value, is_derived, provenance, printed_text), and
-    loader problems (severity, code, message, field) for values that are not numbers."""
+    loader problems (severity, code, message, field) for values that are not numbers and for row or column codes
+    the vocabulary does not know (their facts are kept: GX's integrity suite reports them too)."""
     provenance = report.get("provenance") or {}
     printed = report.get("proactive_text") or {}
     derived = {
@@ -152,8 +171,19 @@ def fact_rows(report: dict) -> tuple[list[tuple], list[tuple]]:
     }
     facts: list[tuple] = []
     bad: list[tuple] = []
+    unknown: set[str] = set()
+
+    def unknown_code(table: str, code: str, where: str) -> None:
+        if where not in unknown:  # once per row or column, not per cell
+            unknown.add(where)
+            bad.append(("error", "unknown_code", f"loader: {code!r} is not a {table} code of the vocabulary", where))
 
     def add(table: str, row: str, col: str, raw_value, field: str, text: str | None = None) -> None:
+        rows, cols = CODES[table]
+        if row not in rows:
+            unknown_code(table, row, f"{table}.{row}")
+        if col not in cols:
+            unknown_code(table, col, f"{table}.*.{col}")
         value, ok = _number(raw_value)
         if not ok:
             bad.append(("warning", "unreadable_value", f"loader: {field} is not a number: {raw_value!r}", field))
@@ -171,7 +201,34 @@ def fact_rows(report: dict) -> tuple[list[tuple], list[tuple]]:
     return facts, bad
 
 
-def check_rows(report: dict) -> list[tuple]:
+def report_values(report: ReportLike) -> tuple[str | None, str | None, list[tuple]]:
+    """(era, script, problems): the report's era and script when the vocabulary knows them, else NULL with an
+    `unknown_code` problem (severity, code, message, field) that says what was given."""
+    values, problems = [], []
+    for key, known in (("era", ERAS), ("script", SCRIPTS)):
+        value = report.get(key)
+        if value in known:
+            values.append(value)
+            continue
+        values.append(None)
+        if value is not None:
+            problems.append(("error", "unknown_code", f"loader: {key} {value!r} is not in the vocabulary", key))
+    return values[0], values[1], problems
+
+
+def vocabulary_codes() -> dict[str, tuple[str, ...]]:
+    """{vocabulary table: the codes it must hold}, from parsers.vocabulary."""
+    return {"staging.era": vocabulary.REPORT_ERAS, "staging.script": vocabulary.SCRIPT_CODES}
+
+
+def _sync_vocabulary(conn) -> None:
+    """Add the vocabulary's codes the tables lack (a new era needs no migration); never removes one."""
+    for table, codes in vocabulary_codes().items():
+        column = VOCABULARY_TABLES[table]
+        conn.execute(f"INSERT INTO {table} ({column}) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", (list(codes),))
+
+
+def check_rows(report: ReportLike) -> list[tuple]:
     rows = []
     for check in report.get("checks") or []:
         ok = check.get("ok")
@@ -189,7 +246,7 @@ def check_rows(report: dict) -> list[tuple]:
     return rows
 
 
-def problem_rows(report: dict) -> list[tuple]:
+def problem_rows(report: ReportLike) -> list[tuple]:
     return [
         (
             _severity(p.get("severity")),
@@ -228,9 +285,9 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def load_reports(
-    items: Iterable[tuple[str, dict]], parser_version: str, url: str | None = None, *, batch_size: int = 500
+    items: Iterable[tuple[str, Report]], parser_version: str, url: str | None = None, *, batch_size: int = 500
 ) -> LoadStats:
-    """Load ``(document_sha256, report_dict)`` items; one transaction per ``batch_size`` reports."""
+    """Load ``(document_sha256, report)`` items; one transaction per ``batch_size`` reports."""
     started = time.perf_counter()
     stats = LoadStats()
     with connect(url, autocommit=True) as conn:
@@ -241,11 +298,12 @@ def load_reports(
     return stats
 
 
-def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> LoadStats:
+def _load_batch(conn, batch: list[tuple[str, Report]], parser_version: str) -> LoadStats:
     stats = LoadStats()
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOAD_LOCK_KEY,))
+    _sync_vocabulary(conn)
 
-    reports: dict[str, dict] = {}
+    reports: dict[str, Report] = {}
     for sha256, report in batch:
         if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
             raise ValueError(f"not a document sha256: {sha256!r}")
@@ -282,10 +340,12 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
         sha: (portal, source_url)
         for sha, portal, source_url in conn.execute(
             # Where each document was found: prefer its canonical address, then the latest report fetch.
-            """
+            f"""
             SELECT DISTINCT ON (sha256) sha256, portal, coalesce(final_url, url)
             FROM raw.fetch WHERE sha256 = ANY(%s)
-            ORDER BY sha256, is_report DESC, (coalesce(final_url, url) = canonical_url) DESC, fetched_at DESC
+            ORDER BY sha256, is_report DESC,
+                     {is_canonical_address_sql("coalesce(final_url, url)", "canonical_url")} DESC,
+                     fetched_at DESC
             """,
             (shas,),
         )
@@ -298,11 +358,13 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
         )
     ]
 
+    problems_by_report: dict[int, list[tuple]] = {}
     cursor = conn.cursor()
     with cursor.copy(f"COPY staging.report ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
         for report_id, sha in zip(report_ids, shas):
             report = reports[sha]
             portal, source_url = sources.get(sha, (None, None))
+            era, script, problems_by_report[report_id] = report_values(report)
             copy.write_row(
                 (
                     report_id,
@@ -313,18 +375,17 @@ def _load_batch(conn, batch: list[tuple[str, dict]], parser_version: str) -> Loa
                     portal,
                     _text(report.get("organ")),
                     _year(report.get("year")),
-                    report.get("era") if report.get("era") in ERAS else None,
-                    report.get("script") if report.get("script") in SCRIPTS else None,
+                    era,
+                    script,
                     _date(report.get("publication_date")),
                     _text(report.get("title")),
                     _json(report),
                 )
             )
-    problems_by_report = {}
     with cursor.copy(f"COPY staging.fact ({', '.join(FACT_COLUMNS)}) FROM STDIN") as copy:
         for report_id, sha in zip(report_ids, shas):
             facts, bad_values = fact_rows(reports[sha])
-            problems_by_report[report_id] = problem_rows(reports[sha]) + bad_values
+            problems_by_report[report_id] = problem_rows(reports[sha]) + problems_by_report[report_id] + bad_values
             for fact in facts:
                 copy.write_row((report_id, *fact))
             stats.facts += len(facts)
@@ -384,4 +445,5 @@ def record_parse_failure(
             """,
             (document_sha256, parser_version, reason, limit, _text(message), _text(source_url)),
         ).fetchone()
+    assert row is not None  # an upsert … RETURNING returns its row
     return row[0]

@@ -12,6 +12,8 @@ The walk, from each start URL:
 3. **detail pages**: the page itself is a report document when it carries the report's text; its
    attachments are report documents too (``parse_document``).
 
+What a page holds beyond plain links (records shipped as XML, pagination written by scripts, files in
+viewers, lists asked for by POST) each portal family says in ``crawlers.cms``; the spider asks them all.
 Every outcome becomes a ``FetchItem`` (see ``crawlers.items``), faults included (``on_error``).
 """
 
@@ -21,10 +23,9 @@ import hashlib
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
-from parsel import Selector
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -33,7 +34,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import FormRequest, Request, Response, TextResponse
+from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -43,25 +44,21 @@ from twisted.internet.error import (
 )
 from twisted.web._newclient import ResponseFailed
 
+from crawlers import cms
 from crawlers.discovery import (
     LinkKind,
-    canonical_url,
     classify_link,
-    clean_url,
-    data_proxy_form,
-    hanweb_pages,
     is_annual_report_title,
     is_attachment_url,
-    is_data_proxy,
     media_type,
     normalize_text,
-    script_pages,
     year_guess,
 )
 from crawlers.items import FetchItemLoader
 from crawlers.middlewares import OutsideFence
 from crawlers.profiles import load_profile
 from crawlers.state import CrawlState
+from warehouse.urls import canonical_url, clean_url
 
 # Response headers worth keeping with a fetch (the rest is noise: cookies, server banners…).
 _KEPT_HEADERS = (
@@ -76,67 +73,6 @@ _KEPT_HEADERS = (
 )
 # Words that show a detail page carries the report's text itself, not only a link to a file.
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
-
-
-# Link text marking a page shown in a frame of the page that links it (kept in the page cache as is).
-FRAME_TEXT = "<frame>"
-
-_JS_REDIRECT = re.compile(
-    r"""(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]"""
-)
-
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
-
-
-# A URL in a script attribute: window.open('…'), location.href='…', openUrl("…")…: the first quoted
-# string that looks like an address (absolute, rooted, relative, or a page/file name).
-_SCRIPT_URL = re.compile(
-    r"""['"]((?:https?://|/|\.{1,2}/)[^'"\s]+|[\w./-]+\.(?:s?html?|jsp|aspx?|php|pdf|docx?|wps|xlsx?)(?:\?[^'"\s]*)?)['"]"""
-)
-_URL_ATTRS = ("data-url", "data-href", "data-link", "data-src")
-_CUT_ENDINGS = ("…", "...", "..", "⋯")
-_TAB_NL = str.maketrans("", "", "\t\r\n")
-
-
-def _element_url(el) -> str | None:
-    """The address a link-like element leads to: a real href, else data-url & co, else onclick."""
-    href = (el.attrib.get("href") or "").strip().translate(_TAB_NL)
-    if href and not href.lower().startswith(("javascript:", "mailto:", "tel:", "#")):
-        return href
-    for attr in _URL_ATTRS:
-        value = (el.attrib.get(attr) or "").strip()
-        if value and not value.lower().startswith("javascript:"):
-            return value
-    for script in (href if href.lower().startswith("javascript:") else "", el.attrib.get("onclick") or ""):
-        m = _SCRIPT_URL.search(script)
-        if m:
-            return m.group(1)
-    return None
-
-
-def _links_in(selector, urljoin) -> list[tuple[str, str]]:
-    """(absolute URL, link text) of every link-like element; the @title wins over a cut-off text.
-
-    Links are ``a[href]``, and anything a script makes clickable: ``href="javascript:void(0)"`` with
-    ``data-url``, ``onclick="window.open('…')"`` on an ``a``, ``li`` or ``div``.
-    """
-    links: list[tuple[str, str]] = []
-    for a in selector.css("a[href], [onclick], [data-url], [data-href], [data-link]"):
-        href = _element_url(a)
-        if not href:
-            continue
-        text = " ".join(" ".join(a.css("::text").getall()).split())
-        # List pages cut long titles ("2020年政府信息公开工作…") and keep the full one in @title.
-        attr_title = " ".join((a.attrib.get("title") or "").split())
-        if attr_title and (not text or text.endswith(_CUT_ENDINGS) or len(attr_title) > len(text)):
-            text = attr_title
-        if not text:  # an image link: its alt text names it
-            text = " ".join((a.css("img::attr(alt)").get() or a.css("img::attr(title)").get() or "").split())
-        try:
-            links.append((urljoin(href), text))
-        except ValueError:  # a malformed address (bad IPv6 literal…): not a link
-            continue
-    return links
 
 
 _NOT_A_SUBCOLUMN = re.compile(
@@ -157,15 +93,12 @@ def _inside_column(url: str, text: str, column_url: str, types) -> bool:
     return there.path.startswith(folder) and there.path != here.path
 
 
-def _embedded_files(response: TextResponse) -> list[tuple[str, str]]:
-    """Files shown in the page rather than linked: <iframe>/<embed>/<object>, and PDF viewers
-    (``viewer.html?file=/uploads/x.pdf``)."""
-    found = []
-    for src in response.css("iframe::attr(src), embed::attr(src), object::attr(data)").getall():
-        url = response.urljoin(src.strip())
-        inner = parse_qs(urlsplit(url).query).get("file")
-        found.append((response.urljoin(unquote(inner[0])) if inner else url, ""))
-    return found
+def _as_markup(response: Response) -> Response:
+    """Any text answer searched as HTML, as pages are: a JSON one (a family's list API) would get a JSON
+    selector that refuses CSS and XPath; the family that asked for it reads ``.text``."""
+    if isinstance(response, TextResponse) and not isinstance(response, (HtmlResponse, XmlResponse)):
+        return response.replace(cls=HtmlResponse)
+    return response
 
 
 def _now() -> str:
@@ -300,10 +233,22 @@ class AnnualReportSpider(scrapy.Spider):
         link_text: str | None = None,
         title: str | None = None,
         depth: int = 0,
+        priority: int = 0,
         is_start: bool = False,
         is_list: bool = False,
-        priority: int = 0,
+        is_column: bool = False,
+        maybe_detail: bool = False,
+        confirm_title: bool = False,
     ) -> Request:
+        """A request whose ``meta["nb"]`` says what the spider expects of the answer.
+
+        ``role``: page, detail or document; ``depth``: navigation steps from the start. What a page was
+        reached as: ``is_start`` (a start URL: its success counts for the crawl), ``is_list`` (a list of
+        reports: its pagination is followed), ``is_column`` (the report column itself, or a page of it: its
+        short year-less links may be departments' sub-columns), ``maybe_detail`` (a column entry that may be
+        the report rather than a sub-column: its heading decides), ``confirm_title`` (a cut-off list entry:
+        a report only if the page's own title names one).
+        """
         meta = {
             "nb": {
                 "role": role,
@@ -313,25 +258,17 @@ class AnnualReportSpider(scrapy.Spider):
                 "depth": depth,
                 "is_start": is_start,
                 "is_list": is_list,
+                "is_column": is_column,
+                "maybe_detail": maybe_detail,
+                "confirm_title": confirm_title,
             }
         }
         headers = {"Referer": referer} if referer else None
         # dont_filter: redirects must keep going until Scrapy's redirect limit turns a loop into a
         # recorded fault; duplicates are stopped earlier by self.seen.
-        if is_data_proxy(url):
-            # Hanweb's data proxy is asked by POST, as the column page's script does; the parameters
-            # go in the URL and in the form body (the JSP reads either).
-            return FormRequest(
-                url,
-                formdata=data_proxy_form(url),
-                callback=callback,
-                errback=self.on_error,
-                meta=meta,
-                headers=headers,
-                dont_filter=True,
-                priority=priority,
-            )
-        return Request(
+        form = cms.form(url)  # a family whose server is asked by POST, as its page's script does
+        make, extra = (Request, {}) if form is None else (FormRequest, {"formdata": form})
+        return make(
             url,
             callback=callback,
             errback=self.on_error,
@@ -339,6 +276,7 @@ class AnnualReportSpider(scrapy.Spider):
             headers=headers,
             dont_filter=True,
             priority=priority,
+            **extra,
         )
 
     def _follow(self, url: str, **kwargs) -> Request | None:
@@ -397,6 +335,7 @@ class AnnualReportSpider(scrapy.Spider):
 
     # --- navigation and list pages --------------------------------------------------------------
     def parse_page(self, response: Response):
+        response = _as_markup(response)
         nb = response.meta["nb"]
         if nb.get("is_start"):
             self.start_successes += 1
@@ -414,7 +353,7 @@ class AnnualReportSpider(scrapy.Spider):
             if is_annual_report_title(nb.get("link_text"), self.hints.title_pattern):
                 yield self._document_item(response, nb, nb.get("link_text"))
             return
-        links = self._extract_links(response)
+        links = cms.links(response)
         if nb.get("maybe_detail") and not self._report_links(response.url, links):
             # A "2022年度报告" entry of the column is a year's sub-column or that year's report itself.
             title = self._report_title_on_page(response)
@@ -422,10 +361,7 @@ class AnnualReportSpider(scrapy.Spider):
                 response.meta["nb"] = {**nb, "role": "detail", "title": title}
                 yield from self.parse_detail(response)
                 return
-        links += [(u, "") for u in script_pages(response.text, response.url, self.max_list_pages)]
-        links += [(u, "") for u in hanweb_pages(response.text, response.url, self.max_list_pages)]
-        links += self._frames(response)
-        links += self._script_redirect(response, links)
+        links += cms.next_pages(response, self.max_list_pages)
         if self.state is not None:
             self.state.remember_page(_asked_url(response), **_validators(response), links=links)
         yield self._item(
@@ -438,44 +374,6 @@ class AnnualReportSpider(scrapy.Spider):
         )
         yield from self._take_links(response.url, links, nb)
 
-    def _extract_links(self, response: TextResponse) -> list[tuple[str, str]]:
-        links = _links_in(response, response.urljoin)
-        # Hanweb-built portals (many provinces and cities) ship list items as HTML inside
-        # <script type="text/xml"><datastore>…<![CDATA[<li><a href=…>…</a></li>]]>: invisible to CSS.
-        # Menus written by scripts: document.write('<a href="/zwgk/">政务公开</a>'), JSON menus with
-        # HTML inside, "\/"- and "\""-escaped.
-        for script in response.xpath("//script[not(@type='text/xml')]/text()").getall():
-            if len(script) < 200_000 and "<a" in script and "href" in script:
-                html = script.replace('\\"', '"').replace("\\'", "'").replace("\\/", "/")
-                links += [(u, t) for u, t in _links_in(Selector(text=html), response.urljoin) if t]
-        if "CDATA" in response.text:
-            for block in _CDATA.findall(response.text):
-                if "<a" in block or "onclick" in block:
-                    # The <nextgroup> link is the data proxy without its range (see hanweb_pages).
-                    links += [
-                        (u, t) for u, t in _links_in(Selector(text=block), response.urljoin) if not is_data_proxy(u)
-                    ]
-        return links
-
-    @staticmethod
-    def _script_redirect(response: TextResponse, links: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """A shell page that only sends the browser on (``location.href = "/index.shtml"``): the
-        target is this page's continuation. Pages with real content are left alone."""
-        if len(links) > 3 or len(response.body) > 20_000:
-            return []
-        m = _JS_REDIRECT.search(response.text)
-        return [(response.urljoin(m.group(1).strip()), FRAME_TEXT)] if m else []
-
-    @staticmethod
-    def _frames(response: TextResponse) -> list[tuple[str, str]]:
-        """Pages shown in (i)frames: many disclosure platforms put the column's list in one."""
-        frames = []
-        for src in response.css("iframe::attr(src), frame::attr(src)").getall():
-            src = src.strip()
-            if src and not src.lower().startswith(("javascript:", "about:", "data:")) and "file=" not in src:
-                frames.append((response.urljoin(src), FRAME_TEXT))
-        return frames
-
     @staticmethod
     def _page_title(response: TextResponse) -> str | None:
         for sel in ("h1::text", ".title::text", "title::text"):
@@ -484,156 +382,125 @@ class AnnualReportSpider(scrapy.Spider):
                 return text
         return None
 
+    def _kind(self, url: str, text: str) -> LinkKind:
+        if text == cms.NEXT_PAGE:  # a family announced it as this list's next page
+            return LinkKind.PAGINATION
+        hints = self.hints
+        return classify_link(
+            text,
+            url,
+            attachment_types=hints.attachment_types,
+            title_pattern=hints.title_pattern,
+            list_page_pattern=hints.list_page_pattern,
+            pagination_pattern=hints.pagination_pattern,
+        )
+
+    def _follow_page(self, url: str, *, budget: str | None = None, **kwargs) -> Request | None:
+        """A request for a navigation or list page; ``budget`` ("nav" or "list") caps how many are walked."""
+        if budget == "nav" and self.nav_pages >= self.max_nav_pages:
+            return None
+        if budget == "list" and self.list_pages >= self.max_list_pages:
+            return None
+        req = self._follow(url, role="page", callback=self.parse_page, **kwargs)
+        if req is not None and budget == "nav":
+            self.nav_pages += 1
+        elif req is not None and budget == "list":
+            self.list_pages += 1
+        return req
+
     def _take_links(self, page_url: str, links: list[tuple[str, str]], nb: dict):
-        kinds = [
-            (
-                url,
-                text,
-                classify_link(
-                    text,
-                    url,
-                    attachment_types=self.hints.attachment_types,
-                    title_pattern=self.hints.title_pattern,
-                    list_page_pattern=self.hints.list_page_pattern,
-                    pagination_pattern=self.hints.pagination_pattern,
-                ),
-            )
-            for url, text in links
-        ]
-        has_reports = any(k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) for _, _, k in kinds)
-        is_list = nb.get("is_list") or has_reports
+        types = self.hints.attachment_types
+        kinds = [(url, text, self._kind(url, text)) for url, text in links]
+        is_list = nb.get("is_list") or any(k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) for _, _, k in kinds)
+        in_column = bool(nb.get("is_column"))
         depth = nb.get("depth", 0)
         for url, text, kind in kinds:
-            if text == FRAME_TEXT:
-                # The page in a frame is part of this page: same depth, same list-ness.
-                req = None
-                if not is_attachment_url(url, self.hints.attachment_types) and self.nav_pages < self.max_nav_pages:
-                    req = self._follow(
+            req = None
+            if text == cms.SAME_PAGE:
+                # The page in a frame is part of this page: same depth, same list-ness, same column.
+                if not is_attachment_url(url, types):
+                    req = self._follow_page(
                         url,
-                        role="page",
-                        callback=self.parse_page,
+                        budget="nav",
                         referer=page_url,
                         link_text=nb.get("link_text"),
                         depth=depth,
                         is_list=is_list,
+                        is_column=in_column,
                         priority=8,
                     )
-                    if req is not None:
-                        self.nav_pages += 1
-                        req.meta["nb"]["is_column"] = bool(nb.get("is_column"))
             elif kind is LinkKind.REPORT:
                 year = year_guess(text)
                 if self.years and year is not None and year not in self.years:
                     self.crawler.stats.inc_value("nianbao/skipped_year")
                     continue
-                if is_attachment_url(url, self.hints.attachment_types):
-                    req = self._follow(
-                        url,
-                        role="document",
-                        callback=self.parse_document,
-                        referer=page_url,
-                        link_text=text,
-                        title=text,
-                        priority=5,
-                    )
+                if is_attachment_url(url, types):
+                    role, callback = "document", self.parse_document
                 else:
-                    req = self._follow(
-                        url,
-                        role="detail",
-                        callback=self.parse_detail,
-                        referer=page_url,
-                        link_text=text,
-                        title=text,
-                        priority=5,
-                    )
+                    role, callback = "detail", self.parse_detail
+                req = self._follow(
+                    url, role=role, callback=callback, referer=page_url, link_text=text, title=text, priority=5
+                )
             elif kind is LinkKind.MAYBE_REPORT:
                 req = self._follow(
-                    url, role="detail", callback=self.parse_detail, referer=page_url, link_text=text, priority=5
+                    url,
+                    role="detail",
+                    callback=self.parse_detail,
+                    referer=page_url,
+                    link_text=text,
+                    confirm_title=True,
+                    priority=5,
                 )
-                if req is not None:
-                    req.meta["nb"]["confirm_title"] = True
             elif kind is LinkKind.COLUMN and depth <= self.max_nav_depth:  # one more step for the goal
-                req = self._follow(
-                    url,
-                    role="page",
-                    callback=self.parse_page,
-                    referer=page_url,
-                    link_text=text,
-                    depth=depth + 1,
-                    is_list=True,
-                    priority=8,
+                req = self._follow_page(
+                    url, referer=page_url, link_text=text, depth=depth + 1, is_list=True, is_column=True, priority=8
                 )
-                if req is not None:
-                    req.meta["nb"]["is_column"] = True
-            elif (
-                kind is LinkKind.OTHER
-                and nb.get("is_column")
-                and self.nav_pages < self.max_nav_pages
-                and _inside_column(url, text, page_url, self.hints.attachment_types)
-            ):
+            elif kind is LinkKind.OTHER and in_column and _inside_column(url, text, page_url, types):
                 # In the report column, "市教育局" is that department's sub-column or its report.
-                req = self._follow(
+                req = self._follow_page(
                     url,
-                    role="page",
-                    callback=self.parse_page,
+                    budget="nav",
                     referer=page_url,
                     link_text=text,
                     depth=depth + 1,
                     is_list=True,
+                    maybe_detail=True,
                     priority=7,
                 )
-                if req is not None:
-                    req.meta["nb"]["maybe_detail"] = True
-                    self.nav_pages += 1
-            elif kind is LinkKind.AREA and depth < self.max_nav_depth and self.nav_pages < self.max_nav_pages:
+            elif kind is LinkKind.AREA and depth < self.max_nav_depth:
                 # A big portal links 信息公开 from every department; the cap keeps discovery bounded.
-                req = self._follow(
-                    url,
-                    role="page",
-                    callback=self.parse_page,
-                    referer=page_url,
-                    link_text=text,
-                    depth=depth + 1,
-                    priority=6,
+                req = self._follow_page(
+                    url, budget="nav", referer=page_url, link_text=text, depth=depth + 1, priority=6
                 )
-                if req is not None:
-                    self.nav_pages += 1
             elif kind is LinkKind.YEAR_COLUMN and is_list and depth < self.max_nav_depth + 1:
                 # "2022年度" inside the report column: a sub-column of that year's reports.
-                req = self._follow(
+                req = self._follow_page(
                     url,
-                    role="page",
-                    callback=self.parse_page,
                     referer=page_url,
                     link_text=text,
                     depth=depth + 1,
                     is_list=True,
+                    is_column=True,
+                    maybe_detail=True,
                     priority=8,
                 )
-                if req is not None:
-                    req.meta["nb"]["maybe_detail"] = True
-                    req.meta["nb"]["is_column"] = True
-            elif kind is LinkKind.PAGINATION and is_list and self.list_pages < self.max_list_pages:
-                req = self._follow(
+            elif kind is LinkKind.PAGINATION and is_list:
+                req = self._follow_page(
                     url,
-                    role="page",
-                    callback=self.parse_page,
+                    budget="list",
                     referer=page_url,
                     link_text=text,
                     depth=depth,
                     is_list=True,
+                    is_column=in_column,  # pages of the same column
                     priority=7,
                 )
-                if req is not None:
-                    self.list_pages += 1
-                    req.meta["nb"]["is_column"] = bool(nb.get("is_column"))  # pages of the same column
-            else:
-                req = None
             if req is not None:
                 yield req
 
     # --- detail pages and documents -------------------------------------------------------------
     def parse_detail(self, response: Response):
+        response = _as_markup(response)
         nb = response.meta["nb"]
         url = _asked_url(response)
         if response.status == 304:
@@ -676,19 +543,19 @@ class AnnualReportSpider(scrapy.Spider):
             if year is not None and year not in self.years:
                 return
         types = self.hints.attachment_types
-        links = self._extract_links(response)
+        links = cms.links(response)
         # A file by its address (…/W0202.docx) or, for download scripts (download.jsp?id=…), by the
         # name in the link text ("附件：2020年年报.pdf").
         attachments = [
             (u, t)
-            for u, t in links + _embedded_files(response)
+            for u, t in links + cms.attachments(response)
             if is_attachment_url(u, types) or is_attachment_url("/" + t.strip(), types)
         ]
         carries_text = self._carries_report_text(response)
         if not carries_text and not attachments and len(self._report_links(response.url, links)) >= 2:
             # "2022年政府信息公开工作年度报告" led to a column of that year's reports (one per
             # department), not to a report: walk it as a list page.
-            links += [(u, "") for u in script_pages(response.text, response.url, self.max_list_pages)]
+            links += cms.next_pages(response, self.max_list_pages)
             if self.state is not None:
                 self.state.remember_page(url, **_validators(response), links=links, title=title, is_list=True)
             yield self._item("page", url, response, nb=nb, is_report=False, title=title)

@@ -1,10 +1,14 @@
-"""Write dbt's label seeds from parsers/vocabulary.py — the one place the project's labels live.
+"""Write dbt's vocabulary seeds and its `eras` var from parsers/vocabulary.py — the one place codes, eras and
+labels live.
 
-    python dbt/scripts/export_vocabulary_seeds.py           # (re)write dbt/seeds/<vocabulary seeds>.csv
-    python dbt/scripts/export_vocabulary_seeds.py --check   # exit 1 if a seed differs from the vocabulary
+    python dbt/scripts/export_vocabulary_seeds.py           # (re)write the seeds and the var
+    python dbt/scripts/export_vocabulary_seeds.py --check   # exit 1 if a seed or the var differs
+    python dbt/scripts/export_vocabulary_seeds.py --project-dir DIR   # another copy of the dbt project
 
-Change a label in parsers/vocabulary.py, run this, commit both. tests/dbt/test_vocabulary_seeds.py fails
-while they disagree. (organ_aliases.csv and regions.csv are not vocabulary: they are edited by hand.)
+Change parsers/vocabulary.py, run this, commit both. tests/dbt/test_vocabulary_seeds.py fails while they
+disagree. Seeds are long form: which era prints what is one row per (member, era) — `outcome_eras`,
+`disclosure_item_eras` — so a new era is new rows, never a new column. (organ_aliases.csv and regions.csv are
+not vocabulary: they are edited by hand.)
 """
 
 from __future__ import annotations
@@ -12,15 +16,15 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import re
 import sys
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+DBT_DIR = Path(__file__).resolve().parents[1]
 REPO = Path(__file__).resolve().parents[2]
-
-# table 三 rows that are outcomes (the rest are the flow: received, carried over, processed, carried forward)
-OUTCOME_GROUPS = ("granted", "partially_granted", "denied", "unavailable", "rejected", "other")
+# the line of dbt_project.yml that carries the Report's eras (for accepted_values tests)
+ERAS_VAR = re.compile(r"^  eras: .*$", re.MULTILINE)
 UNITS = {"10k_yuan": "万元", "signed": "±", None: ""}
 
 
@@ -70,12 +74,24 @@ def applicant_types(v) -> str:
     )
 
 
+def eras(v) -> str:
+    return _csv(
+        ["era_code", "label_zh", "label_en", "first_year", "document_zh", "document_en", "sort_order"],
+        [
+            [e.code, e.zh, e.en, e.first_year, e.document_zh, e.document_en, position]
+            for position, e in enumerate(v.ERA_RECORDS, start=1)
+        ],
+    )
+
+
+def _outcome_rows(v) -> list:
+    return [row for row in sorted(v.APPLICATION_ROWS, key=lambda r: r.sort) if row.group in v.OUTCOME_GROUPS]
+
+
 def outcomes(v) -> str:
     by_code = {row.code: row for row in v.APPLICATION_ROWS}
     rows = []
-    for row in sorted(v.APPLICATION_ROWS, key=lambda r: r.sort):
-        if row.group not in OUTCOME_GROUPS:
-            continue
+    for row in _outcome_rows(v):
         category = by_code[row.group]
         level = "category" if row.code == row.group else "reason"
         rows.append(
@@ -87,9 +103,6 @@ def outcomes(v) -> str:
                 row.en,
                 _without_numbering(category.zh),
                 category.en.replace(" (group total)", ""),
-                "pre2019" in row.eras,
-                "2019" in row.eras,
-                "2021" in row.eras,
                 row.sort,
             ]
         )
@@ -102,37 +115,48 @@ def outcomes(v) -> str:
             "label_en",
             "category_label_zh",
             "category_label_en",
-            "in_pre2019",
-            "in_2019",
-            "in_2021",
             "sort_order",
         ],
         rows,
     )
 
 
-def disclosure_items(v) -> str:
-    rows: dict[tuple[str, str], list] = {}
+def outcome_eras(v) -> str:
+    """One row per (outcome, era that prints it)."""
+    return _csv(["outcome_code", "era_code"], [[row.code, era] for row in _outcome_rows(v) for era in row.eras])
+
+
+def _disclosure_pairs(v) -> dict[tuple[str, str], list]:
+    """{(item, measure): [(era, measure record), …]} over the eras that print the item and the measure."""
+    pairs: dict[tuple[str, str], list] = {}
     for item in v.PROACTIVE_ITEMS:
-        for position, measure in enumerate(v.PROACTIVE_MEASURES):
-            if item.block not in measure.blocks or measure.era not in item.eras:
-                continue
-            key = (item.code, measure.code)
-            if key not in rows:  # a measure named differently per era keeps its first (2019) label
-                rows[key] = [
-                    item.code,
-                    measure.code,
-                    f"第二十条第{item.block}项",
-                    item.zh,
-                    item.en,
-                    measure.zh,
-                    measure.en,
-                    UNITS.get(measure.unit, measure.unit),
-                    False,
-                    False,
-                    item.sort * 100 + position,
-                ]
-            rows[key][8 if measure.era == "2019" else 9] = True
+        for era in item.eras:
+            for measure in v.proactive_measures_of(era, item):
+                pairs.setdefault((item.code, measure.code), []).append((era, measure))
+    return pairs
+
+
+def disclosure_items(v) -> str:
+    items = {item.code: item for item in v.PROACTIVE_ITEMS}
+    position: dict[str, int] = {}
+    for n, measure in enumerate(v.PROACTIVE_MEASURES):
+        position.setdefault(measure.code, n)
+    rows = []
+    for (item_code, _measure_code), printed in _disclosure_pairs(v).items():
+        item, (_, measure) = items[item_code], printed[0]  # a measure named differently per era: its first label
+        rows.append(
+            [
+                item.code,
+                measure.code,
+                f"第二十条第{item.block}项",
+                item.zh,
+                item.en,
+                measure.zh,
+                measure.en,
+                UNITS.get(measure.unit, measure.unit),
+                item.sort * 100 + position[measure.code],
+            ]
+        )
     return _csv(
         [
             "item_code",
@@ -143,12 +167,20 @@ def disclosure_items(v) -> str:
             "measure_label_zh",
             "measure_label_en",
             "unit",
-            "in_2019",
-            "in_2021",
             "sort_order",
         ],
-        list(rows.values()),
+        sorted(rows, key=lambda r: r[-1]),
     )
+
+
+def disclosure_item_eras(v) -> str:
+    """One row per (item, measure, era that prints it), with the measure's label in that era."""
+    rows = [
+        [item_code, measure_code, era, measure.zh, measure.en]
+        for (item_code, measure_code), printed in _disclosure_pairs(v).items()
+        for era, measure in printed
+    ]
+    return _csv(["item_code", "measure_code", "era_code", "measure_label_zh", "measure_label_en"], rows)
 
 
 def review_litigation_measures(v) -> str:
@@ -183,27 +215,43 @@ def generate() -> dict[str, str]:
     """{seed file name: CSV text} as the vocabulary says they should be."""
     v = _vocabulary()
     return {
+        "eras.csv": eras(v),
         "applicant_types.csv": applicant_types(v),
         "outcomes.csv": outcomes(v),
+        "outcome_eras.csv": outcome_eras(v),
         "disclosure_items.csv": disclosure_items(v),
+        "disclosure_item_eras.csv": disclosure_item_eras(v),
         "review_litigation_measures.csv": review_litigation_measures(v),
     }
+
+
+def project_file(current: str) -> str:
+    """dbt_project.yml with its `eras` var as the vocabulary says (the Report's eras, `unknown` included)."""
+    v = _vocabulary()
+    line = f"  eras: {json.dumps(list(v.REPORT_ERAS))}"
+    if not ERAS_VAR.search(current):
+        raise SystemExit("dbt_project.yml has no `  eras: [...]` line under vars")
+    return ERAS_VAR.sub(line, current, count=1)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 when a seed is out of date")
+    parser.add_argument("--project-dir", type=Path, default=DBT_DIR, help="the dbt project (default: %(default)s)")
     args = parser.parse_args()
+    wanted = {Path("seeds") / name: text for name, text in generate().items()}
+    project = args.project_dir / "dbt_project.yml"
+    wanted[Path("dbt_project.yml")] = project_file(project.read_text(encoding="utf-8"))
     stale = []
-    for name, text in generate().items():
-        path = SEEDS_DIR / name
+    for name, text in wanted.items():
+        path = args.project_dir / name
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
-        stale.append(name)
+        stale.append(str(name))
         if not args.check:
             path.write_text(text, encoding="utf-8")
     verb = "out of date" if args.check else "written"
-    print(f"{verb}: {', '.join(stale)}" if stale else "seeds match parsers/vocabulary.py")
+    print(f"{verb}: {', '.join(stale)}" if stale else "seeds and vars match parsers/vocabulary.py")
     return 1 if (args.check and stale) else 0
 
 

@@ -82,14 +82,18 @@ def _cell_text(cell) -> str:
         return text.strip()
     parts: list[str] = []
     for node in cell.iter():
-        if not isinstance(node.tag, str) or node.tag in _DROP:
+        tag = node.tag
+        if not isinstance(tag, str) or tag in _DROP:
             continue
-        if node is not cell and node.tag in ("br", "p", "div"):
+        if node is not cell and tag in ("br", "p", "div"):
             parts.append("\n")
-        if node.text:
-            parts.append(node.text)
-        if node is not cell and node.tail:
-            parts.append(node.tail)
+        text = node.text
+        if text:
+            parts.append(text)
+        if node is not cell:
+            tail = node.tail
+            if tail:
+                parts.append(tail)
     return _SPACES_RE.sub(" ", "".join(parts)).strip()
 
 
@@ -165,7 +169,9 @@ def extract_html(text: str) -> tuple[list, dict, list[dict]]:
     table_count = 0
     walker = etree.iterwalk(start, events=("start", "end"))
     for event, node in walker:
-        tag = node.tag if isinstance(node.tag, str) else None
+        tag = node.tag  # lxml builds the string anew at every access: read once
+        if not isinstance(tag, str):
+            tag = None
         if event == "start":
             if tag is None or tag in _DROP:
                 if tag in _DROP:
@@ -182,13 +188,16 @@ def extract_html(text: str) -> tuple[list, dict, list[dict]]:
                 continue
             if tag in _BLOCK:
                 buffer.append("\n")
-            if node.text:
-                buffer.append(node.text)
+            text = node.text
+            if text:
+                buffer.append(text)
         else:
             if tag in _BLOCK:
                 buffer.append("\n")
-            if node is not start and node.tail:
-                buffer.append(node.tail)
+            if node is not start:
+                tail = node.tail
+                if tail:
+                    buffer.append(tail)
     if buffer:
         pieces.append("".join(buffer))
     return [_tidy(p) if isinstance(p, str) else p for p in pieces], meta, problems

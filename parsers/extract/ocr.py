@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -195,7 +196,7 @@ def _read_page(image) -> str | None:
     return layout_text(words)
 
 
-def _tesseract_words(png: bytes, language: str, psm: str, options: list[str] = ()) -> list[Word] | None:
+def _tesseract_words(png: bytes, language: str, psm: str, options: Sequence[str] = ()) -> list[Word] | None:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     command = [
         _tesseract(),
@@ -255,7 +256,7 @@ def _read_boxes(pixels, boxes: list[tuple[int, int, int, int]], glyph: float, zo
         slots.append((x, y, x + crop.shape[1], y + crop.shape[0]))
     if zoom != 1:
         size = (round(sheet.shape[1] * zoom), round(sheet.shape[0] * zoom))
-        sheet = np.asarray(Image.fromarray(sheet).resize(size, Image.LANCZOS))
+        sheet = np.asarray(Image.fromarray(sheet).resize(size, Image.Resampling.LANCZOS))
     read: dict[int, list[str]] = {}
     for word in _tesseract_words(_png(sheet), DIGITS_LANGUAGE, "6", DIGITS_ONLY) or []:
         cx, cy = (word.left + word.right) / 2 / zoom, word.middle / zoom
@@ -284,7 +285,7 @@ def _read_alone(pixels, boxes: list[tuple[int, int, int, int]], glyph: float, do
         ]
         sheet = np.full((crop.shape[0] + 2 * pad, crop.shape[1] + 2 * pad), 255, dtype=np.uint8)
         sheet[pad : pad + crop.shape[0], pad : pad + crop.shape[1]] = crop
-        big = Image.fromarray(sheet).resize((sheet.shape[1] * 2, sheet.shape[0] * 2), Image.LANCZOS)
+        big = Image.fromarray(sheet).resize((sheet.shape[1] * 2, sheet.shape[0] * 2), Image.Resampling.LANCZOS)
         words = _tesseract_words(_png(np.asarray(big)), DIGITS_LANGUAGE, "7", DIGITS_ONLY) or []
         if len(words) == 1 and is_number(words[0].text):
             out[k] = words[0].text
@@ -302,10 +303,10 @@ def _prepared(image):
         image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
     gray = image.convert("L")
     if gray.width < MIN_WIDTH:
-        gray = gray.resize((MIN_WIDTH, round(gray.height * MIN_WIDTH / gray.width)), Image.LANCZOS)
+        gray = gray.resize((MIN_WIDTH, round(gray.height * MIN_WIDTH / gray.width)), Image.Resampling.LANCZOS)
     elif max(gray.size) > MAX_SIDE * 1.2:
         factor = MAX_SIDE / max(gray.size)
-        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.LANCZOS)
+        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.Resampling.LANCZOS)
     pixels = np.asarray(gray).copy()
     rule = max(40, round(gray.width * RULE_FRACTION))
     # anti-aliased hairlines render light grey: a lenient threshold finds them, and one pixel either side

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..normalize import label_key, numbering
+from ..report_types import Problem
 from ..tokens import Token
 from ..vocabulary import APPLICANT_COLUMN_CODES
 from .blanks import SumRule, blank_cells_problem, prove_blanks
@@ -52,13 +53,12 @@ MAX_GAP = 60  # tokens without any label before the reader gives up
 class ApplicationsResult:
     rows: dict[str, dict[str, int | float | None]]
     provenance: dict[str, str] = field(default_factory=dict)
-    problems: list[dict] = field(default_factory=list)
-    has_2021_rows: bool = False
+    problems: list[Problem] = field(default_factory=list)
     end_index: int = 0
 
 
-def _problem(code: str, message: str, fld: str | None = None, severity: str = "warning") -> dict:
-    p = {"severity": severity, "code": code, "message": message}
+def _problem(code: str, message: str, fld: str | None = None, severity: str = "warning") -> Problem:
+    p: Problem = {"severity": severity, "code": code, "message": message}
     if fld:
         p["field"] = fld
     return p
@@ -88,9 +88,18 @@ def _grid_row(where: str) -> tuple[str, int] | None:
     return (m.group(1), int(m.group(2))) if m else None
 
 
+def _grid_table(where: str) -> str:
+    """The table of a cell that comes from a grid (its `where` is a grid coordinate)."""
+    at = _grid_row(where)
+    assert at is not None, where
+    return at[0]
+
+
 @lru_cache(maxsize=65536)
 def _grid_col(where: str) -> int:
-    return int(_GRID_WHERE.match(where).group(3))
+    m = _GRID_WHERE.match(where)
+    assert m is not None, where  # only asked of grid cells
+    return int(m.group(3))
 
 
 def _place_grid_cells(
@@ -104,21 +113,21 @@ def _place_grid_cells(
     cells are taken in order as in text.
     """
     by_table: dict[str, set[int]] = {}
-    for code, cells in grid_cells.items():
+    for cells in grid_cells.values():
         for tok in cells:
             if tok.kind == "num":
-                by_table.setdefault(_grid_row(tok.where)[0], set()).add(_grid_col(tok.where))
+                by_table.setdefault(_grid_table(tok.where), set()).add(_grid_col(tok.where))
     # rows whose own cells after the label are `width` numbers satisfying the row sum: their columns are
     # known value columns (used when a mis-set span shifts rows, below)
     verified: dict[str, set[tuple[int, ...]]] = {}
-    for code, cells in grid_cells.items():
+    for cells in grid_cells.values():
         own = _own_value_cells(cells) if cells else None
         if own is not None and len(own) == width and _row_sum_holds(own, width):
-            verified.setdefault(_grid_row(cells[0].where)[0], set()).add(tuple(_grid_col(t.where) for t in own))
+            verified.setdefault(_grid_table(cells[0].where), set()).add(tuple(_grid_col(t.where) for t in own))
     for code, cells in grid_cells.items():
         if not cells:
             continue
-        table = _grid_row(cells[0].where)[0]
+        table = _grid_table(cells[0].where)
         columns = sorted(by_table.get(table, ()))
         if len(columns) > width:
             # the table's numbers sit in more columns than the layout has (a row shifted by a mis-set
@@ -190,7 +199,7 @@ def _row_sum_holds(cells: list[Token], width: int) -> bool:
     if width != NCOL or any(t.kind != "num" for t in cells):
         return False
     values = [parse_count(t.text) for t in cells]
-    return None not in values and sum(values[:-1]) == values[-1]
+    return None not in values and sum(values[:-1]) == values[-1]  # type: ignore[arg-type]  # no None: checked
 
 
 def _own_value_cells(cells: list[Token]) -> list[Token] | None:
@@ -315,7 +324,6 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
     for code, more in extra.items():
         _shift_past_fillers(code, collected, more, width, overflow)
     result = ApplicationsResult(rows={}, end_index=end)
-    result.has_2021_rows = any(c in collected for c in OTHER_SUBROWS)
     empty_rows = [c for c in order if c not in GROUP_ROWS and c != "other" and not collected[c]]
     if len(empty_rows) >= 5:
         # labels without their numbers (e.g. a PDF whose text layer lists the labels first, then the
@@ -335,7 +343,7 @@ def read_applications(tokens: list[Token]) -> ApplicationsResult | None:
         if code in GROUP_ROWS:
             continue
         cells = collected[code]
-        row = {c: None for c in COLUMNS}
+        row: dict[str, int | float | None] = {c: None for c in COLUMNS}
         result.rows[code] = row
         nums = [t for t in cells if t.kind == "num"]
         if code in overflow:
@@ -446,11 +454,11 @@ def _column_rules_hold(rows: dict[str, dict]) -> bool:
         a, b, t, f = (
             rows.get(r, {}).get(col) for r in ("new_received", "carried_over", "total_processed", "carried_forward")
         )
-        if None not in (a, b, t, f) and a + b != t + f:
+        if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]  # no None: checked
             return False
         if complete and t is not None:
             outs = [rows[r].get(col) for r in outcome_rows]
-            if None not in outs and sum(outs) != t:
+            if None not in outs and sum(outs) != t:  # type: ignore[arg-type]  # no None: checked
                 return False
     return True
 
@@ -508,10 +516,10 @@ def _derive_other_2021(result: ApplicationsResult) -> None:
     other = result.rows.get("other")
     if other is not None and any(v is not None for v in other.values()):
         return
-    derived = {}
+    derived: dict[str, int | float | None] = {}
     for col in COLUMNS:
-        vals = [s[col] for s in subs]
-        derived[col] = None if None in vals else sum(vals)
+        vals = [s[col] for s in subs]  # type: ignore[index]  # no sub-row is None: returned above
+        derived[col] = None if None in vals else sum(vals)  # type: ignore[arg-type]  # no None: checked
         if derived[col] is None:  # as unknown as the sub-row cell that makes it so
             why = {
                 p["code"]

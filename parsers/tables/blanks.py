@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..report_types import Problem
+
 
 @dataclass(frozen=True)
 class SumRule:
@@ -41,7 +43,7 @@ def prove_blanks(cells: dict[str, int | float | None], rules: list[SumRule], bla
             parts = [cells[p] for p in rule.parts]
             missing = [p for p in rule.parts if cells[p] is None]
             if total is None and not missing and rule.total in blank:
-                cells[rule.total] = sum(parts)
+                cells[rule.total] = sum(p for p in parts if p is not None)  # none is: `not missing`
                 proven[rule.total] = rule.name
                 changed = True
             elif (
@@ -58,7 +60,7 @@ def prove_blanks(cells: dict[str, int | float | None], rules: list[SumRule], bla
     return proven
 
 
-def blank_cells_problem(table: str, cells: list[str]) -> dict:
+def blank_cells_problem(table: str, cells: list[str]) -> Problem:
     """One problem for the blank cells of a table that no rule proves: they stay null, and this says why."""
     shown = ", ".join(c.split(".", 1)[1] for c in cells[:12]) + (" …" if len(cells) > 12 else "")
     return {

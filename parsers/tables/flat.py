@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..normalize import SQUEEZED, label_key
+from ..report_types import Problem
 from ..vocabulary import APPLICATION_ROWS
 from .labels import classify_application_label
 
@@ -68,7 +69,7 @@ def segments(text: str, number_of=None) -> list[Segment]:
     previous_number = 0
     pending_label = ""
     label_start = 0
-    for k, (part, a, b) in enumerate(raw):
+    for k, (part, a, _b) in enumerate(raw):
         if not part[0].isdigit():
             if not pending_label:
                 label_start = a
@@ -176,7 +177,7 @@ def read_flat_applications(text: str):
     runs: dict[str, str] = {}
     where: dict[str, str] = {}
     order: list[str] = []
-    problems: list[dict] = []
+    problems: list[Problem] = []
     current: str | None = None
     after_other = False
     end = segs[start].end
@@ -213,7 +214,6 @@ def read_flat_applications(text: str):
     if len(runs) < 3:
         return None
     result = ApplicationsResult(rows={}, problems=problems, end_index=end)
-    result.has_2021_rows = any(c in order for c in ("other_no_correction", "other_unpaid_fee"))
     from .applications import COLUMNS
 
     for code in order:

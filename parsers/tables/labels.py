@@ -12,50 +12,20 @@ import re
 from functools import lru_cache
 
 from ..normalize import label_key, numbering
+from ..vocabulary import APPLICATION_ROWS
 
 MAX_LABEL = 42
 
-# (code, pattern on the label key). Group rows （三）（四）（五） and 三、本年度办理结果 carry no numbers in the
-# modern formats; they are recognised so that they end the previous row.
-APPLICATION_PATTERNS: list[tuple[str, re.Pattern]] = [
-    (code, re.compile(p))
-    for code, p in [
-        ("new_received", r"本年度?新收|新收到|本年度?收到|本年度?新受理"),
-        ("carried_over", r"上年结转|上年度结转"),
-        ("carried_forward", r"结转下一?年|下一?年度继续|转入下一?年"),
-        ("_outcomes", r"^本年度?办理结果"),
-        ("granted", r"^予以公开"),
-        ("partially_granted", r"^部分公开"),
-        ("denied", r"^不予公开$"),
-        ("unavailable", r"^无法提供$"),
-        ("rejected", r"^不予处理$"),
-        ("denied_state_secret", r"国家秘密"),
-        ("denied_law_prohibited", r"法律行政法规禁止|法规禁止公开"),
-        ("denied_security_stability", r"三安全一稳定|三安全"),
-        ("denied_third_party", r"第三方合法权益|保护第三方"),
-        ("denied_internal_affairs", r"内部事务"),
-        ("denied_process_info", r"过程性信息"),
-        ("denied_enforcement_file", r"执法案卷|行政法案卷|案卷$"),
-        ("denied_admin_query", r"查询事项"),
-        ("unavailable_not_held", r"不掌握"),
-        ("unavailable_needs_creation", r"另行制作|没有现成信息"),
-        ("unavailable_unclear", r"仍不明确|补正后申请"),
-        ("rejected_petition", r"信访|举报投诉"),
-        ("rejected_duplicate", r"^重复申请"),
-        ("rejected_publication", r"公开出版物"),
-        ("rejected_excessive", r"大量反复|无正当理由大量"),
-        ("rejected_confirmation", r"确认或重新|重新出具|已获取信息"),
-        ("other_no_correction", r"逾期不补正|无正当理由逾期"),
-        ("other_unpaid_fee", r"缴纳费用|收费通知|逾期未按"),
-        ("other", r"^其[他它]处理$"),
-    ]
+# (code, pattern on the label key): each row's pattern lives with the row in the vocabulary. Group rows
+# （三）（四）（五） and 三、本年度办理结果 carry no numbers in the modern formats; they are recognised so that
+# they end the previous row.
+APPLICATION_PATTERNS: list[tuple[str, re.Pattern]] = [("_outcomes", re.compile(r"^本年度?办理结果"))] + [
+    (row.code, re.compile(row.pattern)) for row in APPLICATION_ROWS if row.pattern
 ]
 
 
 def _official_keys() -> list[tuple[str, str, str]]:
     """(code, key, numbering) of every official row label, for matching the first part of a wrapped label."""
-    from ..vocabulary import APPLICATION_ROWS
-
     out = []
     for row in APPLICATION_ROWS:
         label = re.sub(r"^（[一二三四五六七]）(?=\d)", "", row.zh)
@@ -95,8 +65,6 @@ def classify_application_label(text: str, after_other: bool) -> str | None:
             return code
     return _by_prefix(key, num)
 
-
-REVIEW_ANCHOR = "行政复议"
 
 PROACTIVE_ITEM_PATTERNS: list[tuple[str, re.Pattern]] = [
     (code, re.compile(p))

@@ -61,7 +61,7 @@ def read_pipe_applications(text: str) -> ApplicationsResult | None:
     if not rows or all(code is not None for code, _, _ in rows):
         return None  # nothing lost: the token reader reads labelled rows
     order = next((o for o in (ORDER_2019, ORDER_2021) if len(o) == len(rows)), None)
-    result = ApplicationsResult(rows={}, has_2021_rows=order is ORDER_2021)
+    result = ApplicationsResult(rows={})
     if order is None or any(code is not None and code != order[k] for k, (code, _, _) in enumerate(rows)):
         result.problems.append(
             _problem(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..normalize import label_key
+from ..report_types import Problem
 from ..tokens import Token
 from .blanks import blank_cells_problem
 from .labels import DEFAULT_MEASURES_2019, DEFAULT_MEASURES_2021, classify_proactive_item, measures_in_header
@@ -28,7 +29,7 @@ class ProactiveResult:
     items: dict[str, dict[str, int | float | None]]
     provenance: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
-    problems: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     measures_seen: set[str] = field(default_factory=set)
 
 
@@ -80,7 +81,7 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
                 header_money_unit = "万元" in tok.text or header_money_unit
             else:
                 gap += 1
-                if gap > 80 or key.startswith("三") and "申请" in key:
+                if gap > 80 or (key.startswith("三") and "申请" in key):
                     break
             continue
         gap = 0
@@ -148,7 +149,7 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
                     and following is not None
                     and following.kind == "text"
                     and label_key(following.text) in ("元", "万元", "亿元")
-                    and not printed[-1:] in ("元",)
+                    and printed[-1:] not in ("元",)
                 ):
                     printed = printed + label_key(following.text)  # 251000 元: the unit printed apart
                 value, missing = parse_money_10k(printed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..normalize import label_key
+from ..report_types import Problem
 from ..tokens import Token
 from ..vocabulary import REVIEW_GROUP_CODES, REVIEW_MEASURE_CODES
 from .blanks import SumRule, blank_cells_problem, prove_blanks
@@ -23,7 +24,7 @@ NCELLS = len(REVIEW_GROUP_CODES) * len(REVIEW_MEASURE_CODES)
 class ReviewResult:
     groups: dict[str, dict[str, int | float | None]]
     provenance: dict[str, str] = field(default_factory=dict)
-    problems: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def _find_anchor(tokens: list[Token], start: int) -> int | None:
@@ -127,8 +128,8 @@ def keep_if_sums_hold(result: ReviewResult) -> None:
     is the sum of its four outcomes; else nothing is placed."""
     parts = [m for m in REVIEW_MEASURE_CODES if m != "total"]
     for group in result.groups.values():
-        values = [group[m] for m in parts]
-        if None in values or group["total"] is None or sum(values) != group["total"]:
+        values = [v for m in parts if (v := group[m]) is not None]
+        if len(values) < len(parts) or group["total"] is None or sum(values) != group["total"]:
             break
     else:
         return

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..normalize import label_key
+from ..report_types import Check, Problem
 from ..tokens import Token
+from ..vocabulary import check_severity
 from .values import parse_count
 
 # (target, pattern on the label key); target is "applications.<row>.total", "review.total" or "narrative.<key>"
@@ -46,8 +48,8 @@ _SUB_LIST_MARK = re.compile(r"^其中\d*")  # 其中：1.同意公开答复数
 class StatisticsResult:
     values: dict[str, int | float]
     provenance: dict[str, str] = field(default_factory=dict)
-    checks: list[dict] = field(default_factory=list)
-    problems: list[dict] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     flattened: bool = False  # rows run together with their labels: no cell of it is where a token reader looks
 
 
@@ -192,7 +194,7 @@ def read_flat_statistics(text: str) -> StatisticsResult | None:
         _cumulative_checks(rows, out)
     for k, row in enumerate(rows):
         target = _target(row.label)
-        value = chosen[k][0] if chosen[k] else None
+        value = choice[0] if (choice := chosen[k]) else None
         if target is None:
             continue
         if value is None:
@@ -284,9 +286,9 @@ def _no_leading_zero(digits: str) -> bool:
     return len(digits) == 1 or digits[0] != "0"
 
 
-def _pairs(digits: str) -> list[tuple[int, int]]:
+def _pairs(digits: str) -> list[tuple[int, ...]]:
     """本年度 | 历年累计 readings of a run: two numbers without leading zeros, the first not above the second."""
-    out = []
+    out: list[tuple[int, ...]] = []
     for cut in range(1, len(digits)):
         a, b = digits[:cut], digits[cut:]
         if _no_leading_zero(a) and _no_leading_zero(b) and int(a) <= int(b):
@@ -322,11 +324,7 @@ def _solve_groups(rows: list[_FlatRow], width: int, out: StatisticsResult) -> li
             else:
                 detail = f"no reading of the printed runs makes its {len(subs)} sub-items add up to it"
             out.checks.append(
-                {
-                    "rule": f"statistics.subitems_sum.{name}",
-                    "ok": False,
-                    "detail": f"统计表 {rows[parent].label}: {detail}",
-                }
+                _check(f"statistics.subitems_sum.{name}", False, f"统计表 {rows[parent].label}: {detail}")
             )
             continue
         for i, k in enumerate(members):
@@ -334,11 +332,11 @@ def _solve_groups(rows: list[_FlatRow], width: int, out: StatisticsResult) -> li
             chosen[k] = readings.pop() if len(readings) == 1 else None
         if len(solutions) == 1 or all(chosen[k] is not None for k in members):
             out.checks.append(
-                {
-                    "rule": f"statistics.subitems_sum.{name}",
-                    "ok": True,
-                    "detail": f"统计表 {rows[parent].label}: sub-items add up in every column",
-                }
+                _check(
+                    f"statistics.subitems_sum.{name}",
+                    True,
+                    f"统计表 {rows[parent].label}: sub-items add up in every column",
+                )
             )
     return chosen
 
@@ -350,12 +348,16 @@ def _cumulative_checks(rows: list[_FlatRow], out: StatisticsResult) -> None:
         if row.separated and len(row.options) == 1:
             this_year, cumulative = row.options[0]
             out.checks.append(
-                {
-                    "rule": f"statistics.cumulative.{_rule_name(row.label, k)}",
-                    "ok": this_year <= cumulative,
-                    "detail": f"统计表 {row.label}: 本年度 {this_year}, 历年累计 {cumulative}",
-                }
+                _check(
+                    f"statistics.cumulative.{_rule_name(row.label, k)}",
+                    this_year <= cumulative,
+                    f"统计表 {row.label}: 本年度 {this_year}, 历年累计 {cumulative}",
+                )
             )
+
+
+def _check(rule: str, ok: bool, detail: str) -> Check:
+    return {"rule": rule, "ok": ok, "severity": check_severity(rule), "detail": detail}
 
 
 def _rule_name(label: str, index: int) -> str:

@@ -1,4 +1,4 @@
-"""End to end against a city portal built like real ones (crawlers.testing.build_cms_portal), no hints.
+"""End to end against a city portal built like real ones (portals.build_cms_portal), no hints.
 
 A TRS WCM main site (``createPageHTML`` pagination, ``t2023…shtml`` details with ``./P02023…pdf``
 attachments, ``<base href>``, ``data-url``/``onclick`` links, a year sub-column in an iframe) and a
@@ -14,9 +14,9 @@ import json
 import textwrap
 
 import pytest
+from portals import build_cms_portal
 
 from crawlers import run_crawl
-from crawlers.testing import build_cms_portal
 
 FAST = {"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 1}
 

@@ -1,4 +1,4 @@
-"""End to end against a hand-made county portal with no profile hints (crawlers.testing).
+"""End to end against a hand-made county portal with no profile hints (tests/crawlers/portals.py).
 
 GBK pages (mislabelled UTF-8, or unlabelled), three ``?page=`` list pages, near-miss titles, a
 report that is only an attachment, a robots.txt that forbids a report-like page, every kind of
@@ -12,9 +12,9 @@ import json
 import textwrap
 
 import pytest
+from portals import Route, build_county_portal, report_text
 
 from crawlers import CrawlError, run_crawl
-from crawlers.testing import Route, build_county_portal, report_text
 
 # Short timeouts and one retry keep the fault cases to seconds; politeness rules stay on.
 FAST = {"DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 1}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from crawlers.cms.generic import count_pages
+from crawlers.cms.hanweb import data_proxy_form, data_proxy_pages, is_data_proxy
+from crawlers.cms.trs import create_page_html
 from crawlers.discovery import (
     LinkKind,
-    canonical_url,
     classify_link,
     is_annual_report_title,
     media_type,
-    script_pages,
     year_guess,
 )
 from crawlers.middlewares import detect_encoding
@@ -93,21 +94,14 @@ def test_hints_classify_list_and_pagination_urls():
     assert classify_link("", "http://x.gov.cn/col?pn=2", pagination_pattern=r"pn=\d+") is LinkKind.PAGINATION
 
 
-def test_canonical_url_collapses_mobile_variants_and_mirrors():
-    desktop = canonical_url("http://www.suqian.gov.cn/art/2021/3/9/art_1.html")
-    assert canonical_url("https://m.suqian.gov.cn/art/2021/3/9/art_1.html") == desktop
-    assert canonical_url("http://suqian.gov.cn/wap/art/2021/3/9/art_1_wap.html?utm_source=wx") == desktop
-    assert canonical_url("http://www.suqian.gov.cn/art/2021/3/9/art_2.html") != desktop
-
-
 def test_script_pagination():
-    pages = script_pages('<script>createPageHTML(3, 0, "index", "html");</script>', "http://x/col/index.html")
+    pages = create_page_html('<script>createPageHTML(3, 0, "index", "html");</script>', "http://x/col/index.html")
     assert pages == ["http://x/col/index.html", "http://x/col/index_1.html", "http://x/col/index_2.html"]
-    assert script_pages("var countPage = 2;", "http://x/col/") == [
+    assert count_pages("var countPage = 2;", "http://x/col/") == [
         "http://x/col/index.html",
         "http://x/col/index_1.html",
     ]
-    assert script_pages("<p>no pages</p>", "http://x/col/") == []
+    assert create_page_html("<p>no pages</p>", "http://x/col/") == count_pages("<p>no pages</p>", "http://x/col/") == []
 
 
 def test_media_type_from_header_extension_or_magic():
@@ -184,7 +178,7 @@ def test_cut_report_title_pointing_at_a_file_is_a_report():
 
 def test_trs_create_page_html_with_element_id():
     html = """<script>createPageHTML('page_div', 3, 1, "index", "shtml", 18);</script>"""
-    assert script_pages(html, "http://x/zfxxgknb/index_1.shtml") == [
+    assert create_page_html(html, "http://x/zfxxgknb/index_1.shtml") == [
         "http://x/zfxxgknb/index.shtml",
         "http://x/zfxxgknb/index_1.shtml",
         "http://x/zfxxgknb/index_2.shtml",
@@ -192,8 +186,6 @@ def test_trs_create_page_html_with_element_id():
 
 
 def test_hanweb_data_proxy_pages():
-    from crawlers.discovery import data_proxy_form, hanweb_pages, is_data_proxy
-
     records = "".join(f"<record><![CDATA[<li>{i}</li>]]></record>" for i in range(10))
     html = (
         '<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?'
@@ -202,7 +194,7 @@ def test_hanweb_data_proxy_pages():
         "<script>$('#56789').jpage({proxyUrl:'module/web/jpage/dataproxy.jsp', perPage:5, groupSize:2,"
         " totalRecord:26});</script>"
     )
-    pages = hanweb_pages(html, "http://x.gov.cn/col/col12345/index.html")
+    pages = data_proxy_pages(html, "http://x.gov.cn/col/col12345/index.html")
     assert [p.split("?")[1].split("&startrecord=")[1] for p in pages] == [
         "11&endrecord=20&perpage=5",
         "21&endrecord=26&perpage=5",
@@ -216,14 +208,5 @@ def test_hanweb_data_proxy_pages():
         "unitid": "56789",
     }
     assert classify_link("", pages[0]) is LinkKind.PAGINATION
-    assert hanweb_pages(html, pages[0]) == []  # the proxy's own answer announces nothing more
-    assert hanweb_pages("<p>no datastore</p>", "http://x.gov.cn/") == []
-
-
-def test_clean_url_drops_fragments_and_tracking():
-    from crawlers.discovery import clean_url
-
-    assert clean_url("http://x/a.shtml#") == "http://x/a.shtml"
-    assert clean_url("http://x/a.shtml?from=timeline") == "http://x/a.shtml"
-    assert clean_url("http://x/list?page=2&utm_source=wx#top") == "http://x/list?page=2"
-    assert clean_url("http://x/list?b=1&a=2") == "http://x/list?b=1&a=2"  # untouched otherwise
+    assert data_proxy_pages(html, pages[0]) == []  # the proxy's own answer announces nothing more
+    assert data_proxy_pages("<p>no datastore</p>", "http://x.gov.cn/") == []

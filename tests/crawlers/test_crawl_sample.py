@@ -7,7 +7,6 @@ their own (created and dropped here).
 from __future__ import annotations
 
 import json
-import os
 import uuid
 
 import pytest
@@ -26,12 +25,6 @@ def sample_url(monkeypatch_module):
         yield url
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as mp:
-        yield mp
-
-
 def test_sample_portal_to_a_directory(sample_url, tmp_path):
     stats = run_crawl("sample", output_dir=tmp_path, throttle=False)
     rows = [json.loads(line) for line in (tmp_path / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -43,31 +36,6 @@ def test_sample_portal_to_a_directory(sample_url, tmp_path):
     again = run_crawl("sample", output_dir=tmp_path, throttle=False)
     assert again.documents_fetched == 0 and again.not_modified == len(rows)
     assert again.bytes < stats.bytes * 0.05
-
-
-@pytest.fixture(scope="module")
-def warehouse_url(tmp_path_factory, monkeypatch_module):
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg import sql
-
-    from warehouse import connection, embedded, migrate
-
-    if not os.environ.get("NIANBAO_HOME"):  # never the developer's <repo>/.nianbao
-        monkeypatch_module.setenv("NIANBAO_HOME", str(tmp_path_factory.mktemp("nianbao_home")))
-    was_running = embedded.status().running
-    admin = embedded.start()
-    name = f"nianbao_crawl_test_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = connection.with_database(admin, name)
-    migrate.upgrade(url)
-    try:
-        yield url
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if not was_running:
-            embedded.stop()
 
 
 def test_sample_portal_to_the_warehouse(sample_url, warehouse_url, tmp_path):
@@ -95,7 +63,8 @@ def test_sample_portal_to_the_warehouse(sample_url, warehouse_url, tmp_path):
 
 
 def test_faults_go_to_the_warehouse(warehouse_url, tmp_path):
-    from crawlers.testing import build_county_portal
+    from portals import build_county_portal
+
     from warehouse.raw_store import RawStore
 
     site = build_county_portal()

@@ -1,9 +1,11 @@
-"""Spider pieces that need no crawl: link extraction, fault descriptions."""
+"""Spider pieces that need no crawl: what the portal families find on a page, fault descriptions."""
 
 from __future__ import annotations
 
 from scrapy.http import HtmlResponse, Request
 
+from crawlers import cms
+from crawlers.cms.generic import embedded_files, script_redirect
 from crawlers.spiders.annual_reports import AnnualReportSpider, describe_failure
 
 
@@ -25,7 +27,7 @@ def test_hanweb_datastore_links_are_found(tmp_path):
         encoding="utf-8",
         request=Request("http://127.0.0.1/col/col1/index.html"),
     )
-    links = _spider(tmp_path)._extract_links(response)
+    links = cms.links(response)
     assert ("http://127.0.0.1/art/2021/3/9/art_1_100.html", "宿迁市2020年政府信息公开工作年度报告") in links
     assert ("http://127.0.0.1/art/2020/3/1/art_1_90.html", "宿迁市2019年政府信息公开工作年度报告") in links
 
@@ -51,14 +53,12 @@ def test_fault_descriptions():
 
 
 def test_files_shown_in_a_viewer_are_attachments():
-    from crawlers.spiders.annual_reports import _embedded_files
-
     html = (
         '<html><body><iframe src="/pdfjs/web/viewer.html?file=%2Fuploads%2F2020nb.pdf"></iframe>'
         '<embed src="files/2019.pdf"></body></html>'
     )
     response = HtmlResponse("http://x.gov.cn/art/1.html", body=html.encode(), encoding="utf-8")
-    urls = [u for u, _ in _embedded_files(response)]
+    urls = [u for u, _ in embedded_files(response)]
     assert urls == ["http://x.gov.cn/uploads/2020nb.pdf", "http://x.gov.cn/art/files/2019.pdf"]
 
 
@@ -74,7 +74,7 @@ def test_script_and_image_links_are_found(tmp_path):
     <li><a href="#">回到顶部</a><a href="javascript:void(0)">打印</a></li>
     </ul></body></html>"""
     response = HtmlResponse("http://127.0.0.1/zwgk/index.html", body=html.encode(), encoding="utf-8")
-    links = dict(_spider(tmp_path)._extract_links(response))
+    links = dict(cms.links(response))
     assert links["http://127.0.0.1/zwgk/zfxxgk/zfxxgknb/t1.shtml"] == "甲市2022年政府信息公开工作年度报告"
     assert links["http://127.0.0.1/zwgk/t2.shtml"] == "甲市2021年政府信息公开工作年度报告"
     assert links["http://127.0.0.1/art/2023/1/31/art_1_3.html"] == "甲市2020年政府信息公开工作年度报告"
@@ -96,11 +96,10 @@ def test_cut_entry_is_judged_by_the_heading_it_begins(tmp_path):
 
 
 def test_script_menus_and_script_redirects(tmp_path):
-    spider = _spider(tmp_path)
     html = """<html><body><script>document.write('<li><a href="/zwgk/">政务公开</a></li>');
     var menu = "<a href=\\"\\/xxgk\\/\\">政府信息公开<\\/a>";</script></body></html>"""
     response = HtmlResponse("http://127.0.0.1/", body=html.encode(), encoding="utf-8")
-    links = dict(spider._extract_links(response))
+    links = dict(cms.links(response))
     assert links["http://127.0.0.1/zwgk/"] == "政务公开"
     assert links["http://127.0.0.1/xxgk/"] == "政府信息公开"
     shell = HtmlResponse(
@@ -108,5 +107,40 @@ def test_script_menus_and_script_redirects(tmp_path):
         encoding="utf-8",
         body=b"<html><script>window.location.href = './index.shtml';</script></html>",
     )
-    assert spider._script_redirect(shell, []) == [("http://127.0.0.1/index.shtml", "<frame>")]
-    assert spider._script_redirect(response, [("a", "b")] * 5) == []
+    assert script_redirect(shell, []) == [("http://127.0.0.1/index.shtml", cms.SAME_PAGE)]
+    assert ("http://127.0.0.1/index.shtml", cms.SAME_PAGE) in cms.links(shell)
+    assert script_redirect(response, [("a", "b")] * 5) == []
+
+
+def test_families_are_registered_generic_first():
+    names = [family.name for family in cms.families()]
+    assert names[0] == "generic" and {"hanweb", "trs"} <= set(names)
+    assert cms.form("http://x.gov.cn/module/web/jpage/dataproxy.jsp?columnid=1&startrecord=16") == {"columnid": "1"}
+    assert cms.form("http://x.gov.cn/col/col1/index.html") is None
+
+
+def test_a_report_link_that_leads_to_a_list_walks_every_familys_pages(tmp_path):
+    """A "2022年…年度报告" link that opens a list of department reports: the list's further pages are taken
+    from every family, as on any list page (TRS script pages and Hanweb data-proxy groups alike)."""
+    from scrapy.http import FormRequest
+
+    spider = _spider(tmp_path)
+    spider.max_nav_depth, spider.max_list_pages, spider.max_nav_pages = 4, 500, 300
+    records = "".join(
+        f'<record><![CDATA[<li><a href="/art/{i}.html">甲市{d}2022年政府信息公开工作年度报告</a></li>]]></record>'
+        for i, d in enumerate(["教育局", "民政局"])
+    )
+    html = (
+        '<html><body><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/'
+        f'dataproxy.jsp?page=1&amp;columnid=9"></a>]]></nextgroup><recordset>{records}</recordset></datastore>'
+        "</script><script>$('#1').jpage({perPage:1, groupSize:1, totalRecord:4});"
+        'createPageHTML(2, 0, "index", "html");</script></body></html>'
+    )
+    url = "http://127.0.0.1/col/col9/index.html"
+    nb = {"role": "detail", "title": "甲市2022年政府信息公开工作年度报告", "depth": 2}
+    response = HtmlResponse(url, body=html.encode(), encoding="utf-8", request=Request(url, meta={"nb": nb}))
+    requests = [r for r in spider.parse_detail(response) if isinstance(r, Request)]
+    proxies = [r for r in requests if "dataproxy.jsp" in r.url]
+    assert len(proxies) == 2 and all(isinstance(r, FormRequest) for r in proxies)
+    assert "http://127.0.0.1/col/col9/index_1.html" in {r.url for r in requests}
+    assert {"http://127.0.0.1/art/0.html", "http://127.0.0.1/art/1.html"} <= {r.url for r in requests}

@@ -21,6 +21,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from portals import LocalPortal, Route, fake_pdf, report_text
 
 from crawlers import CrawlError, run_crawl
 from crawlers.fence import Fence, is_address, redirect_target
@@ -32,7 +33,6 @@ from crawlers.profiles import (
     list_profiles,
     load_profile,
 )
-from crawlers.testing import LocalPortal, Route, fake_pdf, report_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CANARY = b"OUTSIDE-THE-FENCE"  # in every body the second server sends

@@ -202,12 +202,12 @@ def test_fact_marts_grain(built):
 def test_dim_organ_reads_level_kind_region_and_parent(built):
     organs = {o["organ_name"]: o for o in built.rows("select * from marts.dim_organ")}
     office = organs["宿迁市政务服务管理办公室"]
-    assert (office["organ_level"], office["organ_kind"], office["city_name"]) == ("city", "office", "宿迁市")
+    assert (office["organ_level"], office["organ_kind"], office["city_name"]) == ("prefecture", "office", "宿迁市")
     assert office["parent_organ_name"] == SUQIAN
     assert office["parent_organ_key"] == organs[SUQIAN]["organ_key"]
     city = organs[SUQIAN]
     assert (city["organ_level"], city["organ_kind"], city["province_name"], city["region_code"]) == (
-        "city",
+        "prefecture",
         "government",
         "江苏省",
         "321300",

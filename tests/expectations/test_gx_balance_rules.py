@@ -1,5 +1,7 @@
-"""Each balance rule against a passing and a failing fixture, by running the catalog's SQL directly (fast: no GX
-here; test_gx_validate.py runs the same SQL through GX)."""
+"""Every breach the parser's rules find is listed by the balance suites, with its numbers: for each rule family
+a passing and a failing fixture (the catalog's SQL run directly, no GX here; test_gx_validate.py runs the same
+SQL through GX). The checks come from the parser's own rules (``gx_fixtures.parser_checks``): GX recomputes
+nothing, it reads ``staging.check_result``."""
 
 from __future__ import annotations
 
@@ -7,57 +9,67 @@ import pytest
 from gx_fixtures import SEED_000, SEED_003, breaking, copy_report
 
 from expectations import catalog
+from parsers.vocabulary import CHECK_FAMILIES
 
 BALANCE_RULES = [r.name for r in catalog.staging_rules() if r.suite == catalog.STAGING_BALANCE]
+
+
+def listed(wh, family: str) -> list[tuple]:
+    return [(r["rule"], r["expected"], r["actual"]) for r in breaking(wh, family)]
+
+
+def test_one_listing_per_family_the_parser_evaluates():
+    assert [f.family for f in CHECK_FAMILIES if not f.family.startswith("cross_")] == BALANCE_RULES
+    cross_report = [r.name for r in catalog.marts_rules() if r.suite == catalog.MARTS_BALANCE]
+    assert cross_report == [f.family for f in CHECK_FAMILIES if f.family.startswith("cross_")] == ["cross_year"]
 
 
 @pytest.mark.parametrize("name", BALANCE_RULES)
 def test_seed_000_passes_every_balance_rule(wh, name):
     wh.load(SEED_000)
-    wh.load(copy_report(SEED_000, year=2019))  # last year, carried forward 11 = this year's carried over 11
+    wh.load(copy_report(SEED_000, year=2019))
+    assert wh.query("SELECT count(*) FROM staging.check_result WHERE ok")[0][0] > 80  # the rules were evaluated
     assert breaking(wh, name) == []
 
 
 def test_printed_balance_per_column(wh):
-    rid = wh.load(SEED_000)
-    wh.set_fact(rid, "applications", "carried_forward", "commercial", 3)
+    report = copy_report(SEED_000)
+    report["applications"]["carried_forward"]["commercial"] = 3
+    rid = wh.load(report)
     rows = breaking(wh, "applications.balance")
-    assert [(r["rule"], r["received_side"], r["handled_side"]) for r in rows] == [
-        ("applications.balance.commercial", 35, 38)
-    ]
+    assert [(r["rule"], r["expected"], r["actual"]) for r in rows] == [("applications.balance.commercial", 35, 38)]
     assert rows[0]["report_id"] == rid and rows[0]["organ"] == "宿迁市人民政府" and rows[0]["report_year"] == 2020
 
 
 def test_row_sum_and_a_derived_total_is_not_a_breach(wh):
-    rid = wh.load(SEED_000)
-    wh.set_fact(rid, "applications", "granted", "total", 505)
-    rows = breaking(wh, "applications.row_sum")
-    assert [(r["rule"], r["total"], r["sum_of_columns"]) for r in rows] == [("applications.row_sum.granted", 505, 504)]
+    report = copy_report(SEED_000)
+    report["applications"]["granted"]["total"] = 505
+    wh.load(report)
+    assert listed(wh, "applications.row_sum") == [("applications.row_sum.granted", 504, 505)]
 
     # A blank 总计 filled by the parser from its row: derived, never a finding — even if the parser's sum were off.
     wh.execute("TRUNCATE staging.report CASCADE")
-    rid = wh.load(SEED_000, derived={("applications", "granted", "total")})
-    assert breaking(wh, "applications.row_sum") == []
-    wh.set_fact(rid, "applications", "granted", "total", 505)
+    wh.load(report, derived={("applications", "granted", "total")})
     assert breaking(wh, "applications.row_sum") == []
     assert wh.query("SELECT count(*) FROM staging.fact WHERE is_derived")[0][0] == 1
 
 
 def test_outcome_rows_sum_to_total_processed(wh):
-    rid = wh.load(SEED_000)
-    wh.set_fact(rid, "applications", "denied_third_party", "natural_person", 2)
-    rows = breaking(wh, "applications.outcomes_sum")
-    assert [(r["rule"], r["total_processed"], r["sum_of_outcomes"]) for r in rows] == [
-        ("applications.outcomes_sum.natural_person", 1016, 1018)
-    ]
+    report = copy_report(SEED_000)
+    report["applications"]["denied_third_party"]["natural_person"] = 2
+    wh.load(report)
+    assert listed(wh, "applications.outcomes_sum") == [("applications.outcomes_sum.natural_person", 1018, 1016)]
 
 
-def test_a_missing_operand_skips_the_rule_instead_of_guessing_zero(wh):
-    rid = wh.load(SEED_000)
-    wh.set_fact(rid, "applications", "denied_third_party", "natural_person", None)  # unreadable cell
-    wh.set_fact(rid, "applications", "carried_over", "natural_person", None)
+def test_a_missing_operand_is_not_evaluated_instead_of_guessed_as_zero(wh):
+    report = copy_report(SEED_000)
+    report["applications"]["denied_third_party"]["natural_person"] = None  # unreadable cell
+    report["applications"]["carried_over"]["natural_person"] = None
+    wh.load(report)
     assert breaking(wh, "applications.outcomes_sum") == []
     assert breaking(wh, "applications.balance") == []
+    not_evaluated = wh.query("SELECT rule FROM staging.check_result WHERE ok IS NULL ORDER BY rule")
+    assert ("applications.balance.natural_person",) in not_evaluated
 
 
 def _report_2021(other_misc_total: int) -> dict:
@@ -78,8 +90,8 @@ def test_2021_other_sub_rows_sum_to_other(wh):
     wh.execute("TRUNCATE staging.report CASCADE")
     rid = wh.load(_report_2021(other_misc_total=41))
     rows = breaking(wh, "applications.other_sum")
-    assert [(r["report_id"], r["rule"], r["other"], r["sum_of_sub_rows"]) for r in rows] == [
-        (rid, "applications.other_sum.total", 103, 104)
+    assert [(r["report_id"], r["rule"], r["expected"], r["actual"]) for r in rows] == [
+        (rid, "applications.other_sum.total", 104, 103)
     ]
 
 
@@ -91,20 +103,22 @@ def test_2021_other_given_only_by_its_sub_rows_still_counts_in_the_outcomes(wh):
 
 
 def test_table_4_group_totals(wh):
-    rid = wh.load(SEED_000)
-    wh.set_fact(rid, "review_litigation", "litigation_direct", "total", 22)
-    rows = breaking(wh, "review_litigation.sum")
-    assert [(r["rule"], r["total"], r["sum_of_results"]) for r in rows] == [
-        ("review_litigation.litigation_direct_sum", 22, 23)
+    report = copy_report(SEED_000)
+    report["review_litigation"]["litigation_direct"]["total"] = 22
+    wh.load(report)
+    assert listed(wh, "review_litigation.litigation_direct_sum") == [
+        ("review_litigation.litigation_direct_sum", 23, 22)
     ]
+    assert breaking(wh, "review_litigation.review_sum") == []
 
 
 def test_seed_003_prose_contradicting_its_table_is_found(wh):
     rid = wh.load(SEED_003)
     rows = breaking(wh, "narrative")
-    assert [(r["report_id"], r["rule"], r["narrative_value"], r["table_value"]) for r in rows] == [
-        (rid, "narrative.other", 24, 1),
-        (rid, "narrative.unavailable", 1, 24),
+    # expected: the table's figure; actual: what the prose states
+    assert [(r["report_id"], r["rule"], r["expected"], r["actual"]) for r in rows] == [
+        (rid, "narrative.other", 1, 24),
+        (rid, "narrative.unavailable", 24, 1),
     ]
     # and its tables are consistent: only the prose is at fault
     for name in BALANCE_RULES:
@@ -127,47 +141,37 @@ def test_seed_003_prose_contradicting_its_table_is_found(wh):
 def test_each_narrative_key_against_the_tables(wh, key, stated, in_table):
     report = copy_report(SEED_000)
     report["narrative"][key] = in_table
-    rid = wh.load(report)
+    wh.load(report)
     assert breaking(wh, "narrative") == []
-    wh.set_fact(rid, "narrative", key, "value", stated)
-    rows = breaking(wh, "narrative")
-    assert [(r["rule"], r["narrative_value"], r["table_value"]) for r in rows] == [
-        (f"narrative.{key}", stated, in_table)
-    ]
+    wh.execute("TRUNCATE staging.report CASCADE")
+    report["narrative"][key] = stated
+    wh.load(report)
+    assert listed(wh, "narrative") == [(f"narrative.{key}", in_table, stated)]
 
 
 def test_a_group_stated_in_the_table_wins_over_its_sub_rows(wh):
     report = copy_report(SEED_000)
     report["applications"]["denied"] = {"total": 37}  # a group row stated alone (pre-2019 style)
     wh.load(report)
-    rows = breaking(wh, "narrative")
-    assert [(r["rule"], r["narrative_value"], r["table_value"]) for r in rows] == [("narrative.denied", 36, 37)]
+    assert listed(wh, "narrative") == [("narrative.denied", 37, 36)]
 
 
-def test_cross_year_fires_on_consecutive_reports_whose_carry_over_disagrees(wh):
-    last_year = copy_report(SEED_000, year=2019)
-    last_year["applications"]["carried_forward"] = {
-        **last_year["applications"]["carried_forward"],
-        "natural_person": 9,
-        "total": 9,
-    }
-    previous = wh.load(last_year)
-    this = wh.load(SEED_000)
-    wh.load(copy_report(SEED_000, organ="另一个机关", year=2021))  # another organ: never compared
-    rows = breaking(wh, "cross_year")
-    assert [
-        (r["report_id"], r["rule"], r["carried_over"], r["previous_report_id"], r["previous_carried_forward"])
-        for r in rows
-    ] == [
-        (this, "cross_year.carried_over.natural_person", 11, previous, 9),
-        (this, "cross_year.carried_over.total", 11, previous, 9),
-    ]
-
-
-def test_cross_year_ignores_superseded_versions_and_gaps(wh):
-    last_year = copy_report(SEED_000, year=2019)
-    last_year["applications"]["carried_forward"] = {**last_year["applications"]["carried_forward"], "total": 9}
-    wh.load(last_year, is_current=False)  # an old parse, superseded
-    wh.load(copy_report(SEED_000, year=2018))  # not consecutive with 2020
+def test_superseded_versions_are_not_listed(wh):
+    report = copy_report(SEED_000)
+    report["applications"]["granted"]["total"] = 505
+    wh.load(report, is_current=False)  # an old parse, superseded
     wh.load(SEED_000)
-    assert breaking(wh, "cross_year") == []
+    assert breaking(wh, "applications.row_sum") == []
+
+
+def test_a_check_of_a_family_no_listing_reads_is_an_integrity_error(wh):
+    """Every check is of a family the parser evaluates, so the listings above miss no breach."""
+    rid = wh.load(SEED_000)
+    wh.execute(
+        "INSERT INTO staging.check_result (report_id, rule, ok, severity) VALUES"
+        " (%s, 'applications.balance_typo.total', false, 'error'), (%s, 'cross_year.carried_over.total', false,"
+        " 'warning')",
+        (rid, rid),
+    )
+    rows = breaking(wh, "staging.findings.valid")
+    assert sorted(r["code"] for r in rows) == ["applications.balance_typo.total", "cross_year.carried_over.total"]

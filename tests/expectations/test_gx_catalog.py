@@ -4,38 +4,15 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 
 from expectations import catalog, vocabulary
 from expectations.runner import gx_url, resolve_suites
+from parsers.vocabulary import CHECK_FAMILIES
 
-# the columns dbt's mart_report_summary has (dbt/models/marts/mart_report_summary.sql)
-DBT_SHAPE = catalog.MartShape(
-    summary=frozenset(
-        {
-            "report_key",
-            "organ_key",
-            "organ_name",
-            "report_year",
-            "era",
-            "figures_source",
-            "applications_received",
-            "applications_carried_over",
-            "applications_processed",
-            "applications_carried_forward",
-            "granted",
-            "rules_evaluated",
-            "rules_failed",
-            "passes_balance_rules",
-            "primary_report_id",
-            "document_count",
-        }
-    ),
-    findings=frozenset({"report_key", "report_id", "rule", "rule_family", "severity"}),
-    documents=frozenset({"report_id", "report_key", "is_primary"}),
-)
-ALL_RULES = catalog.staging_rules() + catalog.marts_rules(DBT_SHAPE)
+ALL_RULES = catalog.staging_rules() + catalog.marts_rules()
 _JOIN = re.compile(r"\bJOIN\b", re.IGNORECASE)
 
 
@@ -58,51 +35,44 @@ def test_rule_is_well_formed(rule):
         assert "{batch} AS" not in rule.sql
 
 
-def test_rule_names_are_unique_and_balance_families_follow_the_contract():
+def test_rule_names_are_unique_and_balance_rules_are_the_vocabularys_families():
     names = [(r.suite, r.name) for r in ALL_RULES]
     assert len(names) == len(set(names))
-    balance = {r.name: r for r in ALL_RULES if r.suite == catalog.STAGING_BALANCE}
-    # the contract's check families: applications.balance/row_sum/outcomes_sum/other_sum, review_litigation.*,
-    # narrative.*, cross_year.*
-    assert set(balance) == {
-        "applications.balance",
-        "applications.row_sum",
-        "applications.outcomes_sum",
-        "applications.other_sum",
-        "review_litigation.sum",
-        "narrative",
-        "cross_year",
-    }
-    for name, rule in balance.items():
-        assert "AS rule" in rule.sql, f"{name} names the contract check of each failing row"
-    assert {n: r.severity for n, r in balance.items()} == {
-        "applications.balance": "error",
-        "applications.row_sum": "error",
-        "applications.outcomes_sum": "error",
-        "applications.other_sum": "error",
-        "review_litigation.sum": "error",
-        "narrative": "warning",
-        "cross_year": "warning",
-    }
+    families = {f.family: f for f in CHECK_FAMILIES}
+    balance = [r for r in ALL_RULES if r.kind == catalog.BALANCE]
+    # every family listed once: the parser's from staging.check_result, the cross-report ones from the marts
+    assert sorted(r.name for r in balance) == sorted(families)
+    for rule in balance:
+        family = families[rule.name]
+        assert (rule.severity, rule.zh, rule.en) == (family.severity, family.zh, family.en)
+        assert rule.suite == (catalog.MARTS_BALANCE if catalog.across_reports(family) else catalog.STAGING_BALANCE)
+        assert "b.ok = false" in rule.sql or "rule_origin = 'warehouse'" in rule.sql
 
 
-def test_marts_rules_adapt_to_the_columns_dbt_built():
-    names = [r.name for r in catalog.marts_rules(DBT_SHAPE)]
+def test_no_rule_recomputes_the_arithmetic():
+    """GX reads the evaluations (staging.check_result, dbt's findings); no query adds up figures."""
+    for rule in ALL_RULES:
+        assert " + " not in rule.sql and "sum(" not in rule.sql.lower(), rule.name
+        if rule.kind == catalog.BALANCE:
+            assert "staging.fact" not in rule.sql, rule.name
+
+
+def test_marts_rules():
+    names = [r.name for r in catalog.marts_rules()]
     assert names == [
         "marts.every_report_reaches_marts",
         "marts.keys",
         "marts.non_negative",
         "marts.year_in_range",
-        "marts.applications.balance",
-        "marts.breach_not_hidden",
         "marts.breach_listed",
+        "marts.breach_not_hidden",
+        "cross_year",
     ]
-    reach = catalog.marts_rules(DBT_SHAPE)[0]
+    reach = catalog.marts_rules()[0]
     assert catalog.DOCUMENTS_TABLE in reach.sql  # through dbt's document → report mapping
-
-    bare = catalog.marts_rules(catalog.MartShape(summary=frozenset({"organ_name", "report_year"})))
-    assert [r.name for r in bare] == ["marts.every_report_reaches_marts", "marts.year_in_range"]
-    assert "b.organ_name = r.organ" in bare[0].sql
+    few = catalog.marts_rules(frozenset({"report_key", "granted"}))
+    assert "granted < 0" in next(r.sql for r in few if r.name == "marts.non_negative")
+    assert "marts.non_negative" not in [r.name for r in catalog.marts_rules(frozenset({"report_key"}))]
 
 
 def test_vocabulary_covers_the_contract():
@@ -118,19 +88,20 @@ def test_vocabulary_covers_the_contract():
     [
         (
             "postgresql://postgres@/nianbao?host=/tmp/pg%20sock",
-            "postgresql+psycopg2://postgres@localhost/nianbao?host=/tmp/pg%20sock",
+            "postgresql+psycopg2://postgres@localhost/nianbao?host=/tmp/pg%20sock&port=5432",
         ),
         ("postgresql://postgres@127.0.0.1:5432/db1", "postgresql+psycopg2://postgres@127.0.0.1:5432/db1"),
         ("postgresql+psycopg://postgres@127.0.0.1:5433/db1", "postgresql+psycopg2://postgres@127.0.0.1:5433/db1"),
         (
             "postgresql+psycopg2://postgres@localhost/nianbao?host=/s",
-            "postgresql+psycopg2://postgres@localhost/nianbao?host=/s",
+            "postgresql+psycopg2://postgres@localhost/nianbao?host=/s&port=5432",
         ),
         ("host=127.0.0.1 port=5432 user=postgres dbname=x", "postgresql+psycopg2://postgres@127.0.0.1:5432/x"),
     ],
 )
 def test_any_url_becomes_the_psycopg2_url_gx_needs(given, expected, monkeypatch):
-    # the shape only: the timeouts every URL also carries are warehouse/connection.py's (tested in tests/warehouse)
+    # the shape only: the timeouts every URL also carries are warehouse/connection.py's (tested in tests/warehouse);
+    # a socket directory keeps its port (the socket's file name carries it)
     monkeypatch.setattr("warehouse.connection.timeout_params", lambda url=None: {})
     assert gx_url(given) == expected
 
@@ -141,18 +112,6 @@ def test_suite_aliases():
     assert resolve_suites(["balance", "staging_balance"]) == (catalog.STAGING_BALANCE, catalog.MARTS_BALANCE)
     with pytest.raises(ValueError, match="unknown suite"):
         resolve_suites("nope")
-
-
-def test_severities_agree_with_the_parsers_check_families():
-    families = vocabulary.check_family_labels()
-    if not families:
-        pytest.skip("parsers.vocabulary has no CHECK_FAMILIES yet")
-    from parsers.vocabulary import check_severity
-
-    for rule in catalog.staging_rules():
-        if rule.suite == catalog.STAGING_BALANCE:
-            sample = {"review_litigation.sum": "review_litigation.review_sum"}.get(rule.name, rule.name + ".total")
-            assert check_severity(sample) == rule.severity, rule.name
 
 
 def test_gx_history_is_pruned_to_the_newest_runs(tmp_path):
@@ -168,3 +127,26 @@ def test_gx_history_is_pruned_to_the_newest_runs(tmp_path):
     _prune_history(tmp_path, keep=2)
     for base in ("uncommitted/validations", "data_docs/validations"):
         assert sorted(p.name for p in (tmp_path / base / "staging_balance").iterdir()) == ["run3", "run4"]
+
+
+def test_the_marts_rules_read_columns_dbt_builds():
+    """The count columns and the findings' columns the marts rules read are in dbt's contracts."""
+    import yaml
+
+    facts = Path(__file__).resolve().parents[2] / "dbt" / "models" / "marts" / "facts" / "_facts.yml"
+    models = {m["name"]: {c["name"] for c in m["columns"]} for m in yaml.safe_load(facts.read_text("utf-8"))["models"]}
+    assert set(catalog.MART_COUNT_COLUMNS) <= models["mart_report_summary"]
+    assert {"report_key", "primary_report_id", "organ_name", "report_year", "passes_balance_rules"} <= models[
+        "mart_report_summary"
+    ]
+    assert {
+        "report_key",
+        "report_id",
+        "report_year",
+        "rule",
+        "rule_origin",
+        "expected",
+        "actual",
+        "field",
+        "detail",
+    } <= (models["fct_rule_findings"])

@@ -14,6 +14,7 @@ from expectations import IntegrityError, catalog, log_summary, recent_runs, vali
 
 N_STAGING_INTEGRITY = sum(1 for r in catalog.staging_rules() if r.suite == catalog.STAGING_INTEGRITY)
 N_STAGING_BALANCE = sum(1 for r in catalog.staging_rules() if r.suite == catalog.STAGING_BALANCE)
+N_MARTS_INTEGRITY = sum(1 for r in catalog.marts_rules() if r.suite == catalog.MARTS_INTEGRITY)
 
 
 def test_seed_000_passes_every_rule_runs_are_stored_and_docs_built(wh, tmp_path):
@@ -37,7 +38,7 @@ def test_seed_000_passes_every_rule_runs_are_stored_and_docs_built(wh, tmp_path)
     details = {s: d for s, *_, d in stored}
     assert details["staging_balance"]["run_id"] == summary.run_id
     assert "does not exist" in details["marts_integrity"]["skipped"]
-    assert {r["rule"] for r in details["staging_balance"]["rules"]} >= {"applications.balance", "cross_year"}
+    assert {r["rule"] for r in details["staging_balance"]["rules"]} >= {"applications.balance", "narrative"}
     last = recent_runs(wh.url)
     assert {r["suite"] for r in last} == set(catalog.SUITES) and {r["run_id"] for r in last} == {summary.run_id}
     assert all(r["failed_rows"] == 0 for r in last)
@@ -58,14 +59,15 @@ def test_seed_003_prose_breach_is_a_finding_that_does_not_stop(wh, tmp_path, cap
     assert not summary.integrity_failures and summary.suite("staging_integrity").success
     assert [(f.rule, f.severity, f.failed_rows) for f in summary.findings] == [("narrative", "warning", 2)]
     rows = summary.finding_rows()
-    assert [(r["report_id"], r["rule"], r["narrative_value"], r["table_value"], r["severity"]) for r in rows] == [
+    # expected: the table's figure; actual: what the prose states
+    assert [(r["report_id"], r["rule"], r["actual"], r["expected"], r["severity"]) for r in rows] == [
         (rid, "narrative.other", 24, 1, "warning"),
         (rid, "narrative.unavailable", 1, 24, "warning"),
     ]
     assert rows[0]["zh"] and rows[0]["en"]
     with caplog.at_level(logging.INFO):
         text = log_summary(summary)
-    assert "narrative.other" in text and "narrative_value=24" in text and "table_value=1" in text
+    assert "narrative.other" in text and "expected=1" in text and "actual=24" in text
     assert "淮北市人民政府办公室" in caplog.text
     assert [r[0] for r in wh.query("SELECT suite FROM audit.validation_run ORDER BY suite")] == [
         "staging_balance",
@@ -74,8 +76,9 @@ def test_seed_003_prose_breach_is_a_finding_that_does_not_stop(wh, tmp_path, cap
 
 
 def test_integrity_failure_raises_naming_table_rule_and_rows_and_is_still_stored(wh, tmp_path):
-    rid = wh.load(SEED_000)
-    wh.set_fact(rid, "applications", "granted", "research", -4)
+    report = copy_report(SEED_000)
+    report["applications"]["granted"]["research"] = -4
+    rid = wh.load(report)
     with pytest.raises(IntegrityError) as raised:
         validate(wh.url, home=tmp_path, build_docs=False)
     message = str(raised.value)
@@ -88,25 +91,45 @@ def test_integrity_failure_raises_naming_table_rule_and_rows_and_is_still_stored
     assert stored["staging_integrity"] is False
 
 
-def test_marts_every_staged_report_reaches_the_marts_and_no_breach_is_hidden(wh, tmp_path):
+def test_marts_every_staged_report_reaches_the_marts_and_every_breach_is_listed(wh, tmp_path):
     kept = wh.load(SEED_003)
-    lost = wh.load(SEED_000)
-    wh.build_marts(passes=False, lose=[lost], findings=[(kept, "narrative.other"), (kept, "narrative.unavailable")])
+    lost = wh.load(copy_report(SEED_000, year=2019))
+    wh.build_marts(lose=[lost])
     with pytest.raises(IntegrityError) as raised:
         validate(wh.url, suites="marts", home=tmp_path, build_docs=False)
     message = str(raised.value)
     assert "table marts.mart_report_summary" in message and "marts.every_report_reaches_marts" in message
     assert f"report_id={lost}" in message and f"report_id={kept}" not in message
 
-    # dbt rebuilt, but shows the report whose prose contradicts its table as passing: a (warning) finding
+    # dbt rebuilt, but one of the prose breaches is missing from fct_rule_findings and the report shows as passing
+    this_year = wh.load(SEED_000)
     wh.execute("DROP TABLE marts.mart_report_summary, marts.fct_rule_findings")
     wh.execute("DROP SCHEMA marts_intermediate CASCADE")
-    wh.build_marts(passes=True)
+    wh.build_marts(passes=True, drop=[(kept, "narrative.other")], cross_year=[(this_year, "cross_year.in_force.rules")])
+    with pytest.raises(IntegrityError) as raised:
+        validate(wh.url, suites="marts", home=tmp_path, build_docs=False)
+    summary = raised.value.summary
+    failures = {
+        r.rule: sorted((x["report_id"], x.get("rule") or x["rules"]) for x in r.examples)
+        for r in summary.integrity_failures
+    }
+    assert failures == {
+        "marts.breach_listed": [(str(kept), "narrative.other")],
+        "marts.breach_not_hidden": [
+            (str(kept), "narrative.unavailable"),
+            (str(this_year), "cross_year.in_force.rules"),
+        ],
+    }
+
+    # dbt rebuilt right: the cross-report breach dbt found is a (warning) finding, the run does not stop
+    wh.execute("DROP TABLE marts.mart_report_summary, marts.fct_rule_findings")
+    wh.execute("DROP SCHEMA marts_intermediate CASCADE")
+    wh.build_marts(cross_year=[(this_year, "cross_year.in_force.rules")])
     summary = validate(wh.url, suites="marts", home=tmp_path, build_docs=False)
-    assert summary.suite("marts_integrity").success and summary.suite("marts_integrity").evaluated == 4
-    assert [(f.rule, f.severity, [r["report_id"] for r in f.examples]) for f in summary.findings] == [
-        ("marts.breach_not_hidden", "warning", [str(kept)]),
-        ("marts.breach_listed", "warning", [str(kept), str(kept)]),
+    assert summary.suite("marts_integrity").success
+    assert summary.suite("marts_integrity").evaluated == N_MARTS_INTEGRITY
+    assert [(f.rule, f.severity, [(r["report_id"], r["rule"]) for r in f.examples]) for f in summary.findings] == [
+        ("cross_year", "warning", [(str(this_year), "cross_year.in_force.rules")])
     ]
 
 

@@ -113,7 +113,7 @@ def applications_docx(apps: dict, review: dict, title: str, prose: list[str]) ->
     for r, (group, sub, code) in enumerate(LAYOUT_2019, start=3):
         if sub is None:
             table.cell(r, 0).merge(table.cell(r, 2)).text = group
-        elif sub.startswith("（") and group is None or group == "三、本年度办理结果":
+        elif (sub.startswith("（") and group is None) or group == "三、本年度办理结果":
             table.cell(r, 1).merge(table.cell(r, 2)).text = sub
         else:
             table.cell(r, 2).text = sub

@@ -408,3 +408,28 @@ def test_proactive_row_with_a_cell_missing_is_null_not_shifted():
     assert r["proactive"]["licensing"] == {"prev_year_items": None, "change": None, "decisions": None}
     assert r["proactive"]["other_admin_services"] == {"prev_year_items": 5, "change": 1, "decisions": 2}
     assert "unreadable_value" in {p["code"] for p in r["problems"]}
+
+
+def test_2021_other_heading_beside_a_wrapped_sub_row_does_not_take_its_cells():
+    """Cells centred in their rows (WPS): 2021's （六）其他处理 heading, centred over its three sub-rows, lands
+    between sub-row 2's wrapped label and its numbers. The numbers are the sub-row's; （六） prints none."""
+    import random
+    import re
+
+    import reportgen
+    from parsers import parse_bytes
+
+    truth = reportgen.random_report("2021", random.Random(5))
+    lines = reportgen.render_text(truth, "pdf_layout").split("\n")
+    first = next(k for k, line in enumerate(lines) if "（六）其" in line)
+    lines[first] = lines[first].replace("（六）其", "        ")
+    lines[first + 1] = lines[first + 1].replace("他处理", "      ")
+    second = next(k for k, line in enumerate(lines) if "2.申请人逾期未按" in line)
+    label, numbers = re.fullmatch(r"(\s*2\.\S+)\s+([\d ]+)", lines[second]).groups()
+    lines[second] = label
+    lines[second + 2] = f"   （六）其他处理 {lines[second + 2].strip()}   {numbers}"
+    report = parse_bytes("\n".join(lines).encode("utf-8"), filename="r.txt")
+    apps, want = report["applications"], truth["applications"]
+    for code in ("other_no_correction", "other_unpaid_fee", "other_misc"):
+        assert apps[code] == want[code], code
+    assert apps["other"] == want["other"]  # derived from its sub-rows, never the sub-row's cells

@@ -30,7 +30,7 @@ def test_the_next_run_of_the_same_code_is_incremental(fresh_log):
     plan = dbt_builds.plan_build(fresh_log)
     assert plan.mode == "incremental"
     assert plan.dbt_args == dbt_builds.INCREMENTAL_BUILD_ARGS
-    assert "--full-refresh" not in plan.dbt_args and "source:staging+" in plan.dbt_args
+    assert "--full-refresh" not in plan.dbt_args and plan.selector == "monthly"
     assert dbt_builds.plan_build(fresh_log, full_refresh=True).mode == "full"  # asked for
 
 

@@ -430,3 +430,24 @@ def test_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("NIANBAO_PARSE_MEMORY_MB", "lots")
     with pytest.raises(ValueError, match="NIANBAO_PARSE_MEMORY_MB"):
         Limits.from_env()
+
+
+def test_a_host_program_that_cannot_run_twice_still_gets_its_documents_parsed(tmp_path):
+    """Airflow runs a task under its `airflow` command, a script that exits when run again in the task's
+    environment; multiprocessing runs the main program again in every child. The workers must not need it."""
+    from pathlib import Path
+
+    repo = Path(parsers.__file__).resolve().parents[1]
+    host = tmp_path / "host"  # a script without .py, as console scripts are
+    host.write_text(
+        "import sys\n"
+        "if __name__ != '__main__':\n"
+        "    raise SystemExit('the host program was run again in a worker')\n"
+        f"sys.path.insert(0, {str(repo)!r})\n"
+        "from parsers.sandbox import parse_files\n"
+        f"for report in parse_files([{str(repo / 'examples' / 'suqian_2020.txt')!r}]):\n"
+        "    print(report['organ'], report['applications']['new_received']['total'])\n"
+    )
+    done = subprocess.run([sys.executable, str(host)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["宿迁市人民政府", "1062"]

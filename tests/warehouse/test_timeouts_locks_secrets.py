@@ -371,12 +371,13 @@ def test_builds_take_turns_and_a_build_does_not_wait_for_itself(db_url, monkeypa
 @pytest.mark.slow
 @pytest.mark.parametrize("backend_url", ["embedded"], indirect=True)  # one server is enough: dbt is the slow part
 def test_two_full_refresh_builds_at_once_both_succeed(empty_db_url):
-    from warehouse import migrate, synthetic
+    from reportgen import parsed
+    from warehouse import migrate
     from warehouse.staging import load_reports
 
     url = empty_db_url
     migrate.upgrade(url)
-    load_reports(synthetic.random_items(20, seed=7), "0.0.0-test", url=url)
+    load_reports(parsed.parsed_items(20, seed=7), "0.0.0-test", url=url)
     env = env_with(NIANBAO_DATABASE_URL=url)
     procs = [
         subprocess.Popen(
@@ -431,7 +432,7 @@ def test_the_next_steps_printed_after_a_run_show_no_password(monkeypatch):
 
     screen = Console(file=io.StringIO(), width=300)
     monkeypatch.setattr(cli, "out", screen)
-    cli._print_next_steps("postgresql://bob:pw-unique-1234@db.example.org/nianbao")
+    cli._print_next_steps("postgresql://bob:pw-unique-1234@db.example.org/nianbao", "http://127.0.0.1:8080/")
     text = screen.file.getvalue()
     assert "pw-unique-1234" not in text and "postgresql://bob@db.example.org/nianbao" in text
 

@@ -19,7 +19,7 @@ def test_home_defaults_to_repo_dot_nianbao(monkeypatch):
     assert str(settings.home()) == "/tmp/somewhere"
 
 
-def test_embedded_url_is_socket_only_and_warm_start_is_fast(embedded_server, monkeypatch):
+def test_embedded_url_is_the_socket_and_warm_start_is_fast(embedded_server, monkeypatch):
     assert embedded_server.startswith("postgresql://postgres@/nianbao?host=/")
     monkeypatch.delenv(connection.DATABASE_URL_ENV, raising=False)
     started = time.perf_counter()
@@ -28,14 +28,15 @@ def test_embedded_url_is_socket_only_and_warm_start_is_fast(embedded_server, mon
     status = embedded.status()
     assert status.running and status.url == embedded_server
     with connection.connect() as conn:
-        # Socket-only: the server has no TCP address at all.
+        # nianbao itself goes through the socket; TCP is for BI tools, on the loopback address only
         assert conn.execute("SELECT current_database(), inet_server_addr()").fetchone() == ("nianbao", None)
-        assert conn.execute("SHOW listen_addresses").fetchone() == ("",)
+        assert conn.execute("SHOW listen_addresses").fetchone() == ("127.0.0.1",)
+    assert status.tcp_address == f"127.0.0.1:{status.port}"
 
 
 def test_every_driver_reaches_the_embedded_server(embedded_server):
     params = connection.libpq_params(embedded_server)
-    assert params["host"].startswith("/") and params["port"] == 5432 and params["dbname"] == "nianbao"
+    assert params["host"].startswith("/") and params["port"] == embedded.status().port and params["dbname"] == "nianbao"
     with psycopg2.connect(**params) as conn:  # dbt-postgres connects like this
         assert conn.closed == 0
     for driver in ("psycopg", "psycopg2"):

@@ -2,7 +2,7 @@
 -- whatever its era:
 --   * 2019 and pre-2019 rows keep their codes (a pre-2019 统计表 maps onto the same codes in the parser and
 --     usually fills only `total`; group totals `denied`/`unavailable`/`rejected` stay group rows);
---   * 2021: （六）其他处理 is printed as three sub-rows; `other` is their sum when all three are printed, so
+--   * 2021 on: （六）其他处理 is printed as three sub-rows; `other` is their sum when all are printed, so
 --     `other` means the same in every era (the printed `other` is kept when the sub-rows are incomplete);
 --   * a report without table 三 (prose only, e.g. seed 004) gets the figures its narrative states, mapped
 --     onto the same row codes in column `total`. A narrative figure never overrides a table.
@@ -40,6 +40,15 @@ table_cells as not materialized (
 
 ),
 
+-- （六）其他处理's sub-rows, as the vocabulary names them (the outcomes seed)
+other_sub_rows as (
+
+    select outcome_code as row_code
+    from {{ ref('outcomes') }}
+    where category_code = 'other' and outcome_level = 'reason'
+
+),
+
 other_from_sub_rows as not materialized (
 
     select
@@ -48,10 +57,10 @@ other_from_sub_rows as not materialized (
         col_code,
         sum(value) as value
     from table_cells
-    where row_code in ('other_no_correction', 'other_unpaid_fee', 'other_misc')
+    where row_code in (select row_code from other_sub_rows)
     group by report_key, report_id, organ_key, report_year, era, report_parsed_at, context_parsed_at, col_code
     -- only when every sub-row is printed: a missing sub-row is unknown, not zero
-    having count(value) = 3
+    having count(value) = (select count(*) from other_sub_rows)
 
 ),
 
@@ -78,16 +87,15 @@ select
     table_cells.row_code, table_cells.col_code, table_cells.value,
     'table' as value_source
 from table_cells
--- a printed 2021 `other` gives way to the sum of its sub-rows
+-- a printed `other` gives way to the sum of its sub-rows (in any era whose format prints them)
 where not (
     table_cells.row_code = 'other'
-    and table_cells.era = '2021'
-    and 3 = (
+    and (select count(*) from other_sub_rows) = (
         select count(sub_rows.value)
         from facts as sub_rows
         where sub_rows.report_id = table_cells.report_id
           and sub_rows.table_name = 'applications'
-          and sub_rows.row_code in ('other_no_correction', 'other_unpaid_fee', 'other_misc')
+          and sub_rows.row_code in (select row_code from other_sub_rows)
           and sub_rows.col_code = table_cells.col_code
     )
 )

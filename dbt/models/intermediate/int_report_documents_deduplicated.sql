@@ -188,7 +188,7 @@ ranked as (
         *,
         row_number() over (
             partition by report_key
-            order by facts_read desc, media_rank, parsed_at desc, report_id
+            order by facts_read desc, media_rank asc, parsed_at desc, report_id asc
         ) as document_rank,
         count(*) over (partition by report_key) as document_count,
         -- the newest parse of any document of the report: incremental marts rebuild a report when it moves

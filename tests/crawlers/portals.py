@@ -1,7 +1,5 @@
-"""Local portals for tests and benchmarks (127.0.0.1 only, free port).
-
-``LocalPortal`` serves a dict of routes with ETag/Last-Modified and 304s, and can misbehave on
-purpose (slow answers, truncated bodies, redirect loops, oversized files, 500s). Two builders:
+"""Test portals for the crawler tests and the crawl benchmark, served by the one local server
+(``sample_portal.server.LocalPortal``, 127.0.0.1 only, free port).
 
 - ``build_county_portal()``: a hand-made county portal unlike the bundled sample portal: GBK pages
   (mislabelled UTF-8 or unlabelled), ``?page=`` pagination over three list pages, near-miss titles,
@@ -10,168 +8,17 @@ purpose (slow answers, truncated bodies, redirect loops, oversized files, 500s).
 - ``build_bulk_portal(n)``: many reports in TRS-style lists (``index_N.html``), for the benchmark.
 - ``build_cms_portal()``: a city portal on several host names built like real ones (TRS WCM main
   site, Hanweb disclosure subdomain), crawled through the local server as an HTTP proxy.
+- ``build_zhengyun_portal()``: a portal of a family the crawler does not know (fictional 政云 CMS),
+  found only once its one family file (``tests/crawlers/new_family/crawlers/cms/zhengyun.py``) is added.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import json
+import os
+from dataclasses import dataclass
 
-
-@dataclass
-class Route:
-    body: bytes = b""
-    content_type: str = "text/html"
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    # Misbehaviour: "slow" (sleep before answering), "truncate" (promise more bytes than sent),
-    # "huge" (announce a body above the size limit), "redirect" (Location header), "error" (status).
-    behaviour: str | None = None
-    delay: float = 0.0
-    last_modified: float = 1_700_000_000.0  # fixed, so validators are stable across crawls
-    methods: tuple[str, ...] = ("GET",)  # others are answered 405
-
-
-class LocalPortal:
-    """A threaded HTTP server on 127.0.0.1 serving ``routes`` (path incl. query → Route)."""
-
-    def __init__(self, routes: dict[str, Route] | None = None, resolver: Callable[[str], Route | None] | None = None):
-        self.routes: dict[str, Route] = routes or {}
-        self.resolver = resolver
-        self.log: list[tuple[str, int, int]] = []  # (path, status, body bytes sent)
-        self.posts: list[tuple[str, bytes]] = []  # (path, form body) of every POST
-        self._lock = threading.Lock()
-        self.url = ""
-
-    def route(self, path: str) -> Route | None:
-        found = self.routes.get(path)
-        if found is None and self.resolver is not None:
-            found = self.resolver(path)
-        return found
-
-    def requests_for(self, path: str) -> list[int]:
-        return [status for p, status, _ in self.log if p == path]
-
-    def bytes_sent(self) -> int:
-        return sum(n for _, _, n in self.log)
-
-    def clear_log(self) -> None:
-        with self._lock:
-            self.log.clear()
-
-    def _handler(self):
-        portal = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # quiet
-                pass
-
-            def _record(self, status: int, sent: int) -> None:
-                with portal._lock:
-                    portal.log.append((self.path, status, sent))
-
-            def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                if "Content-Length" not in headers:
-                    self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if body:
-                    self.wfile.write(body)
-                self._record(status, len(body))
-
-            def do_GET(self):
-                try:
-                    self._get("GET")
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with portal._lock:
-                    portal.posts.append((self.path, body))
-                try:
-                    self._get("POST")
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def _get(self, method: str):
-                # As an HTTP proxy (tests of several host names, all served here) the request line
-                # carries the absolute URL: routes are then keyed by it ("http://host/path").
-                r = portal.route(self.path)
-                if r is None:
-                    self._send(404, b"<html><body>404 Not Found</body></html>", {"Content-Type": "text/html"})
-                    return
-                if method not in r.methods:
-                    self._send(405, b"<html><body>405 Method Not Allowed</body></html>", {"Content-Type": "text/html"})
-                    return
-                if r.delay:
-                    time.sleep(r.delay)
-                if r.behaviour == "redirect":
-                    # "{other_host}": the same server under another name (an offsite redirect).
-                    port = self.server.server_address[1]
-                    location = r.headers["Location"].replace("{other_host}", f"localhost:{port}")
-                    self._send(r.status or 302, b"", {"Location": location})
-                    return
-                if r.behaviour == "error":
-                    self._send(r.status, b"<html><body>error</body></html>", {"Content-Type": "text/html"})
-                    return
-                if r.behaviour == "huge":
-                    # Announce 60 MB, send a little, then hang up: the crawler must refuse it unread.
-                    self.send_response(200)
-                    self.send_header("Content-Type", r.content_type)
-                    self.send_header("Content-Length", str(60 * 1024 * 1024))
-                    self.end_headers()
-                    self.wfile.write(b"%PDF-1.4\n" + b"0" * 1000)
-                    self._record(200, 1009)
-                    self.close_connection = True
-                    return
-                if r.behaviour == "truncate":
-                    self.send_response(200)
-                    self.send_header("Content-Type", r.content_type)
-                    self.send_header("Content-Length", str(len(r.body) * 2))
-                    self.end_headers()
-                    self.wfile.write(r.body)
-                    self.wfile.flush()
-                    self._record(200, len(r.body))
-                    self.close_connection = True
-                    return
-                etag = '"' + hashlib.sha1(r.body).hexdigest()[:16] + '"'
-                last_modified = formatdate(r.last_modified, usegmt=True)
-                headers = {"Content-Type": r.content_type, "ETag": etag, "Last-Modified": last_modified, **r.headers}
-                inm = self.headers.get("If-None-Match")
-                if inm is not None and inm == etag:
-                    self._send(304, b"", {"ETag": etag, "Last-Modified": last_modified, "Content-Length": "0"})
-                    return
-                self._send(r.status, r.body, headers)
-
-        return Handler
-
-    @contextmanager
-    def serve(self, host: str = "127.0.0.1") -> Iterator[str]:
-        """Serve on a free port of ``host``, a loopback address (127.0.0.2 is another host to the fence)."""
-        if not host.startswith("127."):
-            raise ValueError(f"test portals serve on loopback addresses only, not {host!r}")
-        server = ThreadingHTTPServer((host, 0), self._handler())
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        self.url = f"http://{host}:{server.server_address[1]}"
-        try:
-            yield self.url
-        finally:
-            server.shutdown()
-            server.server_close()
-
+from sample_portal.server import LocalPortal, Route
 
 # --- page builders ------------------------------------------------------------------------------
 
@@ -429,8 +276,6 @@ class CmsPortal:
     @staticmethod
     def proxy_env(url: str) -> dict[str, str]:
         """Environment for the crawl subprocess: every http request goes to the local server."""
-        import os
-
         env = {k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}}
         env["http_proxy"] = env["HTTP_PROXY"] = url
         return env
@@ -743,3 +588,57 @@ def _hanweb_menu(xxgk: str, level: int) -> str:
             (f"{xxgk}/col/col12399/index.html", "政府信息公开工作年度报告专栏"),
         ]
     return '<div class="left-menu"><ul>' + "".join(f'<li><a href="{u}">{t}</a></li>' for u, t in items) + "</ul></div>"
+
+
+# --- a portal of a family the crawler does not know: the fictional 政云 (Zhengyun) CMS -----------------
+
+
+@dataclass
+class NewFamilyPortal:
+    portal: LocalPortal
+    report_paths: set[str]  # every report document the crawler must store, once the family is known
+    titles: dict[str, str]  # report path → the full title it must be stored under
+
+
+def build_zhengyun_portal() -> NewFamilyPortal:
+    """A portal built with a site builder of its own (``tests/crawlers/new_family/crawlers/cms/zhengyun.py``):
+
+    - the report column ``/zwgk/nb/`` holds no link at all: an empty ``<div data-zy-api="/zyapi/list?col=77">``
+      and ``ZY.list({pages: 3})`` in a script, which fetch the list as JSON, page by page;
+    - ``/zyapi/list?col=77&page=N`` answers ``{"items": [{"title": …, "href": …}]}``;
+    - a detail page lists its files in ``<script type="application/json" id="zy-files">`` (name and a
+      download address without extension), or carries the report's text itself.
+    """
+    city = "青河市"
+    routes: dict[str, Route] = {
+        "/robots.txt": Route(b"User-agent: *\nDisallow: /admin/\n", "text/plain"),
+        "/": Route(_html(f"{city}人民政府", '<a href="/zwgk/">政务公开</a>', charset_meta="utf-8").encode()),
+        "/zwgk/": Route(_html("政务公开", '<a href="/zwgk/nb/">政府信息公开年报</a>', charset_meta="utf-8").encode()),
+    }
+    column = '<div class="zy-list" data-zy-api="/zyapi/list?col=77"></div><script>ZY.list({pages: 3});</script>'
+    routes["/zwgk/nb/"] = Route(_html("政府信息公开年报", column, charset_meta="utf-8").encode())
+    reports: set[str] = set()
+    titles: dict[str, str] = {}
+    pages: list[list[dict[str, str]]] = [[], [], []]
+    departments = ["", "教育局", "民政局", "财政局", "卫生健康委员会", "统计局"]
+    for n, department in enumerate(departments):
+        year = 2022 - n % 2
+        title = f"{city}{department}{year}年政府信息公开工作年度报告"
+        detail = f"/zy/art/{year + 1}/{n}.html"
+        if n % 3 == 0:  # the report is the page itself
+            body = report_text(city + department, year, seed=n)
+            reports.add(detail)
+            titles[detail] = title
+        else:  # the report is a file the page lists in its data
+            file = f"/zyfile/download?id={800 + n}"
+            routes[file] = Route(fake_pdf(title), "application/octet-stream")
+            files = json.dumps([{"name": "附件1.pdf", "path": file}], ensure_ascii=False)
+            body = f'<h1>{title}</h1><p>详见附件。</p><script type="application/json" id="zy-files">{files}</script>'
+            reports.add(file)
+            titles[file] = title
+        routes[detail] = Route(_html(title, body, charset_meta="utf-8").encode())
+        pages[n % 3].append({"title": title, "href": detail})
+    for k, items in enumerate(pages, start=1):
+        answer = json.dumps({"page": k, "items": items}, ensure_ascii=False).encode()
+        routes[f"/zyapi/list?col=77&page={k}"] = Route(answer, "application/json; charset=utf-8")
+    return NewFamilyPortal(LocalPortal(routes), reports, titles)
