@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .normalize import normalize_document
 from .report_types import Problem
-from .tokens import Token, tokenize_cell, tokenize_text
+from .tokens import NUM_RE, Token, tokenize_cell, tokenize_text
 
 # a cell's text on one line of the layout: its own line breaks, tabs and pipes would read as cell borders
 _FLATTEN = str.maketrans({"\n": " ", "\t": " ", "|": " ", "\r": " "})
@@ -71,5 +71,10 @@ def build_document(pieces: Sequence[str | Grid], meta: dict | None = None) -> Do
             tokens.extend(tokenize_text(text[start:end], start))
         else:
             grid, row, col = what
-            tokens.extend(tokenize_cell(text[start:end], f"{grid.label}, row {row}, col {col}"))
+            where = f"{grid.label}, row {row}, col {col}"
+            cell = text[start:end].strip()
+            if cell and NUM_RE.fullmatch(cell):  # most cells: one number (tokenize_cell's fast path, inline)
+                tokens.append(Token("num", cell, where))
+            else:
+                tokens.extend(tokenize_cell(cell, where))
     return Document(text=text, original=original, tokens=tokens, traditional=traditional, meta=meta or {})

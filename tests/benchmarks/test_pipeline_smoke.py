@@ -16,7 +16,7 @@ import pytest
 from nianbao.paths import REPO_ROOT
 
 # two runs of the whole DAG in `dag.test()` (a hundred dbt model tasks each): minutes, more on a busy machine
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow, pytest.mark.long, pytest.mark.timeout(1800)]
 
 
 def test_pipeline_benchmark_runs_the_dag_twice():

@@ -18,6 +18,7 @@ from tests.dags.celery_cluster import REDIS, WORKERS, Cluster, database, reachab
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.long,
     pytest.mark.skipif(not reachable(REDIS), reason="no Redis at 127.0.0.1:6379 (the Celery broker)"),
     pytest.mark.skipif(not reachable(("127.0.0.1", 5432)), reason="no PostgreSQL at 127.0.0.1:5432"),
 ]

@@ -31,6 +31,7 @@ WAIT = 60  # seconds for a page of a busy machine to render
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.long,
     pytest.mark.skipif(
         not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
         reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
