@@ -86,6 +86,12 @@ def _dbt_tasks():
         return f"{{{{ ti.xcom_pull(task_ids='plan_dbt_build')['{key}'] }}}}"
 
     plan = plan_dbt_build()
+    # cosmos numbers detached tests whose names are too long (detached_0_test, …) from a module-level counter that
+    # keeps counting when one process parses the DAG again, as a task runner does at start-up: the task it was
+    # started for would then not be found. Every parse numbers them from 0.
+    import cosmos.airflow.graph
+
+    cosmos.airflow.graph._counter = 0
     models = DbtTaskGroup(
         group_id="dbt",
         project_config=ProjectConfig(

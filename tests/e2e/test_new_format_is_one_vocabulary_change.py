@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_URL = os.environ.get("NIANBAO_TEST_EXTERNAL_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PACKAGES = ("parsers", "warehouse", "expectations", "dbt")
+PACKAGES = ("parsers", "warehouse", "expectations", "dbt", "reportgen")
 NEW_ROW = "rejected_ai_generated"
 
 # The whole change: appended to the copy's vocabulary, before its derived lookups.
