@@ -1,6 +1,10 @@
 # The nianbao image: the project's code, DAGs and dbt project on Airflow 3, for every Airflow service in
 # docker-compose.yml (api-server, scheduler, dag-processor, triggerer, Celery workers). The product only: the
 # sample portal, reportgen and the tests are dev machinery of a checkout (`make run`, `make test`).
+FROM node:20-bookworm-slim AS npm
+# bootstrap-table for GX's data docs (no PyPI package ships it): packed here, unpacked by the project's installer
+RUN mkdir /packs && cd /packs && npm pack bootstrap-table@1.19.1
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -21,11 +25,13 @@ COPY warehouse warehouse
 COPY expectations expectations
 COPY dags dags
 COPY dbt dbt
+COPY --from=npm /packs /tmp/packs
 
 # The Celery provider gives the CeleryExecutor and `airflow celery worker`; psycopg2 is Airflow's
 # metadata-database driver (and dbt-postgres's).
 RUN pip install --no-cache-dir uv \
  && uv pip install --system --no-cache -e . "apache-airflow-providers-celery" "psycopg2-binary" \
+ && python -m expectations.offline_docs install /tmp/packs && rm -rf /tmp/packs \
  && NIANBAO_DB_HOST=localhost dbt parse --project-dir dbt --profiles-dir dbt \
  && chown -R airflow /opt/nianbao
 

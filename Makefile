@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv || true
 	@if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
 	 else $(BIN)/python -m pip install -q -e '.[dev]'; fi
+	@$(BIN)/python -m expectations.offline_docs install  # bootstrap-table for GX's data docs, from npm
 	@touch $@
 
 # The DAG renders one Airflow task per dbt model from this manifest (no `dbt ls` at every DAG parse).
@@ -49,10 +50,11 @@ lint: $(STAMP)
 bench: setup
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-# Airflow first: its metadata database is on the embedded PostgreSQL
+# Superset and Airflow first: their metadata databases are on the embedded PostgreSQL or beside it
 db-stop:
+	-$(BIN)/nianbao bi down
 	-$(BIN)/nianbao airflow down
 	-$(BIN)/nianbao db stop
 
 clean: db-stop
-	rm -rf $(VENV) .nianbao dbt/target dbt/logs
+	rm -rf $(VENV) .venv-superset .nianbao dbt/target dbt/logs

@@ -12,32 +12,41 @@ that year's format belongs to), with figures from ``reportgen.random_report`` (e
 - ``text``: a page whose article is the report as a text export (``reportgen.render_text``), no HTML tables;
 - ``docx``: a Word attachment; one is rendered per era and the organ and year are rewritten in its XML (python-docx
   takes seconds per document);
-- ``pdf``: a PDF attachment, rendered for every such report when the farm starts (``reportgen.render_pdf``).
+- ``pdf``: a PDF attachment (``reportgen.render_pdf``).
 
-Pages and Word files are made on request from the report's index, so a large farm costs little memory. The farm
-publishes the first ``--published`` reports; ``/_farm/publish?count=M`` publishes the first M (the benchmark's
-monthly run: late reports appear at the top of their portals' columns). The first line on stdout is the base URL.
+Every report's body is made once, before the farm serves (``build_corpus``, in worker processes), and kept on disk in
+a corpus folder under /tmp named after the code that makes the bodies (reportgen, this file): a rerun, or a larger
+farm, reuses what is there and makes only what is missing. The server reads a body from its file on request (a
+large farm costs little memory, and the server little CPU: it is not what the benchmark measures — ``/_farm/stats``
+says how busy it was). The farm publishes the first ``--published`` reports; ``/_farm/publish?count=M`` publishes
+the first M (the benchmark's monthly run: late reports appear at the top of their portals' columns). The first line
+on stdout is the base URL.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
+import json
+import os
 import random
 import re
 import sys
 import threading
+import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 
 import reportgen
 from reportgen.document import report_title
-from sample_portal.server import LocalPortal, Route
+from sample_portal.server import CONTENT_TYPES, LocalPortal, Route
 
 FIRST_YEAR, YEARS = 2009, 17  # 2009 … 2025: the three eras of report-formats.md
 # Share of each shape, by the report's index (every 20 reports): 11 pages, 4 text pages, 3 PDFs, 2 Word files.
@@ -118,6 +127,12 @@ def _pdf(i: int) -> bytes:
     return reportgen.render_pdf(report_of(i))
 
 
+def _page_of(i: int) -> bytes:
+    report = report_of(i)
+    page = reportgen.render_html(report) if shape_of(i) == "html" else _text_page(report, i)
+    return page.encode("utf-8")
+
+
 # The Word templates: one per era, rewritten per report (organ and years in the XML, same figures).
 TEMPLATE_ORGAN = "模板市模板局"
 TEMPLATE_YEARS = {"pre2019": 2015, "2019": 2020, "2021": 2023}
@@ -152,13 +167,66 @@ def _text_page(report: dict, i: int) -> str:
     return f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>{body}</body></html>'
 
 
+# --------------------------------------------------------------------------------------------- the corpus
+
+CORPUS_ROOT = Path("/tmp/nianbao-portal-farm")
+SUFFIX = {"html": "html", "text": "html", "pdf": "pdf", "docx": "docx"}
+MAKE = {"html": _page_of, "text": _page_of, "pdf": _pdf, "docx": _docx}
+
+
+def corpus_dir() -> Path:
+    """The corpus folder of the code that makes the bodies now: a change to reportgen or to this file starts a new
+    one (old ones stay until /tmp is cleared)."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "reportgen").rglob("*.py")) + [Path(__file__).resolve()]:
+        digest.update(path.read_bytes())
+    return CORPUS_ROOT / digest.hexdigest()[:16]
+
+
+def body_path(corpus: Path, i: int) -> Path:
+    return corpus / f"{i // 1000:03d}" / f"{i}.{SUFFIX[shape_of(i)]}"
+
+
+def _make_bodies(corpus: Path, ids: list[int]) -> int:
+    """Write the bodies of reports ``ids`` (a worker's chunk); each file appears whole or not at all."""
+    for i in ids:
+        path = body_path(corpus, i)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(MAKE[shape_of(i)](i))
+        tmp.replace(path)
+    return len(ids)
+
+
+def build_corpus(reports: int, workers: int = 2) -> dict:
+    """Make the bodies of reports 0 … reports-1 that the corpus folder lacks; returns what it did."""
+    corpus = corpus_dir()
+    t0 = time.perf_counter()
+    missing = [i for i in range(reports) if not body_path(corpus, i).exists()]
+    if missing:
+        chunks = [missing[n : n + 200] for n in range(0, len(missing), 200)]
+        with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+            for _ in pool.map(_make_bodies, [corpus] * len(chunks), chunks):
+                pass
+    return {
+        "corpus": str(corpus),
+        "made": len(missing),
+        "reused": reports - len(missing),
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+
+
+# --------------------------------------------------------------------------------------------- the server
+
+
 class Farm:
-    def __init__(self, reports: int, published: int, portals: int, pdfs: dict[int, bytes]):
+    def __init__(self, reports: int, published: int, portals: int, corpus: Path):
         self.reports = reports
         self.published = min(published, reports)
         self.portals = max(1, min(portals, reports))
-        self.pdfs = pdfs
+        self.corpus = corpus
         self.lock = threading.Lock()
+        self.portal: LocalPortal | None = None  # the server, for /_farm/stats
 
     def portal_of(self, i: int) -> int:
         # an organ's reports stay on one portal (its government's), organs spread over the portals
@@ -173,6 +241,12 @@ class Farm:
             with self.lock:
                 self.published = min(self.reports, int(parse_qs(parts.query)["count"][0]))
             return Route(f"{self.published}\n".encode(), "text/plain", methods=("GET", "POST"))
+        if p == "/_farm/stats":
+            # what the server has done so far: the benchmark compares its CPU time with the crawl's wall time
+            cpu = os.times()
+            log = self.portal.log if self.portal else []
+            stats = {"requests": len(log), "bytes": sum(n for _, _, n in log), "cpu_s": cpu.user + cpu.system}
+            return Route(json.dumps(stats).encode(), "application/json")
         if p in ("/", "/index.html"):
             return _page("门户网站", '<a href="/zwgk/">政务公开</a>')
         if p == "/zwgk/":
@@ -190,14 +264,10 @@ class Farm:
         i = int(match.group(3) or match.group(4))
         if i >= self.published or self.portal_of(i) != k:
             return None
-        if match.group(5) == "pdf" and shape_of(i) == "pdf":
-            return Route(self.pdfs[i], "application/pdf")
-        if match.group(5) == "docx" and shape_of(i) == "docx":
-            return Route(_docx(i), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        if match.group(3) and shape_of(i) in ("html", "text"):
-            report = report_of(i)
-            page = reportgen.render_html(report) if shape_of(i) == "html" else _text_page(report, i)
-            return Route(page.encode("utf-8"), "text/html; charset=utf-8")
+        shape = shape_of(i)
+        asked = "page" if match.group(3) else match.group(5)  # a page's address for a page, a file's for a file
+        if asked == ("page" if shape in ("html", "text") else shape):
+            return Route(body_path(self.corpus, i).read_bytes(), CONTENT_TYPES["." + SUFFIX[shape]])
         return None
 
     def column(self, k: int) -> Route | None:
@@ -223,17 +293,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=int, required=True, help="reports the farm holds")
     parser.add_argument("--published", type=int, default=None, help="reports published at start (default: all)")
     parser.add_argument("--portals", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=2, help="processes rendering the PDFs at start")
+    parser.add_argument("--workers", type=int, default=2, help="processes making missing bodies at start")
     args = parser.parse_args(argv)
 
-    pdf_ids = [i for i in range(args.reports) if shape_of(i) == "pdf"]
-    with ProcessPoolExecutor(max_workers=max(1, args.workers)) as pool:
-        pdfs = dict(zip(pdf_ids, pool.map(_pdf, pdf_ids, chunksize=64)))
-    for era in TEMPLATE_YEARS:
-        _docx_template(era)
-    farm = Farm(args.reports, args.reports if args.published is None else args.published, args.portals, pdfs)
+    built = build_corpus(args.reports, args.workers)
+    print(f"portal farm corpus: {json.dumps(built)}", file=sys.stderr)
+    published = args.reports if args.published is None else args.published
+    farm = Farm(args.reports, published, args.portals, Path(built["corpus"]))
     # the columns are cached by the crawler's validators, not here: a column is a few ms at 100 reports
-    with LocalPortal(resolver=farm.resolve).serve() as url:
+    farm.portal = LocalPortal(resolver=farm.resolve)
+    with farm.portal.serve() as url:
         print(url, flush=True)
         try:
             sys.stdin.read()  # until the benchmark closes our stdin (or dies)

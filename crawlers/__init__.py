@@ -50,6 +50,7 @@ class CrawlStats:
     output_dir: str | None = None
     fatal: str | None = None
     returncode: int = 0
+    scrapy_stats: dict[str, Any] = field(default_factory=dict)  # Scrapy's stats collector, as it dumps them
 
     @classmethod
     def from_json(cls, data: dict, returncode: int) -> CrawlStats:

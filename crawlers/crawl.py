@@ -142,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     spider = crawler.spider
     summary = stats_summary(spider, crawler.stats.get_stats())
     summary["output_dir"] = os.path.abspath(args.output) if args.output else None
+    # Scrapy's own stats as well (what it dumps at INFO, which LOG_LEVEL hides here): the caller logs them
+    summary["scrapy_stats"] = crawler.stats.get_stats()
     fatal = None
     if spider.start_successes == 0:
         failures = "; ".join(f"{u}: {e}" for u, e in spider.start_failures.items()) or "no response"

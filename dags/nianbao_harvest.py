@@ -86,11 +86,17 @@ def _dbt_tasks():
         return f"{{{{ ti.xcom_pull(task_ids='plan_dbt_build')['{key}'] }}}}"
 
     plan = plan_dbt_build()
+    import cosmos.airflow.graph
+    import cosmos.settings
+
+    # cosmos's producer would otherwise rewrite an Airflow Variable holding every status it has pushed so far at
+    # each dbt node (a backup for a producer killed without its failure callback): quadratic in the nodes, and dbt's
+    # threads wait on it. Without it, such a killed build's models are run again one by one on retry; a build that
+    # fails normally still leaves its statuses for the retry (cosmos writes them once, from its failure callback).
+    cosmos.settings.enable_watcher_reliable_retry = False
     # cosmos numbers detached tests whose names are too long (detached_0_test, …) from a module-level counter that
     # keeps counting when one process parses the DAG again, as a task runner does at start-up: the task it was
     # started for would then not be found. Every parse numbers them from 0.
-    import cosmos.airflow.graph
-
     cosmos.airflow.graph._counter = 0
     models = DbtTaskGroup(
         group_id="dbt",
@@ -116,9 +122,13 @@ def _dbt_tasks():
             test_behavior=TestBehavior.AFTER_EACH,
             # a test on two models (relationships) runs once both are built, as its own task
             should_detach_multiple_parents_tests=True,
+            # no Airflow asset per dbt model (an asset event at each model's task): downstream DAGs schedule on
+            # VALIDATED_MARTS, which `validate` emits once the marts are built and checked
+            emit_datasets=False,
         ),
         operator_args={
-            # the plan's build, as `nianbao build` runs it (BuildPlan.dbt_flags)
+            # the plan's build, as `nianbao build` runs it (BuildPlan.dbt_flags); a model's task retried after a
+            # failed build runs its model with them too
             "dbt_cmd_flags": [*dbt_builds.BUILD_FLAGS, "--selector", planned("selector"), "--vars", planned("vars")],
             "full_refresh": planned("full_refresh"),
         },
@@ -240,4 +250,11 @@ def nianbao_harvest():
     chain(dbt_last, [validate(), dbt_docs()], summarize())
 
 
-nianbao_harvest()
+def _harvest():
+    """The DAG, built once per process (`nianbao.dag_cache`): task processes forked by `nianbao run` reuse it."""
+    from nianbao.dag_cache import once
+
+    return once(__file__, nianbao_harvest)
+
+
+harvest = _harvest()  # a module global: a DAG taken from the cache is not registered again by its decorator

@@ -169,8 +169,9 @@ def validate(
                 )
             )
         if build_docs:
-            from expectations import findings_page
+            from expectations import findings_page, offline_docs
 
+            offline_docs.localize(data_docs_dir(home_path))  # GX's pages load their CSS and scripts from CDNs
             page = findings_page.write(summary, data_docs_dir(home_path))
             index = data_docs_dir(home_path) / "index.html"
             summary.data_docs = index if index.is_file() else page

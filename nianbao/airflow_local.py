@@ -48,6 +48,8 @@ PARALLELISM = 4
 START_TIMEOUT = 300
 # One HTTP request to the api-server.
 REQUEST_TIMEOUT = 30
+# The api-server builds the tasks' execution API at its first request there: 27-38 s on a busy 2-core machine.
+EXECUTION_API_BUILD_TIMEOUT = 120
 # How often `nianbao run` asks how the run is going.
 POLL_INTERVAL = 2
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
@@ -85,7 +87,17 @@ def settings(port: int) -> dict[str, dict[str, str]]:
         },
         "api": {"host": HOST, "port": str(port), "base_url": url},
         "logging": {"base_log_folder": str(home / "logs"), "logging_level": "INFO"},
+        "dag_processor": {
+            # One DAG file, and cosmos makes each parse of it seconds of CPU: every 30 s (the default) meant 21
+            # parses of 6-7 s each during one run, taken from the run's tasks on a busy 2-core machine. A file
+            # changed since its last parse is parsed at once whatever this says, and `airflow dags test` (so
+            # `nianbao run`) syncs the DAG it runs itself.
+            "min_file_process_interval": "600",
+        },
         "scheduler": {"enable_health_check": "False"},
+        # A task's call that meets the execution API still being built (EXECUTION_API_BUILD_TIMEOUT) waits for it,
+        # rather than timing out after Airflow's default 5 s and being retried until the task fails
+        "workers": {"execution_api_timeout": str(EXECUTION_API_BUILD_TIMEOUT)},
         # cosmos names the dbt models' assets by Airflow 3's URI rules (it warns at every task otherwise)
         "cosmos": {"use_dataset_airflow3_uri_standard": "True"},
         "usage_data_collection": {"enabled": "False"},
@@ -286,9 +298,11 @@ def status() -> Status:
     )
 
 
-def up(on_step: Callable[[str], None] | None = None) -> Status:
+def up(on_step: Callable[[str], None] | None = None, *, warm: bool = True) -> Status:
     """Start whichever servers are not running, and wait until the api-server answers and the scheduler,
-    dag-processor and triggerer report healthy. Idempotent."""
+    dag-processor and triggerer report healthy, then (``warm``) until the tasks' execution API is built. Idempotent.
+
+    ``warm=False`` for a caller that warms it up itself while doing something else (``run_dag``)."""
     step = on_step or (lambda _msg: None)
     current = status()
     fingerprint = _warehouse_fingerprint()
@@ -339,6 +353,8 @@ def up(on_step: Callable[[str], None] | None = None) -> Status:
     url = f"http://{HOST}:{port}"
     step(f"waiting for Airflow at {url}")
     _wait_healthy(url)
+    if warm:
+        warm_execution_api(url)
     return status()
 
 
@@ -423,21 +439,24 @@ def _healthy(url: str) -> bool:
 
 
 def _wait_healthy(url: str) -> None:
-    """Until the servers report healthy, and the tasks' execution API has answered once: it builds its versioned
-    routes at its first request (38 s on a busy 2-core machine), and a task's first call must not be the one
-    that waits (the task would time out and be retried minutes later)."""
-    import httpx
-
+    """Until the servers report healthy."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if _healthy(url):
-            httpx.get(f"{url}/execution/health", timeout=START_TIMEOUT, trust_env=False).raise_for_status()
             return
         dead = [c for c in COMPONENTS if not _pid(c)]
         if dead:
             raise RuntimeError(f"Airflow's {', '.join(dead)} stopped while starting; see {_run_dir()}/{dead[0]}.log")
         time.sleep(0.5)
     raise TimeoutError(f"Airflow at {url} was not healthy within {START_TIMEOUT} s; see the logs in {_run_dir()}")
+
+
+def warm_execution_api(url: str) -> None:
+    """Ask the tasks' execution API once, so that it is built (it is, at its first request: see
+    EXECUTION_API_BUILD_TIMEOUT) before the tasks call it."""
+    import httpx
+
+    httpx.get(f"{url}/execution/health", timeout=EXECUTION_API_BUILD_TIMEOUT, trust_env=False).raise_for_status()
 
 
 # --------------------------------------------------------------------------------------------- runs
@@ -495,10 +514,16 @@ def run_dag(
     supervised process that talks to the api-server and writes its log to the log folder), while this run's own
     loop, not the scheduler, decides what runs next. The scheduler runs nothing of a paused DAG, and unpausing it
     for `nianbao run` would also start its scheduled runs: the DAG stays paused until a person unpauses it.
-    Its output goes to ``servers/dags-test.log``; ``on_progress`` gets the run's task instances every few seconds."""
+    Its output goes to ``servers/dags-test.log``; ``on_progress`` gets the run's task instances every few seconds.
+
+    The execution API is built (``warm_execution_api``) while `airflow dags test` starts: both take half a minute on
+    a busy machine, and the run needs the API only once its first task runs."""
+    import threading
     from datetime import datetime, timezone
 
-    current = up()
+    current = up(warm=False)
+    # a failure here is not the run's: a task that meets an API still being built waits for it
+    threading.Thread(target=lambda: _quietly(warm_execution_api, current.url), daemon=True).start()
     logical_date = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     command = [_airflow(), "dags", "test", dag_id, logical_date, "--use-executor", "--conf", json.dumps(conf)]
     env = _server_env(current.portal_url)
@@ -527,6 +552,13 @@ def run_dag(
         failed=[task_name(ti) for ti in tis if ti["state"] in ("failed", "upstream_failed")],
         log_dir=airflow_home() / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}",
     )
+
+
+def _quietly(call: Callable, *args) -> None:
+    try:
+        call(*args)
+    except Exception:  # noqa: BLE001, S110 — see the caller
+        pass
 
 
 def _follow(proc, url: str, dag_id: str, logical_date: str, on_progress) -> tuple[str | None, list[dict]]:

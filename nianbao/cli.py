@@ -367,19 +367,30 @@ def run(
             param_hint="--portal",
         )
 
+    from concurrent.futures import ThreadPoolExecutor
+
     from nianbao import steps
     from nianbao.paths import DBT_MANIFEST
+    from warehouse.connection import connect
 
     if throttle is None:
         throttle = portal != [SAMPLE_PORTAL]
     conf = {"portals": portal, "years": _years(years), "throttle": throttle, "full_refresh": full_refresh}
     airflow_local.configure()
-    with console.status("starting the warehouse…"):
-        url = steps.prepare_warehouse()
+    with console.status("starting the warehouse…") as status:
+        url = steps.warehouse_url()  # the embedded server started (or reused)
+        with connect(url):  # a warehouse that cannot be reached fails here, before Airflow starts for it
+            pass
         if not DBT_MANIFEST.exists():
             steps.dbt_parse()
-    with console.status("starting Airflow…") as status:
-        airflow_local.up(on_step=lambda step: status.update(f"{step}…"))
+        # The warehouse's migrations and Airflow's start (its own migrations, four servers) wait on different
+        # things: side by side they take the longer of the two, not their sum.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            migrated = pool.submit(steps.prepare_warehouse, url)
+            status.update("starting Airflow…")
+            # the execution API is built while the run starts (run_dag)
+            airflow_local.up(on_step=lambda step: status.update(f"{step}…"), warm=False)
+            migrated.result()
     with _progress() as progress:
         bar = progress.add_task("starting the run", total=None)
 

@@ -121,6 +121,8 @@ def crawl(
 ) -> dict:
     """Crawl one portal (a shipped profile name or a YAML path) in a subprocess; returns its stats.
 
+    Scrapy's own stats (requests, response codes, retries, timings…) are logged at INFO, one per line as Scrapy
+    dumps them: in an Airflow task's log, not in the returned summary (the task's XCom, the CLI's table).
     A profile that is not enabled is refused unless ``include_disabled`` (``crawlers.profiles.require_enabled``)."""
     from crawlers import run_crawl
 
@@ -133,7 +135,14 @@ def crawl(
         on_progress=on_progress,
         include_disabled=include_disabled,
     )
-    return stats if isinstance(stats, dict) else asdict(stats)
+    summary = stats if isinstance(stats, dict) else asdict(stats)
+    scrapy_stats = summary.pop("scrapy_stats", None) or {}
+    log.info(
+        "Scrapy stats of portal %s:\n%s",
+        summary.get("portal", portal),
+        "\n".join(f"  {key}: {value}" for key, value in sorted(scrapy_stats.items())),
+    )
+    return summary
 
 
 # --------------------------------------------------------------------------------------------- parse + load

@@ -125,3 +125,28 @@ def test_parsing_the_dag_again_in_one_process_gives_the_same_task_ids():
     first = task_ids("nianbao_harvest_parse_1")
     assert any("detached" in t for t in first)  # the case this guards: long test names numbered by cosmos
     assert task_ids("nianbao_harvest_parse_2") == first
+
+
+def test_a_forked_task_process_takes_the_dag_its_parent_built(tmp_path):
+    """`nianbao run`'s task processes are forks of `airflow dags test`: they take the DAG it built instead of
+    rendering cosmos's tasks again; a changed DAG file is built anew (nianbao.dag_cache)."""
+    import os
+    import shutil
+
+    from airflow.dag_processing.dagbag import DagBag
+
+    folder = tmp_path / "dags"
+    shutil.copytree(DAGS_DIR, folder)
+    parent = DagBag(dag_folder=str(folder)).dags["nianbao_harvest"]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports (same object, rebuilt after an edit) and leaves without pytest's teardown
+        same = DagBag(dag_folder=str(folder)).dags["nianbao_harvest"] is parent
+        dag_file = folder / "nianbao_harvest.py"
+        dag_file.write_text(dag_file.read_text() + "\n# edited\n")
+        rebuilt = DagBag(dag_folder=str(folder)).dags["nianbao_harvest"] is not parent
+        os.write(write, f"{same} {rebuilt}".encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    assert os.read(read, 100).decode() == "True True"

@@ -116,6 +116,16 @@ def test_dockerfile_installs_the_project():
         assert f"COPY {folder} {folder}" in dockerfile
 
 
+def test_dockerfile_packs_the_npm_libraries_the_data_docs_pin():
+    """GX's data docs open offline in the image too: the image packs the npm packages at the pinned versions."""
+    from expectations.offline_docs import NPM
+
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    for name, (version, _, _) in NPM.items():
+        assert f"npm pack {name}@{version}" in dockerfile
+    assert "python -m expectations.offline_docs install /tmp/packs" in dockerfile
+
+
 @pytest.mark.skipif(shutil.which("docker") is None, reason="no docker CLI")
 def test_docker_compose_config_when_available(tmp_path):
     probe = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)

@@ -20,6 +20,13 @@ from nianbao.paths import REPO_ROOT
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 ARTEFACTS_ENV = "NIANBAO_TEST_ARTEFACTS"
+# A browser that reaches nothing but 127.0.0.1: every other host name fails to resolve, and chromium's own
+# background connections (updates, safe browsing) are off.
+OFFLINE = (
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--disable-background-networking",
+    "--disable-component-update",
+)
 
 
 def artefacts_dir() -> Path:
@@ -30,7 +37,8 @@ def artefacts_dir() -> Path:
 
 
 @contextmanager
-def chromium(width: int = 1600, height: int = 3000) -> Iterator:
+def chromium(width: int = 1600, height: int = 3000, arguments: tuple[str, ...] = ()) -> Iterator:
+    """``arguments``: more chromium switches (e.g. ``OFFLINE``)."""
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
     from selenium import webdriver
@@ -44,6 +52,7 @@ def chromium(width: int = 1600, height: int = 3000) -> Iterator:
         "--disable-dev-shm-usage",
         f"--window-size={width},{height}",
         "--lang=en-US",
+        *arguments,
     ):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
