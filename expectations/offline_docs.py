@@ -191,6 +191,11 @@ def _vendor(docs: Path, local: str, copied: set[str]) -> bool:
     return True
 
 
+def _relative(docs: Path, local: str, page: Path) -> str:
+    """``docs/static/<local>`` as a link from ``page``: relative, so the folder opens from disk (file://)."""
+    return Path(os.path.relpath(docs / "static" / local, page.parent)).as_posix()
+
+
 def localize(docs: Path) -> list[str]:
     """Point every page under ``docs`` at local copies of what it loads; returns the addresses still loaded
     from the internet (logged), none when GX's templates are those this module knows and all is installed."""
@@ -213,7 +218,7 @@ def localize(docs: Path) -> list[str]:
             missing.add(local)
             remote.add(url)
             return match[0]
-        href = Path(os.path.relpath(docs / "static" / local, page.parent)).as_posix()
+        href = _relative(docs, local, page)
         if match["img"]:
             return f"{match['img']}{href}{match['quote']}"
         return f'<script src="{href}"></script>' if match["script"] else f'<link rel="stylesheet" href="{href}">'
@@ -222,7 +227,7 @@ def localize(docs: Path) -> list[str]:
         if (page.parent / match["path"]).exists():
             return match[0]
         local = match["path"].split("static/", 1)[1]
-        return match["attr"] + Path(os.path.relpath(docs / "static" / local, page.parent)).as_posix()
+        return match["attr"] + _relative(docs, local, page)
 
     for page in docs.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
