@@ -12,6 +12,10 @@ A throwaway database on the machine's PostgreSQL (--admin-url) is migrated and f
   task per model and per model's tests reporting from it) and record_dbt_build — run by `dag.test()` as
   `nianbao run` runs it, timed from the plan's start to the record's end.
 
+--monthly also times a monthly run's step: new reports are added (the next year of existing organs), the baseline
+builds incrementally as `nianbao build` does, more new reports are added, and the DAG's dbt step builds them
+(the `monthly` selector: the tasks of nodes it leaves out must cost next to nothing).
+
 --per-model adds the mode the DAG used before (cosmos ExecutionMode.LOCAL, one `dbt build --select <model>` per
 task: benchmarks/dag_dbt_step_per_model.py), on the same manifest, profile and plan, for the record.
 """
@@ -64,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=2_000)
     parser.add_argument("--per-model", action="store_true", help="also time a task per model running dbt itself")
+    parser.add_argument("--monthly", action="store_true", help="also time a monthly (incremental) run's step")
     parser.add_argument(
         "--admin-url",
         default=os.environ.get("NIANBAO_TEST_EXTERNAL_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
@@ -81,7 +86,7 @@ def main() -> None:
     from nianbao import airflow_local
 
     airflow_local.configure()  # before anything imports airflow
-    from dbt_build import fill
+    from dbt_build import FIRST_YEAR, YEARS_PER_ORGAN, fill
 
     from nianbao import steps
     from warehouse.connection import with_database
@@ -130,6 +135,25 @@ def main() -> None:
         ratio = figure / baseline
         verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
         print(f"ratio:    {ratio:.2f}x the single build (target ≤ {TARGET_RATIO:g}x: {verdict})")
+        if args.monthly:
+            organs = range(args.reports // YEARS_PER_ORGAN)
+            increment = max(20, args.reports // 100)
+
+            def add_a_year(n: int) -> None:
+                first_id = (10 + n) * args.reports + 1
+                fill(url, increment, first_id, "now", organs=organs, year=FIRST_YEAR + YEARS_PER_ORGAN + n)
+
+            add_a_year(0)
+            started = time.perf_counter()
+            mode = steps.dbt_build(url=url)["mode"]
+            baseline = time.perf_counter() - started
+            print(f"monthly baseline: one `dbt build` ({mode}, {increment} new reports):  {baseline:7.1f} s")
+            add_a_year(1)
+            figure = dbt_step_seconds(dag, {"full_refresh": False})
+            print(f"monthly figure:   the DAG's dbt step ({increment} more new reports):  {figure:7.1f} s")
+            ratio = figure / baseline
+            verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+            print(f"monthly ratio:    {ratio:.2f}x the single build (target ≤ {TARGET_RATIO:g}x: {verdict})")
     finally:
         with psycopg.connect(args.admin_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

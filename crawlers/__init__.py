@@ -42,6 +42,7 @@ class CrawlStats:
     documents_new: int = 0  # …of which new or changed bytes for their URL
     not_modified: int = 0  # report documents answered 304
     skipped_year: int = 0  # report links outside the requested years
+    fresh_skipped: int = 0  # known reports checked recently, behind unchanged pages: not asked again
     errors: dict[str, str] = field(default_factory=dict)  # url → fault
     offsite: int = 0  # requests and redirects refused by the fence (crawlers.fence)
     bytes: int = 0  # transferred (response headers + bodies)

@@ -124,7 +124,8 @@ class ConditionalRequestMiddleware:
     """Asks for a document or page only if it changed since the last crawl (ETag / Last-Modified).
 
     Validators come from the spider's ``CrawlState`` (warehouse, manifest, page cache). The 304 is
-    passed to the spider, which records it as *not modified* and replays the page's known links.
+    passed to the spider, which records it as *not modified* and replays the page's known links (a
+    recently checked report among them is not requested at all: ``AnnualReportSpider._follow``).
     """
 
     def __init__(self, crawler: Crawler):

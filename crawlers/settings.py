@@ -82,6 +82,15 @@ NIANBAO_MAX_NAV_DEPTH = 4
 NIANBAO_MAX_LIST_PAGES = 500
 NIANBAO_MAX_NAV_PAGES = 300  # disclosure-area pages followed (not list pages)
 
+# --- re-crawls ----------------------------------------------------------------------------------
+# HTTP freshness: a report the warehouse (or manifest) holds and last checked (200 or 304) less than
+# this many days ago is not asked for again when only an unchanged (304) page leads to it; a changed
+# page still leads to a conditional request for each of its reports, and new links are always fetched.
+# 90 days: the monthly runs then revalidate each report about once a quarter — a revision that the
+# portal makes without touching its list is found within three months, and a monthly run costs little
+# more than its list pages. 0 revalidates every known report on every crawl.
+NIANBAO_REVALIDATE_AFTER_DAYS = 90
+
 LOG_LEVEL = "WARNING"
 LOG_INSTALL_ROOT_HANDLER = True
 FEED_EXPORT_ENCODING = "utf-8"

@@ -2,14 +2,17 @@
 
 Two sources:
 
-- **documents** (report files and HTML report pages): validators (ETag, Last-Modified, sha256) from
-  the warehouse (``RawStore.validators``) or, in output mode, from ``DIR/manifest.jsonl``;
+- **documents** (report files and HTML report pages): validators (ETag, Last-Modified, sha256) and
+  when the document was last checked (fetched or validated) from the warehouse
+  (``RawStore.validators``) or, in output mode, from ``DIR/manifest.jsonl`` (``fetched_at`` of a
+  version's first download) and this cache's own record of later checks (``checked``: URL → time);
 - **pages** (list and detail pages): a small JSON cache of their validators *and the links we took
   from them*. A 304 on a list page is only useful if we still know where its links lead, so a page
   is only asked for conditionally when its links are in the cache.
 
 The page cache lives in ``DIR/.crawl-state/<portal>.json`` in output mode, else under
-``$NIANBAO_HOME/crawl-state/``.
+``$NIANBAO_HOME/crawl-state/``. With a warehouse, the warehouse alone says which documents are held
+and when they were checked.
 """
 
 from __future__ import annotations
@@ -19,12 +22,25 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
-Validators = dict[str, Any]  # keys: etag, last_modified, sha256 (any may be None)
+Validators = dict[str, Any]  # keys: etag, last_modified, sha256, checked_at (any may be None)
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    """A time from the warehouse (datetime) or a manifest / this cache (ISO text), timezone-aware."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 class CrawlState:
@@ -35,10 +51,18 @@ class CrawlState:
         self.path = (state_dir / f"{portal}.json") if state_dir else None
         self.pages: dict[str, dict[str, Any]] = {}
         self.documents: dict[str, Validators] = {}  # from a manifest, latest line per URL wins
+        # Output mode only: URL → when a document was last fetched or validated (ISO text). A 304 adds no
+        # manifest line, so the manifest alone would forget every check after a version's first download.
+        self.checked: dict[str, str] = {}
         self.document_lookup = document_lookup  # e.g. RawStore(url).validators
+        # The lookup's answer per URL, asked once: a crawl requests each URL once, so what the warehouse
+        # held when the crawl reached it is all that is needed (link, request and answer ask alike).
+        self._looked_up: dict[str, Validators | None] = {}
         if self.path and self.path.exists():
             try:
-                self.pages = json.loads(self.path.read_text(encoding="utf-8")).get("pages", {})
+                saved = json.loads(self.path.read_text(encoding="utf-8"))
+                self.pages = saved.get("pages", {})
+                self.checked = saved.get("checked", {})
             except (OSError, ValueError) as exc:  # a damaged cache only costs full downloads
                 logger.warning("ignoring unreadable crawl state %s: %s", self.path, exc)
 
@@ -56,22 +80,35 @@ class CrawlState:
                     "etag": row.get("etag"),
                     "last_modified": row.get("last_modified"),
                     "sha256": row.get("sha256"),
+                    "checked_at": row.get("fetched_at"),
                 }
 
-    def document_validators(self, url: str) -> Validators | None:
+    def _lookup(self, url: str) -> Validators | None:
+        if url in self._looked_up:
+            return self._looked_up[url]
+        try:
+            found = self.document_lookup(url) if self.document_lookup is not None else None
+        except Exception as exc:  # noqa: BLE001 — the warehouse being down must not stop the crawl
+            logger.warning("validators lookup failed for %s: %s", url, exc)
+            return None  # not remembered: the next ask may find the warehouse back
+        self._looked_up[url] = found
+        return found
+
+    def known_document(self, url: str) -> Validators | None:
+        """What an earlier crawl stored of the document at ``url`` (validators, sha256, checked_at), or None."""
         found = self.documents.get(url)
         if found is None and self.document_lookup is not None:
-            try:
-                found = self.document_lookup(url)
-            except Exception as exc:  # noqa: BLE001 — the warehouse being down must not stop the crawl
-                logger.warning("validators lookup failed for %s: %s", url, exc)
-                found = None
+            found = self._lookup(url)
         if found is None and self.document_lookup is None:
             # Without a warehouse the page cache is the only record; with one, the warehouse is the authority:
             # a report it does not hold must be downloaded in full, whatever this cache remembers.
             page = self.pages.get(url)
             if page and page.get("is_report"):
                 found = page
+        return found
+
+    def document_validators(self, url: str) -> Validators | None:
+        found = self.known_document(url)
         if not found or not (found.get("etag") or found.get("last_modified")):
             return None
         return found
@@ -79,11 +116,27 @@ class CrawlState:
     def known_sha256(self, url: str) -> str | None:
         v = self.documents.get(url) or self.pages.get(url)
         if v is None and self.document_lookup is not None:
-            try:
-                v = self.document_lookup(url)
-            except Exception:  # noqa: BLE001 — as above: only costs a "new" count
-                v = None
+            v = self._lookup(url)  # a failed lookup only costs a "new" count
         return (v or {}).get("sha256")
+
+    def checked_since(self, url: str, since: datetime) -> bool:
+        """True when an earlier crawl stored the document at ``url`` and last fetched or validated it at or
+        after ``since`` (the warehouse's latest good fetch; without a warehouse, the later of its manifest line
+        and this cache's ``checked``)."""
+        known = self.known_document(url)
+        if not known or not known.get("sha256"):
+            return False
+        times = [_as_datetime(known.get("checked_at"))]
+        if self.document_lookup is None:
+            times.append(_as_datetime(self.checked.get(url)))
+        last = max((t for t in times if t is not None), default=None)
+        return last is not None and last >= since
+
+    def mark_checked(self, url: str, when: str) -> None:
+        """Output mode: the document at ``url`` was fetched or validated at ``when`` (ISO text). With a
+        warehouse its ``raw.fetch`` row says so."""
+        if self.document_lookup is None:
+            self.checked[url] = when
 
     # --- pages ----------------------------------------------------------------------------------
     def page_validators(self, url: str) -> Validators | None:
@@ -123,5 +176,5 @@ class CrawlState:
         # Write-then-rename: a crawl killed mid-write leaves the previous cache intact.
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"portal": self.portal, "pages": self.pages}, fh, ensure_ascii=False)
+            json.dump({"portal": self.portal, "pages": self.pages, "checked": self.checked}, fh, ensure_ascii=False)
         os.replace(tmp, self.path)

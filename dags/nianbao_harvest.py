@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, MultipleCronTriggerTimetable, Param, chain, dag, get_current_context, task
 
+from crawlers.settings import NIANBAO_REVALIDATE_AFTER_DAYS
 from nianbao.paths import DBT_MANIFEST, DBT_PROJECT_DIR
 
 # Data-aware scheduling: downstream DAGs (exports, dashboards refreshes) can be scheduled on these.
@@ -86,18 +87,9 @@ def _dbt_tasks():
         return f"{{{{ ti.xcom_pull(task_ids='plan_dbt_build')['{key}'] }}}}"
 
     plan = plan_dbt_build()
-    import cosmos.airflow.graph
-    import cosmos.settings
+    from nianbao import cosmos_watcher
 
-    # cosmos's producer would otherwise rewrite an Airflow Variable holding every status it has pushed so far at
-    # each dbt node (a backup for a producer killed without its failure callback): quadratic in the nodes, and dbt's
-    # threads wait on it. Without it, such a killed build's models are run again one by one on retry; a build that
-    # fails normally still leaves its statuses for the retry (cosmos writes them once, from its failure callback).
-    cosmos.settings.enable_watcher_reliable_retry = False
-    # cosmos numbers detached tests whose names are too long (detached_0_test, …) from a module-level counter that
-    # keeps counting when one process parses the DAG again, as a task runner does at start-up: the task it was
-    # started for would then not be found. Every parse numbers them from 0.
-    cosmos.airflow.graph._counter = 0
+    cosmos_watcher.tune()
     models = DbtTaskGroup(
         group_id="dbt",
         project_config=ProjectConfig(
@@ -168,6 +160,13 @@ def _dbt_tasks():
             True, type="boolean", description="AutoThrottle and delays (turn off only for local portals)"
         ),
         "full_refresh": Param(False, type="boolean", description="Rebuild the incremental dbt marts from scratch"),
+        "revalidate_after_days": Param(
+            NIANBAO_REVALIDATE_AFTER_DAYS,
+            type="integer",
+            minimum=0,
+            description="A known report checked less than this many days ago is not asked again when only an "
+            "unchanged page leads to it (new links always are); 0 asks again for every one",
+        ),
     },
     tags=["nianbao"],
     doc_md=__doc__,
@@ -195,7 +194,12 @@ def nianbao_harvest():
         from nianbao import steps
 
         params = get_current_context()["params"]
-        return steps.crawl(portal, years=params["years"] or None, throttle=params["throttle"])
+        return steps.crawl(
+            portal,
+            years=params["years"] or None,
+            throttle=params["throttle"],
+            revalidate_after_days=params["revalidate_after_days"],
+        )
 
     # A portal that could not be crawled must not stop the others' reports from being parsed.
     @task(trigger_rule="all_done")

@@ -97,7 +97,14 @@ def settings(port: int) -> dict[str, dict[str, str]]:
         "scheduler": {"enable_health_check": "False"},
         # A task's call that meets the execution API still being built (EXECUTION_API_BUILD_TIMEOUT) waits for it,
         # rather than timing out after Airflow's default 5 s and being retried until the task fails
-        "workers": {"execution_api_timeout": str(EXECUTION_API_BUILD_TIMEOUT)},
+        "workers": {
+            "execution_api_timeout": str(EXECUTION_API_BUILD_TIMEOUT),
+            # A task's supervisor waits for its process in a select() of at most this many seconds (default 5).
+            # A process that closes its sockets a moment before it exits leaves the select() nothing to wake it:
+            # half the tasks of a run took 5.3 s for 0.3 s of work (benchmarks/make_run.py). Also how often a
+            # running task heartbeats: once a second costs the local api-server nothing.
+            "min_heartbeat_interval": "1",
+        },
         # cosmos names the dbt models' assets by Airflow 3's URI rules (it warns at every task otherwise)
         "cosmos": {"use_dataset_airflow3_uri_standard": "True"},
         "usage_data_collection": {"enabled": "False"},

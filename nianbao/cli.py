@@ -22,6 +22,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from crawlers import settings as crawl_settings  # constants only: no Scrapy at import
+
 
 class _App(typer.Typer):
     """Typer whose errors end in one readable line instead of a traceback (unless ``--debug``) or a usage box."""
@@ -168,6 +170,11 @@ def parse(
 
 # --------------------------------------------------------------------------------------------- crawl
 
+_REVALIDATE_HELP = (
+    "Do not ask again for a known report checked less than this many days ago when only an unchanged page leads "
+    f"to it; 0 asks again for every one [default: {crawl_settings.NIANBAO_REVALIDATE_AFTER_DAYS}]"
+)
+
 
 @app.command()
 def crawl(
@@ -186,6 +193,9 @@ def crawl(
     no_warehouse: bool = typer.Option(False, "--no-warehouse", help="Only write --output; do not touch the database"),
     throttle: bool = typer.Option(
         True, "--throttle/--no-throttle", help="Politeness delays (keep on for real portals)"
+    ),
+    revalidate_after_days: int | None = typer.Option(
+        None, "--revalidate-after-days", min=0, help=_REVALIDATE_HELP, show_default=False
     ),
 ) -> None:
     """Find and fetch annual reports from government portals, politely and incrementally."""
@@ -225,6 +235,7 @@ def crawl(
                         on_progress=on_progress,
                         use_warehouse=not no_warehouse,
                         include_disabled=include_disabled,
+                        revalidate_after_days=revalidate_after_days,
                     )
                 except Exception as exc:  # noqa: BLE001 — one unreachable portal must not stop the others
                     from rich.markup import escape
@@ -351,6 +362,9 @@ def run(
         None, "--throttle/--no-throttle", help="Politeness delays (default: off for the local sample portal only)"
     ),
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild incremental marts"),
+    revalidate_after_days: int | None = typer.Option(
+        None, "--revalidate-after-days", min=0, help=_REVALIDATE_HELP, show_default=False
+    ),
 ) -> None:
     """Run the whole pipeline through the real Airflow DAG and summarize.
 
@@ -376,6 +390,8 @@ def run(
     if throttle is None:
         throttle = portal != [SAMPLE_PORTAL]
     conf = {"portals": portal, "years": _years(years), "throttle": throttle, "full_refresh": full_refresh}
+    if revalidate_after_days is not None:  # else the DAG's param default
+        conf["revalidate_after_days"] = revalidate_after_days
     airflow_local.configure()
     with console.status("starting the warehouse…") as status:
         url = steps.warehouse_url()  # the embedded server started (or reused)

@@ -118,8 +118,13 @@ def crawl(
     on_progress: Callable[[dict], None] | None = None,
     use_warehouse: bool = True,
     include_disabled: bool = False,
+    revalidate_after_days: int | None = None,
 ) -> dict:
     """Crawl one portal (a shipped profile name or a YAML path) in a subprocess; returns its stats.
+
+    ``revalidate_after_days``: a report checked less than this many days ago is not asked again when only an
+    unchanged page leads to it; 0 asks again for every known report; None: the crawler's default
+    (``NIANBAO_REVALIDATE_AFTER_DAYS`` in ``crawlers.settings``).
 
     Scrapy's own stats (requests, response codes, retries, timings…) are logged at INFO, one per line as Scrapy
     dumps them: in an Airflow task's log, not in the returned summary (the task's XCom, the CLI's table).
@@ -134,6 +139,7 @@ def crawl(
         throttle=throttle,
         on_progress=on_progress,
         include_disabled=include_disabled,
+        settings=None if revalidate_after_days is None else {"NIANBAO_REVALIDATE_AFTER_DAYS": revalidate_after_days},
     )
     summary = stats if isinstance(stats, dict) else asdict(stats)
     scrapy_stats = summary.pop("scrapy_stats", None) or {}

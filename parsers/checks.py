@@ -25,7 +25,7 @@ def _entry(rule: str, ok: bool | None, detail: str, expected=None, actual=None, 
 
 
 def _sum(values):
-    return None if any(v is None for v in values) else sum(values)
+    return None if None in values else sum(values)
 
 
 def _fmt(v):

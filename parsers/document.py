@@ -8,6 +8,7 @@ shape and grid cells one by one with their cell coordinates as locators.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from .tokens import NUM_RE, Token, tokenize_cell, tokenize_text
 
 # a cell's text on one line of the layout: its own line breaks, tabs and pipes would read as cell borders
 _FLATTEN = str.maketrans({"\n": " ", "\t": " ", "|": " ", "\r": " "})
+_BORDER_RE = re.compile(r"[\n\t|\r]")  # found first: translating every cell would cost more than the search
 
 
 @dataclass
@@ -39,19 +41,21 @@ class Document:
 
 def build_document(pieces: Sequence[str | Grid], meta: dict | None = None) -> Document:
     parts: list[str] = []
-    spans: list[tuple[int, int, tuple[Grid, int, int] | None]] = []  # (start, end, None or its grid cell)
+    spans: list[tuple[int, int, str | None]] = []  # (start, end, None or the grid cell's locator)
     pos = 0
     for piece in pieces:
         if isinstance(piece, Grid):
+            label = piece.label
             last_row = None
             for row, col, text in piece.cells:
                 if last_row is not None:
                     parts.append("\n" if row != last_row else "\t")
                     pos += 1
-                flat = text.translate(_FLATTEN) if text else text
-                end = pos + len(flat)
-                spans.append((pos, end, (piece, row, col)))
-                parts.append(flat)
+                if text and _BORDER_RE.search(text):
+                    text = text.translate(_FLATTEN)
+                end = pos + len(text)
+                spans.append((pos, end, f"{label}, row {row}, col {col}"))
+                parts.append(text)
                 pos = end
                 last_row = row
             parts.append("\n")
@@ -66,14 +70,13 @@ def build_document(pieces: Sequence[str | Grid], meta: dict | None = None) -> Do
     original = "".join(parts)
     text, traditional = normalize_document(original)
     tokens: list[Token] = []
-    for start, end, what in spans:
-        if what is None:
+    for start, end, where in spans:
+        if where is None:
             tokens.extend(tokenize_text(text[start:end], start))
         else:
-            grid, row, col = what
-            where = f"{grid.label}, row {row}, col {col}"
             cell = text[start:end].strip()
-            if cell and NUM_RE.fullmatch(cell):  # most cells: one number (tokenize_cell's fast path, inline)
+            # most cells: one number (tokenize_cell's fast path, inline; decimal digits alone need no regex)
+            if cell.isdecimal() or (cell and NUM_RE.fullmatch(cell)):
                 tokens.append(Token("num", cell, where))
             else:
                 tokens.extend(tokenize_cell(cell, where))

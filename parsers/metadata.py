@@ -236,7 +236,13 @@ def _unmarked(text: str) -> str:
     """The text with markdown marks blanked (same length: offsets hold)."""
     if not _has_markup(text):
         return text
-    return _MARKUP_RE.sub(lambda m: " " * len(m.group()), text)
+    # line by line, only the lines with a mark (no mark spans a line break): the pattern, tried at every space
+    # and tab, costs more over a whole page than splitting it
+    return "\n".join(_MARKUP_RE.sub(_spaces, line) if _has_markup(line) else line for line in text.split("\n"))
+
+
+def _spaces(match: re.Match) -> str:
+    return " " * (match.end() - match.start())
 
 
 def _organ_name_ok(name: str) -> bool:
@@ -316,10 +322,16 @@ def _label_issuers(text: str, meta: dict) -> list[_Issuer]:
         if _organ_name_ok(name):
             out.append(_Issuer(name, "label", [m.span(1)] if name == m.group(1) else []))
     printed = _SPACE_RE.sub("", meta.get("organ") or "")
-    source = to_simplified(fold(printed)) if printed else ""  # as the text is read: simplified
+    source = _as_read(printed) if printed else ""
     if source and _organ_name_ok(source):
         out.append(_Issuer(source, "label", printed=printed))
     return out
+
+
+@lru_cache(maxsize=4096)  # a site names the same organ on every page
+def _as_read(printed: str) -> str:
+    """A name printed outside the text as the text is read: folded and simplified."""
+    return to_simplified(fold(printed))
 
 
 # a signature: an organ alone on its line (or in its run of a one-line export) and a date after it — at the end

@@ -26,6 +26,8 @@ _UNIT = r"\s*(?:件|个|宗|份|条|起)"
 
 # (key, pattern); group 1 is the number. First match in the text wins. A lookbehind stands after the words it
 # guards (部分公开(?<!公开及部分公开)), never first: the engine then scans for the words instead of trying every place.
+# For the same reason an optional word in front is spelt out as alternatives ((?:予以公开|同意公开|公开), not
+# (?:予以|同意)?公开).
 PATTERNS: list[tuple[str, re.Pattern]] = [
     (key, re.compile(p))
     for key, p in [
@@ -39,7 +41,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # 2021年结转5件 is carried over; 结转至2023年(度)… is carried forward, never carried over
         (
             "applications_carried_over",
-            rf"(?:上一?年度?结转|(?:19|20)\d{{2}}年度?结转)(?!至|到|下)[^。;；,，\n]{{0,6}}?{_N}{_UNIT}",
+            rf"(?:上一?年度?结转|19\d{{2}}年度?结转|20\d{{2}}年度?结转)(?!至|到|下)[^。;；,，\n]{{0,6}}?{_N}{_UNIT}",
         ),
         (
             "applications_carried_forward",
@@ -53,7 +55,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         # 予以公开及部分公开258件 is both together, not 部分公开 alone
         (
             "granted_incl_partial",
-            rf"(?:予以|同意)?公开(?:及|和|与|、|或)(?:予以|同意)?部分公开(?:的)?(?:共)?{_N}{_UNIT}",
+            rf"(?:予以公开|同意公开|公开)(?:及|和|与|、|或)(?:予以|同意)?部分公开(?:的)?(?:共)?{_N}{_UNIT}",
         ),
         ("granted", rf"(?:予以公开|同意公开)(?<![部分不].{{4}})(?:的)?{_N}{_UNIT}"),
         ("partially_granted", rf"部分公开(?<!公开[及和与、或]部分公开)(?:的)?{_N}{_UNIT}"),
@@ -195,7 +197,7 @@ def _upheld(text: str, out: NarrativeResult) -> None:
     spans = [
         s.span()
         for s in _SENTENCE_RE.finditer(text)
-        if len(s.group()) <= 400 and "维持" in s.group() and ("复议" in s.group() or "诉讼" in s.group())
+        if len(sentence := s.group()) <= 400 and "维持" in sentence and ("复议" in sentence or "诉讼" in sentence)
     ]  # a prose sentence, not a table run together into one "sentence" (its 结果维持 header is no statement)
 
     def matches(pattern: re.Pattern):

@@ -35,25 +35,27 @@ def _fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
-# Every non-ASCII character met so far → its folding (itself when none): documents share most characters, so
-# each is folded once per process. Bounded: past the cap (hostile text of every code point) a call folds alone.
-_FOLD_TABLE: dict[int, str] = {}
-_FOLDED: set[str] = set()
+class _FoldTable(dict):
+    """Every character met so far → its folding (itself when none), filled on a miss: documents share most
+    characters, so each is folded once per process. A str.translate table: a character found (all but the
+    first time) costs a dict lookup. Bounded: past the cap (hostile text of every code point) a miss is folded
+    and not kept."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < _FOLD_CAP:
+            self[code] = folded
+        return folded
+
+
 _FOLD_CAP = 50_000
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Full-width → ASCII, invisible → space, quotes straightened; same length as the input."""
     if text.isascii():
         return text
-    chars = set(text)
-    new = chars.difference(_FOLDED)
-    if len(_FOLDED) + len(new) > _FOLD_CAP:
-        return text.translate({ord(c): _fold_char(c) for c in chars if not c.isascii()})
-    for c in new:
-        if not c.isascii():
-            _FOLD_TABLE[ord(c)] = _fold_char(c)
-    _FOLDED.update(new)
     return text.translate(_FOLD_TABLE)
 
 

@@ -62,7 +62,7 @@ def detect_era(text: str, apps, proactive, stats, year: int | None) -> str:
     format prints (vocabulary.Era.markers). Labels are searched in the whole text with whitespace removed, as
     well as in the tables read: a one-line export glues labels to digits (`…现行有效件数规章 000…`) and breaks
     them with stray spaces (`三、本年度办 理结果`), and its tables may not be read at all."""
-    compact = re.sub(r"\s+", "", text)
+    compact = "".join(text.split())  # whitespace removed (str.split's whitespace is \s: faster than re.sub on a page)
     read = set(apps.rows if apps else ()) | set(proactive.measures_seen if proactive else ())
     with_tables = [e for e in ERA_RECORDS if "applications" in e.tables]  # oldest first
     for fmt in reversed(with_tables):

@@ -53,11 +53,23 @@ _WORD_RE = re.compile(r"\S+")
 
 def tokenize_segment(segment: str, base: int | None, where: str | None = None) -> list[Token]:
     """Tokens of one cell or line segment. `base` is its offset in the document text (None for grid cells)."""
-    out: list[Token] = []
-    pending: list[tuple[str, int, int]] = []
+    word = segment.strip()
+    if not word:
+        return []
+    offset = base or 0
+    if NUM_RE.fullmatch(word):  # one number, most cells: what the walk below gives, without it
+        a = offset + len(segment) - len(segment.lstrip())
+        return [Token("num", word, where if where is not None else f"text chars {a}-{a + len(word)}")]
+    parts = _short_segment_parts(segment) if len(segment) <= _SHORT else _segment_parts(segment)
+    if where is not None:
+        return [Token(kind, text, where, glued) for kind, text, _, _, glued in parts]
+    return [Token(kind, text, f"text chars {offset + a}-{offset + b}", glued) for kind, text, a, b, glued in parts]
 
-    def loc(a: int, b: int) -> str:
-        return where if where is not None else f"text chars {a}-{b}"
+
+def _segment_parts(segment: str) -> tuple[tuple[str, str, int, int, bool], ...]:
+    """(kind, text, start, end, glued) of each token of a segment, offsets relative to the segment."""
+    out: list[tuple[str, str, int, int, bool]] = []
+    pending: list[tuple[str, int, int]] = []
 
     def flush():
         if not pending:
@@ -67,26 +79,25 @@ def tokenize_segment(segment: str, base: int | None, where: str | None = None) -
         pending.clear()
         cuts = [m.start() for m in _INNER_NUMBERED.finditer(text)] if len(text) <= 60 else []
         if not cuts or " " in text:
-            out.append(Token("text", text, loc(a, b)))
+            out.append(("text", text, a, b, False))
             return
         for s, e in zip([0, *cuts], [*cuts, len(text)]):
-            out.append(Token("text", text[s:e], loc(a + s, a + e)))
+            out.append(("text", text[s:e], a + s, a + e, False))
 
-    offset = base or 0
     for m in _WORD_RE.finditer(segment):
         word = m.group()
-        a, b = offset + m.start(), offset + m.end()
+        a, b = m.start(), m.end()
         if word in _EMPTY_MARKS:
             flush()
-            out.append(Token("blank", "", loc(a, b)))
+            out.append(("blank", "", a, b, False))
             continue
         if NUM_RE.fullmatch(word):
             flush()
-            out.append(Token("num", word, loc(a, b)))
+            out.append(("num", word, a, b, False))
             continue
         if _PLACEHOLDER_RE.fullmatch(word):
             flush()  # 数据3: a converter's column header, never a label with its value
-            out.append(Token("text", word, loc(a, b)))
+            out.append(("text", word, a, b, False))
             continue
         glued = _GLUED_RE.match(word)
         if glued:
@@ -95,13 +106,19 @@ def tokenize_segment(segment: str, base: int | None, where: str | None = None) -
                 flush()
             pending.append((head, a, a + len(head)))
             flush()
-            out.append(Token("num", glued.group(2), loc(a + len(head), b), glued=True))
+            out.append(("num", glued.group(2), a + len(head), b, True))
             continue
         if pending and _STARTS_NUMBERED.match(word):
             flush()
         pending.append((word, a, b))
     flush()
-    return out
+    return tuple(out)
+
+
+# Labels and other short segments recur from report to report (the same rows, headers and cells): their split
+# is cached. Longer ones (prose lines) are mostly unique, and split anew.
+_SHORT = 60
+_short_segment_parts = lru_cache(maxsize=16384)(_segment_parts)
 
 
 def tokenize_cell(text: str, where: str) -> list[Token]:

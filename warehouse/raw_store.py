@@ -180,10 +180,12 @@ class RawStore:
 
     def validators(self, url: str) -> dict | None:
         """{etag, last_modified, sha256} of the last good fetch of ``url`` (or, failing that, of any address with
-        the same canonical URL), for a conditional request; None if never fetched successfully."""
+        the same canonical URL), for a conditional request, and ``checked_at``: when any of these addresses was
+        last fetched or validated (200 or 304), for the crawler's freshness rule. None if never fetched
+        successfully."""
         row = self.conn.execute(
             """
-            SELECT etag, last_modified, sha256 FROM raw.fetch
+            SELECT etag, last_modified, sha256, max(fetched_at) OVER () FROM raw.fetch
             WHERE (url = %(url)s OR final_url = %(url)s OR canonical_url = %(canonical)s)
               AND sha256 IS NOT NULL
               AND (http_status BETWEEN 200 AND 299 OR http_status = 304)
@@ -194,7 +196,7 @@ class RawStore:
         ).fetchone()
         if row is None:
             return None
-        return {"etag": row[0], "last_modified": row[1], "sha256": row[2]}
+        return {"etag": row[0], "last_modified": row[1], "sha256": row[2], "checked_at": row[3]}
 
     def documents(
         self,

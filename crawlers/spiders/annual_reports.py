@@ -15,13 +15,18 @@ The walk, from each start URL:
 What a page holds beyond plain links (records shipped as XML, pagination written by scripts, files in
 viewers, lists asked for by POST) each portal family says in ``crawlers.cms``; the spider asks them all.
 Every outcome becomes a ``FetchItem`` (see ``crawlers.items``), faults included (``on_error``).
+
+On a re-crawl, a page answered 304 is walked from the page cache (``crawlers.state``); a report reached
+only that way is not asked for again while the warehouse's (or manifest's) last check of it is younger
+than ``NIANBAO_REVALIDATE_AFTER_DAYS`` (``_follow``; counted as ``nianbao/document/fresh_skipped``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,6 +76,8 @@ _KEPT_HEADERS = (
     "content-encoding",
     "location",
 )
+# Scrapy stats key: reports not asked again on a re-crawl, being fresh (``AnnualReportSpider._follow``).
+FRESH_SKIPPED = "nianbao/document/fresh_skipped"
 # Words that show a detail page carries the report's text itself, not only a link to a file.
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
 
@@ -184,6 +191,8 @@ class AnnualReportSpider(scrapy.Spider):
         self.list_pages = 0
         self.nav_pages = 0
         self.state: CrawlState | None = None
+        self.fresh_since: datetime | None = None  # None: every known report is revalidated
+        self.fresh_skipped: set[str] = set()  # canonical URLs of reports not asked again (see _follow)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -192,6 +201,11 @@ class AnnualReportSpider(scrapy.Spider):
         spider.max_nav_depth = settings.getint("NIANBAO_MAX_NAV_DEPTH", 4)
         spider.max_list_pages = settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
         spider.max_nav_pages = settings.getint("NIANBAO_MAX_NAV_PAGES", 300)
+        days = settings.getint("NIANBAO_REVALIDATE_AFTER_DAYS", 90)
+        if days < 0:
+            raise ValueError(f"NIANBAO_REVALIDATE_AFTER_DAYS must be 0 (revalidate all) or more, not {days}")
+        if days:
+            spider.fresh_since = datetime.now(timezone.utc) - timedelta(days=days)
         state_dir = settings.get("NIANBAO_STATE_DIR")
         lookup = None
         if settings.get("NIANBAO_DATABASE_URL"):
@@ -279,16 +293,37 @@ class AnnualReportSpider(scrapy.Spider):
             **extra,
         )
 
-    def _follow(self, url: str, **kwargs) -> Request | None:
-        """A request for ``url`` unless it is off-site, not http(s), or already requested."""
+    def _follow(self, url: str, *, replayed: bool = False, **kwargs) -> Request | None:
+        """A request for ``url`` unless it is off-site, not http(s), already requested, or a fresh report.
+
+        ``replayed``: the link comes from the page cache of a page answered 304. A report reached that way
+        and checked recently (``fresh_since``) is not asked again: an unchanged page says nothing new about
+        it. Reached later through a page that changed, it is asked (conditionally) after all."""
         url = clean_url(url)
         if not self.fence.admits(url):
             return None
         key = canonical_url(url)
         if key in self.seen:
             return None
+        if replayed and self._is_fresh(url, kwargs["role"]):
+            if key not in self.fresh_skipped:
+                self.fresh_skipped.add(key)
+                self.crawler.stats.inc_value(FRESH_SKIPPED)
+                self.logger.debug("not asked again, checked since %s: %s", self.fresh_since, url)
+            return None
+        if key in self.fresh_skipped:  # a changed page links it too: asked after all, so not skipped
+            self.fresh_skipped.discard(key)
+            self.crawler.stats.inc_value(FRESH_SKIPPED, -1)
         self.seen.add(key)
         return self._request(url, **kwargs)
+
+    def _is_fresh(self, url: str, role: str) -> bool:
+        """A report an earlier crawl stored and checked since ``fresh_since``."""
+        if self.fresh_since is None or self.state is None:
+            return False
+        if role == "page" and not self.state.pages.get(url, {}).get("is_report"):
+            return False  # navigation and list pages are always asked (conditionally): new links hide there
+        return self.state.checked_since(url, self.fresh_since)
 
     # --- items ----------------------------------------------------------------------------------
     def _item(self, kind: str, url: str, response: Response | None = None, **values):
@@ -311,7 +346,10 @@ class AnnualReportSpider(scrapy.Spider):
             loader.add_value("last_modified", headers.get("last-modified"))
         for key, value in values.items():
             loader.replace_value(key, value)
-        return loader.load_item()
+        item = loader.load_item()
+        if kind in ("document", "not_modified") and self.state is not None:
+            self.state.mark_checked(url, item["fetched_at"])
+        return item
 
     def _document_item(self, response: Response, nb: dict, title: str | None):
         body = response.body
@@ -346,7 +384,7 @@ class AnnualReportSpider(scrapy.Spider):
                 return
             links = [tuple(x) for x in cached.get("links", [])]
             yield self._item("page", _asked_url(response), response, nb=nb, is_report=False)
-            yield from self._take_links(_asked_url(response), links, nb)
+            yield from self._take_links(_asked_url(response), links, nb, replayed=True)
             return
         if not isinstance(response, TextResponse):
             # A start or column link that turns out to be a file: a document if it is a report.
@@ -408,8 +446,11 @@ class AnnualReportSpider(scrapy.Spider):
             self.list_pages += 1
         return req
 
-    def _take_links(self, page_url: str, links: list[tuple[str, str]], nb: dict):
+    def _take_links(self, page_url: str, links: list[tuple[str, str]], nb: dict, *, replayed: bool = False):
+        """Follow a page's links by kind; ``replayed``: they come from the page cache (the page answered 304)."""
         types = self.hints.attachment_types
+        follow = functools.partial(self._follow, replayed=replayed)
+        follow_page = functools.partial(self._follow_page, replayed=replayed)
         kinds = [(url, text, self._kind(url, text)) for url, text in links]
         is_list = nb.get("is_list") or any(k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) for _, _, k in kinds)
         in_column = bool(nb.get("is_column"))
@@ -419,7 +460,7 @@ class AnnualReportSpider(scrapy.Spider):
             if text == cms.SAME_PAGE:
                 # The page in a frame is part of this page: same depth, same list-ness, same column.
                 if not is_attachment_url(url, types):
-                    req = self._follow_page(
+                    req = follow_page(
                         url,
                         budget="nav",
                         referer=page_url,
@@ -438,11 +479,11 @@ class AnnualReportSpider(scrapy.Spider):
                     role, callback = "document", self.parse_document
                 else:
                     role, callback = "detail", self.parse_detail
-                req = self._follow(
+                req = follow(
                     url, role=role, callback=callback, referer=page_url, link_text=text, title=text, priority=5
                 )
             elif kind is LinkKind.MAYBE_REPORT:
-                req = self._follow(
+                req = follow(
                     url,
                     role="detail",
                     callback=self.parse_detail,
@@ -452,12 +493,12 @@ class AnnualReportSpider(scrapy.Spider):
                     priority=5,
                 )
             elif kind is LinkKind.COLUMN and depth <= self.max_nav_depth:  # one more step for the goal
-                req = self._follow_page(
+                req = follow_page(
                     url, referer=page_url, link_text=text, depth=depth + 1, is_list=True, is_column=True, priority=8
                 )
             elif kind is LinkKind.OTHER and in_column and _inside_column(url, text, page_url, types):
                 # In the report column, "市教育局" is that department's sub-column or its report.
-                req = self._follow_page(
+                req = follow_page(
                     url,
                     budget="nav",
                     referer=page_url,
@@ -469,12 +510,10 @@ class AnnualReportSpider(scrapy.Spider):
                 )
             elif kind is LinkKind.AREA and depth < self.max_nav_depth:
                 # A big portal links 信息公开 from every department; the cap keeps discovery bounded.
-                req = self._follow_page(
-                    url, budget="nav", referer=page_url, link_text=text, depth=depth + 1, priority=6
-                )
+                req = follow_page(url, budget="nav", referer=page_url, link_text=text, depth=depth + 1, priority=6)
             elif kind is LinkKind.YEAR_COLUMN and is_list and depth < self.max_nav_depth + 1:
                 # "2022年度" inside the report column: a sub-column of that year's reports.
-                req = self._follow_page(
+                req = follow_page(
                     url,
                     referer=page_url,
                     link_text=text,
@@ -485,7 +524,7 @@ class AnnualReportSpider(scrapy.Spider):
                     priority=8,
                 )
             elif kind is LinkKind.PAGINATION and is_list:
-                req = self._follow_page(
+                req = follow_page(
                     url,
                     budget="list",
                     referer=page_url,
@@ -507,7 +546,8 @@ class AnnualReportSpider(scrapy.Spider):
             cached = self.state.pages.get(url, {}) if self.state else {}
             if cached.get("is_list"):
                 yield self._item("page", url, response, nb=nb, is_report=False)
-                yield from self._take_links(url, [tuple(x) for x in cached.get("links", [])], {**nb, "is_list": True})
+                links = [tuple(x) for x in cached.get("links", [])]
+                yield from self._take_links(url, links, {**nb, "is_list": True}, replayed=True)
                 return
             if cached.get("is_report"):
                 yield self._item(
@@ -522,7 +562,11 @@ class AnnualReportSpider(scrapy.Spider):
             else:
                 yield self._item("page", url, response, nb=nb, is_report=False)
             yield from self._take_attachments(
-                url, [tuple(x) for x in cached.get("links", [])], nb, nb.get("title") or cached.get("title")
+                url,
+                [tuple(x) for x in cached.get("links", [])],
+                nb,
+                nb.get("title") or cached.get("title"),
+                replayed=True,
             )
             return
         if not isinstance(response, TextResponse):  # the "detail page" is the report file itself
@@ -622,12 +666,15 @@ class AnnualReportSpider(scrapy.Spider):
         text = normalize_text("".join(pieces)[:6000])
         return len(text) > 300 and _REPORT_BODY.search(text) is not None
 
-    def _take_attachments(self, page_url: str, attachments: list[tuple[str, str]], nb: dict, title: str | None):
+    def _take_attachments(
+        self, page_url: str, attachments: list[tuple[str, str]], nb: dict, title: str | None, *, replayed: bool = False
+    ):
         for url, text in attachments:
             # An attachment named as a report keeps its own title; "附件1.docx" inherits the page's.
             own = text if is_annual_report_title(text, self.hints.title_pattern) else None
             req = self._follow(
                 url,
+                replayed=replayed,
                 role="document",
                 callback=self.parse_document,
                 referer=page_url,
@@ -677,6 +724,7 @@ def stats_summary(spider: AnnualReportSpider, stats: dict) -> dict:
         "documents_new": get("nianbao/documents_new", 0),
         "not_modified": get("nianbao/not_modified", 0),
         "skipped_year": get("nianbao/skipped_year", 0),
+        "fresh_skipped": get(FRESH_SKIPPED, 0),
         "errors": dict(spider.errors),
         "offsite": get("nianbao/fence/refused", 0) + get("nianbao/fence/redirect_refused", 0),
         "bytes": get("downloader/response_bytes", 0),

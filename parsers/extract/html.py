@@ -98,14 +98,11 @@ def _cell_text(cell) -> str:
 
 
 def _grid(table, label: str) -> Grid:
-    rows = list(table.iter("tr"))  # only tables without nested tables become grids
     occupied: dict[tuple[int, int], bool] = {}
     cells: list[tuple[int, int, str]] = []
-    for r, tr in enumerate(rows, start=1):
+    for r, tr in enumerate(table.iter("tr"), start=1):  # only tables without nested tables become grids
         c = 1
-        for cell in tr:
-            if cell.tag not in ("td", "th"):  # comments and processing instructions have non-str tags
-                continue
+        for cell in tr.iterchildren("td", "th"):  # not comments or other elements: by lxml, without proxies
             if occupied:
                 while occupied.get((r, c)):
                     c += 1
@@ -113,9 +110,10 @@ def _grid(table, label: str) -> Grid:
             rowspan = 1 if rowspan is None else _span(rowspan)
             colspan = 1 if colspan is None else _span(colspan)
             cells.append((r, c, _cell_text(cell)))
-            for dr in range(1, rowspan):  # this row is covered by advancing c; later rows must skip
-                for dc in range(colspan):
-                    occupied[(r + dr, c + dc)] = True
+            if rowspan > 1:
+                for dr in range(1, rowspan):  # this row is covered by advancing c; later rows must skip
+                    for dc in range(colspan):
+                        occupied[(r + dr, c + dc)] = True
             c += colspan
     return Grid(cells=cells, label=label)
 

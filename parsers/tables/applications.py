@@ -117,23 +117,20 @@ def _place_grid_cells(
         for tok in cells:
             if tok.kind == "num":
                 by_table.setdefault(_grid_table(tok.where), set()).add(_grid_col(tok.where))
-    # rows whose own cells after the label are `width` numbers satisfying the row sum: their columns are
-    # known value columns (used when a mis-set span shifts rows, below)
-    verified: dict[str, set[tuple[int, ...]]] = {}
-    for cells in grid_cells.values():
-        own = _own_value_cells(cells) if cells else None
-        if own is not None and len(own) == width and _row_sum_holds(own, width):
-            verified.setdefault(_grid_table(cells[0].where), set()).add(tuple(_grid_col(t.where) for t in own))
+    columns_of = {table: sorted(cols) for table, cols in by_table.items()}
+    verified: dict[str, set[tuple[int, ...]]] | None = None  # only asked for when a row shifted, below
     for code, cells in grid_cells.items():
         if not cells:
             continue
         table = _grid_table(cells[0].where)
-        columns = sorted(by_table.get(table, ()))
+        columns = columns_of.get(table, [])
         if len(columns) > width:
             # the table's numbers sit in more columns than the layout has (a row shifted by a mis-set
             # rowspan/colspan): a row is still read from its own cells after its label when they are exactly
             # the layout and either add up (总计 = Σ) or sit in the columns of rows that do
             own = _own_value_cells(cells)
+            if verified is None:
+                verified = _verified_columns(grid_cells, width)
             if (
                 own is not None
                 and len(own) == width
@@ -165,11 +162,23 @@ def _place_grid_cells(
                     )
                 )
         placed = [at.get(c) or Token("blank", "", cells[0].where) for c in columns]
-        if any(t.kind == "num" and _grid_col(t.where) not in columns for t in cells):
+        value_columns = by_table.get(table, set())
+        if any(t.kind == "num" and _grid_col(t.where) not in value_columns for t in cells):
             overflow.add(code)
             continue
         collected[code] = placed
         overflow.discard(code)
+
+
+def _verified_columns(grid_cells: dict, width: int) -> dict[str, set[tuple[int, ...]]]:
+    """By table, the columns of rows whose own cells after the label are `width` numbers satisfying the row
+    sum: known value columns (for reading a row a mis-set span shifted)."""
+    verified: dict[str, set[tuple[int, ...]]] = {}
+    for cells in grid_cells.values():
+        own = _own_value_cells(cells) if cells else None
+        if own is not None and len(own) == width and _row_sum_holds(own, width):
+            verified.setdefault(_grid_table(cells[0].where), set()).add(tuple(_grid_col(t.where) for t in own))
+    return verified
 
 
 def _shift_past_fillers(code: str, collected: dict, more: list[Token], width: int, overflow: set) -> None:
@@ -418,11 +427,12 @@ def resolve_runs(result: ApplicationsResult, runs: dict[str, str]) -> None:
         space *= len(ambiguous[c])
     surviving: list[tuple] = []
     if space <= 50000:
+        outcome_rows = _outcome_rows_if_complete(result.rows)  # the same rows in every combination
         for combo in itertools.product(*(ambiguous[c] for c in codes)):
-            rows = {k: dict(v) for k, v in result.rows.items()}
+            rows = dict(result.rows)  # the rules only read: the rows not tried are shared, not copied
             for c, values in zip(codes, combo):
                 rows[c] = dict(zip(COLUMNS, values))
-            if _column_rules_hold(rows):
+            if _column_rules_hold(rows, outcome_rows):
                 surviving.append(combo)
     for idx, code in enumerate(codes):
         options = {combo[idx] for combo in surviving} if surviving else set(ambiguous[code])
@@ -442,21 +452,25 @@ def resolve_runs(result: ApplicationsResult, runs: dict[str, str]) -> None:
                 )
 
 
-def _column_rules_hold(rows: dict[str, dict]) -> bool:
-    """Balance and outcome sums, for every column where all values are known (unknown: no constraint)."""
-    # the outcome rule only when every outcome row was printed: a partial sum proves nothing
+def _outcome_rows_if_complete(rows: dict[str, dict]) -> list[str] | None:
+    """The outcome rows whose sum is （七）总计, or None when not every one was printed: the outcome rule then
+    does not apply (a partial sum proves nothing)."""
     if all(r in rows for r in OTHER_SUBROWS):
         outcome_rows = LEAF_ROWS_2019 + OTHER_SUBROWS
     else:
         outcome_rows = LEAF_ROWS_2019 + ["other"]
-    complete = all(r in rows for r in outcome_rows)
+    return outcome_rows if all(r in rows for r in outcome_rows) else None
+
+
+def _column_rules_hold(rows: dict[str, dict], outcome_rows: list[str] | None) -> bool:
+    """Balance and outcome sums, for every column where all values are known (unknown: no constraint)."""
     for col in COLUMNS:
         a, b, t, f = (
             rows.get(r, {}).get(col) for r in ("new_received", "carried_over", "total_processed", "carried_forward")
         )
         if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]  # no None: checked
             return False
-        if complete and t is not None:
+        if outcome_rows is not None and t is not None:
             outs = [rows[r].get(col) for r in outcome_rows]
             if None not in outs and sum(outs) != t:  # type: ignore[arg-type]  # no None: checked
                 return False
@@ -466,20 +480,16 @@ def _column_rules_hold(rows: dict[str, dict]) -> bool:
 def _prove_blank_cells(result: ApplicationsResult) -> None:
     """Blank cells the table's sums prove (blanks.py): row sums, outcome sums per column, 2021 （六）."""
     unreadable = {p.get("field") for p in result.problems}
-    cells: dict[str, int | float | None] = {}
     blank: set[str] = set()
     for code, row in result.rows.items():
         for col, value in row.items():
-            key = f"applications.{code}.{col}"
-            cells[key] = value
-            if (
-                value is None
-                and key not in result.provenance
-                and not {key, f"applications.{code}", "applications"} & unreadable
-            ):
-                blank.add(key)
+            if value is None:
+                key = f"applications.{code}.{col}"
+                if key not in result.provenance and not {key, f"applications.{code}", "applications"} & unreadable:
+                    blank.add(key)
     if not blank:
         return  # every cell printed: nothing to prove
+    cells = {f"applications.{code}.{col}": value for code, row in result.rows.items() for col, value in row.items()}
     rules = [
         SumRule(
             f"applications.row_sum.{code}",

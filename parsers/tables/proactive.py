@@ -8,6 +8,7 @@ to 万元 and its printed text kept; signed changes keep their sign.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..normalize import label_key
 from ..report_types import Problem
@@ -183,6 +184,7 @@ def read_proactive(tokens: list[Token], stop: int | None = None) -> ProactiveRes
 _HEADERS = ("第二十条第", "信息内容")
 
 
+@lru_cache(maxsize=4096)  # asked of every label before the table: labels recur
 def _wrapped_header(key: str) -> bool:
     """The first part of a block header cut by a line break (第二 / 十条第（一）项, 信息 / 内容)."""
     return any(h.startswith(key) and key != h for h in _HEADERS) or key == "第二十条第"

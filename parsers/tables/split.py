@@ -12,6 +12,7 @@ cells are left null with an `ambiguous_split` problem — never picked.
 from __future__ import annotations
 
 from functools import cache
+from itertools import accumulate
 
 MAX_CANDIDATES = 2000
 
@@ -56,6 +57,10 @@ def _parts_summing(digits: str, n: int, target: int) -> list[tuple[int, ...]]:
 def sum_splits(digits: str, addends: int) -> list[tuple[int, ...]]:
     """Splits into `addends` numbers followed by their sum (the sum printed last)."""
     out: list[tuple[int, ...]] = []
+    # A number is its digit sum modulo 9, so however a head is cut its parts add up to the head's digit sum
+    # modulo 9: a total that differs from it there has no split (most lengths of the total, ruled out at once).
+    # digit_sums[i]: of digits[:i] (ASCII digits, as the split reads them)
+    digit_sums = list(accumulate((ord(d) - 48 for d in digits), initial=0)) if digits.isascii() else None
     for total_len in range(1, len(digits) - addends + 1):
         total_text = digits[len(digits) - total_len :]
         if total_len > 1 and total_text[0] == "0":
@@ -64,6 +69,8 @@ def sum_splits(digits: str, addends: int) -> list[tuple[int, ...]]:
         if len(head) > addends * (total_len + 1) or len(head) < addends:
             continue
         total = int(total_text)
+        if digit_sums is not None and (digit_sums[len(head)] - total) % 9:
+            continue
         for parts in _parts_summing(head, addends, total):
             out.append((*parts, total))
             if len(out) > MAX_CANDIDATES:

@@ -53,6 +53,18 @@ class StatisticsResult:
     flattened: bool = False  # rows run together with their labels: no cell of it is where a token reader looks
 
 
+@lru_cache(maxsize=16384)
+def _row_key(text: str) -> str:
+    """A label's key without its sub-list mark (其中：1.同意公开答复数 → 同意公开答复数)."""
+    return _SUB_LIST_MARK.sub("", label_key(text))
+
+
+@lru_cache(maxsize=16384)
+def _targets_matching(key: str) -> tuple[str, ...]:
+    """The targets whose pattern finds `key`, in STAT_ROWS order (labels recur: cached)."""
+    return tuple(target for target, pattern in STAT_ROWS if pattern.search(key))
+
+
 def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
     has_table = any(
         t.kind == "text" and ("指标名称" in (k := label_key(t.text)) or "计量单位" in k or "历年累计" in k)
@@ -65,18 +77,18 @@ def read_statistics(tokens: list[Token]) -> StatisticsResult | None:
     for i, tok in enumerate(tokens):
         if tok.kind != "text":
             continue
-        key = _SUB_LIST_MARK.sub("", label_key(tok.text))  # 其中：1.同意公开答复数
+        key = _row_key(tok.text)  # 其中：1.同意公开答复数
         if len(key) > 30:
             continue
         previous = tokens[i - 1] if i else None
         if previous is not None and previous.kind == "text" and not _UNIT_RE.match(label_key(previous.text)):
             # a label wrapped over two cells or lines (同意公开 / 答复数): the whole label decides, and its
             # second half alone (答复数) is never taken for another row
-            joined = _SUB_LIST_MARK.sub("", label_key(previous.text)) + key
-            if any(p.search(joined) for _, p in STAT_ROWS):
+            joined = _row_key(previous.text) + key
+            if _targets_matching(joined):
                 key = joined
-        for target, pattern in STAT_ROWS:
-            if target in out.values or not pattern.search(key):
+        for target in _targets_matching(key):
+            if target in out.values:
                 continue
             unit = next((u for u in ("万元", "元") if key.endswith(u)), None)  # unit run into the label
             for nxt in tokens[i + 1 : i + 4]:

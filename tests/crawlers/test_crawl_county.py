@@ -126,7 +126,9 @@ def test_progress_is_streamed(county):
 def test_recrawl_downloads_nothing_new(county):
     site = county["site"]
     site.portal.clear_log()
-    stats = run_crawl(str(county["profile"]), output_dir=county["out"], throttle=False, settings=FAST)
+    # Every report asked again (conditionally): the freshness rule that spares them is test_revalidation.py's.
+    every = {**FAST, "NIANBAO_REVALIDATE_AFTER_DAYS": 0}
+    stats = run_crawl(str(county["profile"]), output_dir=county["out"], throttle=False, settings=every)
     assert stats.documents_fetched == 0
     assert stats.not_modified == len(site.report_paths)
     served = {path for path, status, _ in site.portal.log if status == 200}
