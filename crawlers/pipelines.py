@@ -23,14 +23,34 @@ logger = logging.getLogger(__name__)
 
 
 class RawStorePipeline:
-    def __init__(self, crawler, database_url: str):
+    """Writes fetches to the warehouse in batches: one transaction per ``NIANBAO_WAREHOUSE_BATCH_ITEMS`` items
+    or ``NIANBAO_WAREHOUSE_BATCH_BYTES`` of bodies, at least every ``NIANBAO_WAREHOUSE_BATCH_SECONDS``, and at
+    spider close. A crawl killed outright loses at most the uncommitted batch: those URLs are not in the warehouse,
+    so the next crawl fetches them again in full."""
+
+    def __init__(
+        self, crawler, database_url: str, *, batch_items: int = 100, batch_bytes: int = 0, batch_seconds: float = 0
+    ):
         self.crawler = crawler
         self.database_url = database_url
+        self.batch_items = max(1, batch_items)
+        self.batch_bytes = batch_bytes
+        self.batch_seconds = batch_seconds
         self.store = None
+        self.pending: list = []  # FetchRecords not yet committed
+        self.pending_bytes = 0
+        self.timer = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.get("NIANBAO_DATABASE_URL"))
+        settings = crawler.settings
+        return cls(
+            crawler,
+            settings.get("NIANBAO_DATABASE_URL"),
+            batch_items=settings.getint("NIANBAO_WAREHOUSE_BATCH_ITEMS", 100),
+            batch_bytes=settings.getint("NIANBAO_WAREHOUSE_BATCH_BYTES", 32 * 1024 * 1024),
+            batch_seconds=settings.getfloat("NIANBAO_WAREHOUSE_BATCH_SECONDS", 5.0),
+        )
 
     def open_spider(self) -> None:
         from warehouse.raw_store import (
@@ -38,34 +58,65 @@ class RawStorePipeline:
         )
 
         self.store = RawStore(self.database_url)
+        if self.batch_seconds > 0:
+            from scrapy.utils.asyncio import create_looping_call
+
+            self.timer = create_looping_call(self.flush)
+            self.timer.start(self.batch_seconds, now=False)
 
     def close_spider(self) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
         if self.store is not None:
-            self.store.close()
+            try:
+                self.flush()
+            finally:
+                self.store.close()
 
     def process_item(self, item):
         from warehouse.raw_store import FetchRecord
 
         kind = item["kind"]
         fetched_at = item.get("fetched_at")
-        record = FetchRecord(
-            portal=item["portal"],
-            url=item["url"],
-            final_url=item.get("final_url"),
-            fetched_at=datetime.fromisoformat(fetched_at) if fetched_at else None,
-            http_status=item.get("http_status"),
-            headers=item.get("headers") or {},
-            body=item.get("body") if kind == "document" else None,
-            media_type=item.get("media_type"),
-            referer_url=item.get("referer_url"),
-            link_text=item.get("link_text"),
-            title=item.get("title"),
-            year_guess=item.get("year_guess"),
-            is_report=bool(item.get("is_report")),
-            error=item.get("error"),
+        body = item.get("body") if kind == "document" else None
+        self.pending.append(
+            FetchRecord(
+                portal=item["portal"],
+                url=item["url"],
+                final_url=item.get("final_url"),
+                fetched_at=datetime.fromisoformat(fetched_at) if fetched_at else None,
+                http_status=item.get("http_status"),
+                headers=item.get("headers") or {},
+                body=body,
+                media_type=item.get("media_type"),
+                referer_url=item.get("referer_url"),
+                link_text=item.get("link_text"),
+                title=item.get("title"),
+                year_guess=item.get("year_guess"),
+                is_report=bool(item.get("is_report")),
+                error=item.get("error"),
+            )
         )
-        self.store.record_fetch(record)
+        self.pending_bytes += len(body or b"")
+        if len(self.pending) >= self.batch_items or (self.batch_bytes and self.pending_bytes >= self.batch_bytes):
+            self.flush()
         return item
+
+    def flush(self) -> None:
+        """Commit the pending fetches. Should the batch fail as a whole, each fetch is tried on its own, so one
+        bad record costs only itself (logged, as an item error would be)."""
+        batch, self.pending, self.pending_bytes = self.pending, [], 0
+        if not batch:
+            return
+        try:
+            self.store.record_fetches(batch)
+        except Exception:  # the batch was rolled back: store what can be stored
+            logger.warning("batch of %d fetches failed; storing them one by one", len(batch), exc_info=True)
+            for rec in batch:
+                try:
+                    self.store.record_fetch(rec)
+                except Exception:  # one record's fault must not cost the others
+                    logger.exception("could not store the fetch of %s", rec.url)
 
 
 class OutputDirPipeline:

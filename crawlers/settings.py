@@ -40,6 +40,12 @@ DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is a fault, never a stored 
 COOKIES_ENABLED = False  # nothing we fetch needs a session
 TELNETCONSOLE_ENABLED = False
 
+# Items of one response go through the pipelines one at a time: they are synchronous, so more could not
+# overlap anyway, and Scrapy starts one asyncio task per allowed item for every response (100 by default:
+# a fifth of the crawl's CPU on a fast portal). The spider's page callbacks still take all of a page's
+# links at once (``_all_at_once`` in crawlers.spiders.annual_reports).
+CONCURRENT_ITEMS = 1
+
 # Our own requests use dont_filter (redirect loops must reach the errback); the spider keeps its own
 # set of seen canonical URLs instead of the default duplicate filter.
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
@@ -70,6 +76,15 @@ ITEM_PIPELINES = {
     # Enabled per run by crawlers.crawl: RawStorePipeline (warehouse) and/or OutputDirPipeline.
     "crawlers.pipelines.StatsPipeline": 900,
 }
+
+# The warehouse (crawlers.pipelines.RawStorePipeline) takes fetches in batches: a transaction of three
+# statements per fetch was a sixth of the crawl's CPU. A batch is committed at this many fetches, at this
+# many bytes of bodies (reports can be megabytes: bounded memory), after this many seconds (a slow portal
+# still sees its fetches stored), and at the crawl's end; a crawl killed outright loses at most one batch,
+# which the next crawl fetches again.
+NIANBAO_WAREHOUSE_BATCH_ITEMS = 100
+NIANBAO_WAREHOUSE_BATCH_BYTES = 32 * 1024 * 1024
+NIANBAO_WAREHOUSE_BATCH_SECONDS = 5.0
 
 EXTENSIONS = {
     "crawlers.extensions.ProgressReporter": 500,

@@ -93,6 +93,25 @@ def _clean_headers(headers: dict) -> dict:
     return cleaned
 
 
+_INSERT_DOCUMENT = (
+    "INSERT INTO raw.document (sha256, media_type, size_bytes, content) VALUES (%s, %s, %s, %s)"
+    " ON CONFLICT (sha256) DO NOTHING"
+)
+_INSERT_FETCH = """
+    INSERT INTO raw.fetch (portal, url, final_url, canonical_url, fetched_at, http_status, etag, last_modified,
+                           headers, sha256, referer_url, link_text, title, year_guess, is_report, error)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
+
+
+def _prepared(rec: FetchRecord) -> tuple[dict, str | None, str | None]:
+    """(cleaned headers, media type, sha256 of the body or None) of a fetch."""
+    headers = _clean_headers(rec.headers)
+    media_type = rec.media_type or (headers.get("content-type", "").split(";")[0].strip() or None)
+    sha256 = hashlib.sha256(rec.body).hexdigest() if rec.body is not None else None
+    return headers, media_type, sha256
+
+
 class RawStore:
     """Reads and writes ``raw``. Holds one connection; use as a context manager or call ``close()``."""
 
@@ -121,60 +140,77 @@ class RawStore:
 
     def record_fetch(self, rec: FetchRecord) -> int:
         """Store the body (once per sha256) and one fetch row; return the fetch_id."""
-        headers = _clean_headers(rec.headers)
+        headers, media_type, sha256 = _prepared(rec)
+        with self.conn.transaction():
+            if rec.body is not None:
+                # Check first so a body we already hold is not sent to the server again.
+                known = self.conn.execute("SELECT 1 FROM raw.document WHERE sha256 = %s", (sha256,)).fetchone()
+                if not known:
+                    self.conn.execute(_INSERT_DOCUMENT, (sha256, media_type, len(rec.body), rec.body))
+            row = self.conn.execute(
+                _INSERT_FETCH + " RETURNING fetch_id", self._fetch_values(rec, headers, sha256)
+            ).fetchone()
+        return row[0]
+
+    def record_fetches(self, records: Iterable[FetchRecord]) -> None:
+        """``record_fetch`` for many fetches in one transaction: the same rows, written in a few round trips
+        (one query for which bodies are held, one batch of new bodies, batches of fetch rows) instead of
+        three per fetch. All or nothing: on an error none of the batch is stored."""
+        prepared = [(rec, *_prepared(rec)) for rec in records]
+        if not prepared:
+            return
+        bodies = {sha256: (media_type, rec.body) for rec, _, media_type, sha256 in prepared if rec.body is not None}
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            if bodies:
+                held = {
+                    row[0]
+                    for row in cur.execute(
+                        "SELECT sha256 FROM raw.document WHERE sha256 = ANY(%s)", (list(bodies),)
+                    ).fetchall()
+                }
+                new = [(sha, mt, len(body), body) for sha, (mt, body) in bodies.items() if sha not in held]
+                if new:
+                    cur.executemany(_INSERT_DOCUMENT, new)
+            rows: list[tuple] = []
+            for rec, headers, _, sha256 in prepared:
+                if rec.body is None and rec.http_status == 304 and rows:
+                    # Its row points at the last good fetch of the URL, which may be earlier in this batch.
+                    cur.executemany(_INSERT_FETCH, rows)
+                    rows = []
+                rows.append(self._fetch_values(rec, headers, sha256))
+            if rows:
+                cur.executemany(_INSERT_FETCH, rows)
+
+    def _fetch_values(self, rec: FetchRecord, headers: dict, sha256: str | None) -> tuple:
+        """The values of ``_INSERT_FETCH`` for ``rec``; a 304 takes its body and validators from the last good
+        fetch of its URL (Not Modified: the body is the one we already hold)."""
         etag = headers.get("etag")
         last_modified = headers.get("last-modified")
-        media_type = rec.media_type or (headers.get("content-type", "").split(";")[0].strip() or None)
-        sha256 = None
-        if rec.body is not None:
-            sha256 = hashlib.sha256(rec.body).hexdigest()
-        elif rec.http_status == 304:
-            # Not Modified: the body is the one we already hold for this URL.
+        if rec.body is None and rec.http_status == 304:
             previous = self.validators(rec.url)
             if previous:
                 sha256 = previous["sha256"]
                 etag = etag or previous["etag"]
                 last_modified = last_modified or previous["last_modified"]
         year_guess = rec.year_guess if rec.year_guess is not None and 1990 <= rec.year_guess <= 2100 else None
-
-        with self.conn.transaction():
-            if rec.body is not None:
-                # Check first so a body we already hold is not sent to the server again.
-                known = self.conn.execute("SELECT 1 FROM raw.document WHERE sha256 = %s", (sha256,)).fetchone()
-                if not known:
-                    self.conn.execute(
-                        "INSERT INTO raw.document (sha256, media_type, size_bytes, content) VALUES (%s, %s, %s, %s)"
-                        " ON CONFLICT (sha256) DO NOTHING",
-                        (sha256, media_type, len(rec.body), rec.body),
-                    )
-            row = self.conn.execute(
-                """
-                INSERT INTO raw.fetch (portal, url, final_url, canonical_url, fetched_at, http_status, etag,
-                                       last_modified, headers, sha256, referer_url, link_text, title, year_guess,
-                                       is_report, error)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                RETURNING fetch_id
-                """,
-                (
-                    rec.portal,
-                    rec.url,
-                    rec.final_url,
-                    canonical_url(rec.final_url or rec.url),
-                    rec.fetched_at or datetime.now(timezone.utc),
-                    rec.http_status,
-                    etag,
-                    last_modified,
-                    Jsonb(headers),
-                    sha256,
-                    rec.referer_url,
-                    rec.link_text,
-                    rec.title,
-                    year_guess,
-                    rec.is_report,
-                    rec.error,
-                ),
-            ).fetchone()
-        return row[0]
+        return (
+            rec.portal,
+            rec.url,
+            rec.final_url,
+            canonical_url(rec.final_url or rec.url),
+            rec.fetched_at or datetime.now(timezone.utc),
+            rec.http_status,
+            etag,
+            last_modified,
+            Jsonb(headers),
+            sha256,
+            rec.referer_url,
+            rec.link_text,
+            rec.title,
+            year_guess,
+            rec.is_report,
+            rec.error,
+        )
 
     # -- reading ---------------------------------------------------------------------------------------------
 

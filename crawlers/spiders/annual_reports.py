@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -80,6 +81,12 @@ _KEPT_HEADERS = (
 FRESH_SKIPPED = "nianbao/document/fresh_skipped"
 # Words that show a detail page carries the report's text itself, not only a link to a file.
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
+_REPORT_TEXT_CHARS = 6000  # of a page's body text, enough to tell a report from a page that links one
+_BODY_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
+# Where _carries_report_text may cut the text: before whitespace or a CJK ideograph, characters NFKC never
+# joins to the one before them, so the cut text normalises to a prefix of the whole text's normal form.
+_CUT_BEFORE = re.compile(r"[\s\u4e00-\u9fff]")
+_PREFIX_CHARS = 1000  # _carries_report_text first tries the text up to the first cut after this many
 
 
 _NOT_A_SUBCOLUMN = re.compile(
@@ -106,6 +113,31 @@ def _as_markup(response: Response) -> Response:
     if isinstance(response, TextResponse) and not isinstance(response, (HtmlResponse, XmlResponse)):
         return response.replace(cls=HtmlResponse)
     return response
+
+
+def _all_at_once(callback):
+    """A page callback that takes all its links at once, when Scrapy calls it.
+
+    Scrapy reads a callback's output as it goes, pausing whenever more than 2 × ``CONCURRENT_ITEMS``
+    outputs wait (settings): other pages' callbacks may run in the pause. Taken at once, the links a page
+    finds are all claimed by it (``self.seen``, the referer, the page budgets) whatever that setting, as if
+    the callback ran without a pause. A fault part-way still comes after the outputs made before it."""
+
+    @functools.wraps(callback)
+    def taken(*args, **kwargs):
+        outputs = []
+        try:
+            outputs.extend(callback(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 — raised again, after the outputs that came before it
+            return _then_raise(outputs, exc)
+        return outputs
+
+    return taken
+
+
+def _then_raise(outputs: list, exc: Exception):
+    yield from outputs
+    raise exc
 
 
 def _now() -> str:
@@ -372,6 +404,7 @@ class AnnualReportSpider(scrapy.Spider):
         )
 
     # --- navigation and list pages --------------------------------------------------------------
+    @_all_at_once
     def parse_page(self, response: Response):
         response = _as_markup(response)
         nb = response.meta["nb"]
@@ -538,6 +571,7 @@ class AnnualReportSpider(scrapy.Spider):
                 yield req
 
     # --- detail pages and documents -------------------------------------------------------------
+    @_all_at_once
     def parse_detail(self, response: Response):
         response = _as_markup(response)
         nb = response.meta["nb"]
@@ -661,9 +695,19 @@ class AnnualReportSpider(scrapy.Spider):
     @staticmethod
     def _carries_report_text(response: TextResponse) -> bool:
         """True when the page holds a report's prose (not just a title and a link to a file)."""
-        pieces = response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+        root = response.selector.root
+        # lxml directly: parsel would wrap each of a long report's thousands of text nodes in a Selector.
+        pieces = _BODY_TEXT(root) if hasattr(root, "xpath") else []
         # The first few thousand characters decide; normalising a whole long report is wasted work.
-        text = normalize_text("".join(pieces)[:6000])
+        raw = "".join(pieces)[:_REPORT_TEXT_CHARS]
+        # Most reports name a section in their first lines: a prefix decides for them (_CUT_BEFORE); only a page
+        # the prefix does not settle is normalised in full.
+        cut = _CUT_BEFORE.search(raw, _PREFIX_CHARS)
+        if cut is not None:
+            text = normalize_text(raw[: cut.start()])
+            if len(text) > 300 and _REPORT_BODY.search(text) is not None:
+                return True
+        text = normalize_text(raw)
         return len(text) > 300 and _REPORT_BODY.search(text) is not None
 
     def _take_attachments(

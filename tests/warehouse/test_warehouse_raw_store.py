@@ -121,6 +121,7 @@ def test_validators_come_from_the_last_good_fetch(store):
         "etag": '"abc"',
         "last_modified": "Sat, 01 Jan 2026 00:00:00 GMT",
         "sha256": __import__("hashlib").sha256(b"c-2022").hexdigest(),
+        "checked_at": T0,  # the last good fetch: the 503 after it checked nothing
     }
     assert store.validators(url) == expected
     # The mobile copy of the page shares the canonical URL, so it can be revalidated too.
@@ -129,6 +130,7 @@ def test_validators_come_from_the_last_good_fetch(store):
     fetch_id = store.record_fetch(FetchRecord(portal="c", url=url, http_status=304, fetched_at=T0 + timedelta(days=1)))
     row = store.conn.execute("SELECT sha256, etag FROM raw.fetch WHERE fetch_id = %s", (fetch_id,)).fetchone()
     assert row == (expected["sha256"], '"abc"')
+    assert store.validators(url)["checked_at"] == T0 + timedelta(days=1)  # a 304 is a check
     errors = store.fetch_errors(portal="c")
     assert [(e["http_status"], e["error"]) for e in errors] == [(503, "Service Unavailable")]
 
