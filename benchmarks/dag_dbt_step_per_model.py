@@ -27,8 +27,8 @@ with DAG("nianbao_dbt_step_per_model", schedule=None, params={"full_refresh": Tr
         group_id="dbt",
         project_config=ProjectConfig(DBT_PROJECT_DIR, manifest_path=DBT_MANIFEST, install_dbt_deps=False),
         profile_config=ProfileConfig(
-            profile_name="nianbao",
-            target_name="warehouse",
+            profile_name=dbt_builds.PROFILE_NAME,
+            target_name=dbt_builds.TARGET_NAME,
             profile_mapping=dbt_builds.cosmos_profile_mapping(steps.WAREHOUSE_CONN_ID),
         ),
         execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),

@@ -98,8 +98,8 @@ def _dbt_tasks():
             install_dbt_deps=False,
         ),
         profile_config=ProfileConfig(
-            profile_name="nianbao",
-            target_name="warehouse",
+            profile_name=dbt_builds.PROFILE_NAME,
+            target_name=dbt_builds.TARGET_NAME,
             profile_mapping=dbt_builds.cosmos_profile_mapping(steps.WAREHOUSE_CONN_ID),
         ),
         # One `dbt build` of the plan's selection (a producer task, dbt's Python API in the worker process); each
@@ -229,11 +229,11 @@ def nianbao_harvest():
         return steps.validate()
 
     @task
-    def dbt_docs() -> str:
-        """dbt's documentation site (static files) for the marts, regenerated after every build."""
+    def dbt_docs(plan: dict) -> str:
+        """dbt's documentation site (static files) for the marts, regenerated after every build (with its vars)."""
         from nianbao import steps
 
-        return str(steps.dbt_docs())
+        return str(steps.dbt_docs(build_vars=plan["vars"]))
 
     @task
     def summarize() -> dict:
@@ -251,7 +251,7 @@ def nianbao_harvest():
     dbt_first, dbt_last = _dbt_tasks()
     chain(crawled, batches)
     chain(parsed, dbt_first)
-    chain(dbt_last, [validate(), dbt_docs()], summarize())
+    chain(dbt_last, [validate(), dbt_docs(dbt_first)], summarize())
 
 
 def _harvest():

@@ -293,7 +293,7 @@ def build(full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebui
     # one turn for the plan, the build, its log entry and the docs: they describe the same marts
     with console.status("dbt build…"), dbt_builds.build_lock(url, on_wait=waiting):
         built = steps.dbt_build(url=url, full_refresh=full_refresh)
-        docs = steps.dbt_docs(url=url)
+        docs = steps.dbt_docs(url=url, build_vars=built["vars"])
     console.print(f"dbt build ({built['mode']}: {built['reason']})")
     console.print(f"dbt docs: {docs}")
 

@@ -44,6 +44,14 @@ _held = threading.local()
 # What dbt reads of the project (dbt/target, dbt/logs and the seed generator script are not inputs).
 PROJECT_INPUTS = ("dbt_project.yml", "selectors.yml", "models", "macros", "seeds", "tests")
 
+# The profile and target of profiles.yml, named on every dbt command nianbao runs, as cosmos names them on the DAG's:
+# dbt keeps its parse of the project (target/partial_parse.msgpack) for the next command only when that command has
+# the same --profile, --target and --vars (and connection) as the one that wrote it; otherwise it parses the whole
+# project again (~11 s of a build on a 2-core machine).
+PROFILE_NAME = "nianbao"
+TARGET_NAME = "warehouse"
+PROFILE_FLAGS = ("--profile", PROFILE_NAME, "--target", TARGET_NAME)
+
 # Flags of every build. --no-write-json: no manifest.json / run_results.json (about a second of a monthly run); the
 # DAG renders from the manifest `nianbao dbt-parse` writes, `dbt docs generate` writes its own.
 BUILD_FLAGS = ("--threads", "4", "--no-write-json")

@@ -333,9 +333,11 @@ def dbt_executable() -> str:
 def dbt(*args: str, url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """Run a dbt command against the warehouse (its own process: dbt keeps global state)."""
     env = {**os.environ, **warehouse_env(url)}
-    cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    from nianbao.dbt_builds import PROFILE_FLAGS, run_dbt  # builds take turns (advisory lock) and are time-bounded
+
+    cmd = [dbt_executable(), *args, *PROFILE_FLAGS, "--project-dir", str(DBT_PROJECT_DIR)]
+    cmd += ["--profiles-dir", str(DBT_PROJECT_DIR)]
     log.info("running %s", " ".join(cmd))
-    from nianbao.dbt_builds import run_dbt  # builds take turns (advisory lock) and are time-bounded
 
     result = run_dbt(cmd, url=url or warehouse_url(), env=env)
     if check and result.returncode != 0:
@@ -350,7 +352,10 @@ def dbt_parse() -> Path:
     env = {**os.environ}
     for key, default in (("NIANBAO_DB_HOST", "localhost"), ("NIANBAO_DB_NAME", "nianbao")):
         env.setdefault(key, default)
-    cmd = [dbt_executable(), "parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    from nianbao.dbt_builds import PROFILE_FLAGS
+
+    cmd = [dbt_executable(), "parse", *PROFILE_FLAGS, "--project-dir", str(DBT_PROJECT_DIR)]
+    cmd += ["--profiles-dir", str(DBT_PROJECT_DIR)]
     result = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, text=True, capture_output=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
@@ -380,15 +385,19 @@ def dbt_build(*, url: str | None = None, full_refresh: bool = False) -> dict:
     plan = plan_dbt_build(url=url, full_refresh=full_refresh)
     result = dbt(*plan.dbt_args, url=url)
     record_dbt_build(plan, url=url)
-    return {"mode": plan.mode, "reason": plan.reason, "log_tail": result.stdout[-2000:]}
+    return {"mode": plan.mode, "reason": plan.reason, "vars": plan.vars, "log_tail": result.stdout[-2000:]}
 
 
-def dbt_docs(*, url: str | None = None) -> Path:
+def dbt_docs(*, url: str | None = None, build_vars: str | None = None) -> Path:
     """Generate dbt's docs site as one self-contained page (`--static`: manifest and catalog inside it, so it opens
-    from disk, offline), dbt/target/static_index.html; `dbt docs serve` still shows the usual site."""
+    from disk, offline), dbt/target/static_index.html; `dbt docs serve` still shows the usual site.
+
+    ``build_vars``: the --vars of the build just made (``BuildPlan.vars``). The docs are the same with them, and the
+    parse dbt keeps from this, the last command, then serves the next build of the same kind (a monthly run's next
+    monthly run) instead of a parse of the whole project (``dbt_builds.PROFILE_FLAGS``)."""
     from nianbao.paths import DBT_DOCS_PAGE
 
-    dbt("docs", "generate", "--static", url=url)
+    dbt("docs", "generate", "--static", *(("--vars", build_vars) if build_vars else ()), url=url)
     return DBT_DOCS_PAGE
 
 
