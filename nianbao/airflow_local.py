@@ -338,7 +338,8 @@ def up(on_step: Callable[[str], None] | None = None, *, warm: bool = True) -> St
     commands = {
         "sample-portal": [sys.executable, "-m", "sample_portal", "--port", str(portal_port)],
         "api-server": [_airflow(), "api-server", "--host", HOST, "--port", str(port), "--workers", "1"],
-        "scheduler": [_airflow(), "scheduler", "--skip-serve-logs"],
+        # `airflow scheduler` with the DAG built before the LocalExecutor forks its workers (nianbao.warm_scheduler)
+        "scheduler": [sys.executable, "-m", "nianbao.warm_scheduler", "--skip-serve-logs"],
         "dag-processor": [_airflow(), "dag-processor"],
         "triggerer": [_airflow(), "triggerer", "--skip-serve-logs"],
     }

@@ -163,3 +163,25 @@ def test_a_node_task_the_finished_build_did_not_report_on_succeeds_without_defer
         assert sensor._handle_no_dbt_node_status("success", 1, {}) is True
         sensor.poke_retry_number = 0
         assert sensor._handle_no_dbt_node_status("running", 1, {}) is False  # keeps waiting: cosmos's own
+
+
+def test_the_scheduler_starts_with_the_dag_built_for_its_forks():
+    """`nianbao airflow up` starts the scheduler through nianbao.warm_scheduler: the DAG is built in its process,
+    then Airflow's own `airflow scheduler` runs there with the options given (its LocalExecutor forks its workers,
+    and they their task processes, from that process: benchmarks/make_run.py --scheduler shows the parses saved)."""
+    import subprocess
+    import sys
+
+    from nianbao.airflow_local import REPO_ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "nianbao.warm_scheduler", "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Usage: airflow scheduler" in result.stdout
+    assert "--skip-serve-logs" in result.stdout
