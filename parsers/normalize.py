@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import islice
 
 _INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u2028\u2029\u3000\u00a0\u202f\u2007")
@@ -23,8 +23,7 @@ _QUOTES = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "＂": '"
 _KEEP = set("—…·")
 
 
-@cache
-def _fold_char(ch: str) -> str:
+def _fold_char(ch: str) -> str:  # not cached: the bounded table below is its cache
     if ch in _INVISIBLE:
         return " "
     if ch in _QUOTES:
