@@ -17,6 +17,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
+from crawlers import settings as defaults
 from crawlers.discovery import extension_for
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,11 @@ class RawStorePipeline:
         return cls(
             crawler,
             settings.get("NIANBAO_DATABASE_URL"),
-            batch_items=settings.getint("NIANBAO_WAREHOUSE_BATCH_ITEMS", 100),
-            batch_bytes=settings.getint("NIANBAO_WAREHOUSE_BATCH_BYTES", 32 * 1024 * 1024),
-            batch_seconds=settings.getfloat("NIANBAO_WAREHOUSE_BATCH_SECONDS", 5.0),
+            batch_items=settings.getint("NIANBAO_WAREHOUSE_BATCH_ITEMS", defaults.NIANBAO_WAREHOUSE_BATCH_ITEMS),
+            batch_bytes=settings.getint("NIANBAO_WAREHOUSE_BATCH_BYTES", defaults.NIANBAO_WAREHOUSE_BATCH_BYTES),
+            batch_seconds=settings.getfloat(
+                "NIANBAO_WAREHOUSE_BATCH_SECONDS", defaults.NIANBAO_WAREHOUSE_BATCH_SECONDS
+            ),
         )
 
     def open_spider(self) -> None:

@@ -330,14 +330,27 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def _dbt_command(*args: str) -> list[str]:
+    """`dbt <args>` on the project, with its profiles.yml and the profile and target cosmos names too."""
+    from nianbao.dbt_builds import PROFILE_FLAGS
+
+    return [
+        dbt_executable(),
+        *args,
+        *PROFILE_FLAGS,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+    ]
+
+
 def dbt(*args: str, url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """Run a dbt command against the warehouse (its own process: dbt keeps global state)."""
     env = {**os.environ, **warehouse_env(url)}
-    from nianbao.dbt_builds import PROFILE_FLAGS, run_dbt  # builds take turns (advisory lock) and are time-bounded
-
-    cmd = [dbt_executable(), *args, *PROFILE_FLAGS, "--project-dir", str(DBT_PROJECT_DIR)]
-    cmd += ["--profiles-dir", str(DBT_PROJECT_DIR)]
+    cmd = _dbt_command(*args)
     log.info("running %s", " ".join(cmd))
+    from nianbao.dbt_builds import run_dbt  # builds take turns (advisory lock) and are time-bounded
 
     result = run_dbt(cmd, url=url or warehouse_url(), env=env)
     if check and result.returncode != 0:
@@ -352,11 +365,9 @@ def dbt_parse() -> Path:
     env = {**os.environ}
     for key, default in (("NIANBAO_DB_HOST", "localhost"), ("NIANBAO_DB_NAME", "nianbao")):
         env.setdefault(key, default)
-    from nianbao.dbt_builds import PROFILE_FLAGS
-
-    cmd = [dbt_executable(), "parse", *PROFILE_FLAGS, "--project-dir", str(DBT_PROJECT_DIR)]
-    cmd += ["--profiles-dir", str(DBT_PROJECT_DIR)]
-    result = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, text=True, capture_output=True, check=False)
+    result = subprocess.run(
+        _dbt_command("parse"), env=env, cwd=DBT_PROJECT_DIR, text=True, capture_output=True, check=False
+    )
     if result.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     return DBT_MANIFEST

@@ -51,6 +51,7 @@ from twisted.internet.error import (
 from twisted.web._newclient import ResponseFailed
 
 from crawlers import cms
+from crawlers import settings as defaults
 from crawlers.discovery import (
     LinkKind,
     classify_link,
@@ -113,6 +114,11 @@ def _as_markup(response: Response) -> Response:
     if isinstance(response, TextResponse) and not isinstance(response, (HtmlResponse, XmlResponse)):
         return response.replace(cls=HtmlResponse)
     return response
+
+
+def _reads_as_report(text: str) -> bool:
+    """Normalised body text long enough and naming a report's section (``_carries_report_text``)."""
+    return len(text) > 300 and _REPORT_BODY.search(text) is not None
 
 
 def _all_at_once(callback):
@@ -230,10 +236,10 @@ class AnnualReportSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.max_nav_depth = settings.getint("NIANBAO_MAX_NAV_DEPTH", 4)
-        spider.max_list_pages = settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
-        spider.max_nav_pages = settings.getint("NIANBAO_MAX_NAV_PAGES", 300)
-        days = settings.getint("NIANBAO_REVALIDATE_AFTER_DAYS", 90)
+        spider.max_nav_depth = settings.getint("NIANBAO_MAX_NAV_DEPTH", defaults.NIANBAO_MAX_NAV_DEPTH)
+        spider.max_list_pages = settings.getint("NIANBAO_MAX_LIST_PAGES", defaults.NIANBAO_MAX_LIST_PAGES)
+        spider.max_nav_pages = settings.getint("NIANBAO_MAX_NAV_PAGES", defaults.NIANBAO_MAX_NAV_PAGES)
+        days = settings.getint("NIANBAO_REVALIDATE_AFTER_DAYS", defaults.NIANBAO_REVALIDATE_AFTER_DAYS)
         if days < 0:
             raise ValueError(f"NIANBAO_REVALIDATE_AFTER_DAYS must be 0 (revalidate all) or more, not {days}")
         if days:
@@ -703,12 +709,9 @@ class AnnualReportSpider(scrapy.Spider):
         # Most reports name a section in their first lines: a prefix decides for them (_CUT_BEFORE); only a page
         # the prefix does not settle is normalised in full.
         cut = _CUT_BEFORE.search(raw, _PREFIX_CHARS)
-        if cut is not None:
-            text = normalize_text(raw[: cut.start()])
-            if len(text) > 300 and _REPORT_BODY.search(text) is not None:
-                return True
-        text = normalize_text(raw)
-        return len(text) > 300 and _REPORT_BODY.search(text) is not None
+        if cut is not None and _reads_as_report(normalize_text(raw[: cut.start()])):
+            return True
+        return _reads_as_report(normalize_text(raw))
 
     def _take_attachments(
         self, page_url: str, attachments: list[tuple[str, str]], nb: dict, title: str | None, *, replayed: bool = False
