@@ -272,7 +272,8 @@ def counts(url: str) -> dict:
 # --------------------------------------------------------------------------------------------- the DAG
 
 
-CONF = {"portals": ["sample"], "years": [], "throttle": False, "full_refresh": False}
+# the farm is one portal (one profile): its crawl is split over the two cores (crawlers.shards)
+CONF = {"portals": ["sample"], "years": [], "throttle": False, "full_refresh": False, "crawl_shards": PARALLELISM}
 
 
 def run_inprocess() -> tuple[str, list[dict]]:
@@ -298,10 +299,7 @@ def run_local(farm_url: str) -> tuple[str, list[dict]]:
     logical_date = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     # airflow_local.run_dag gives its tasks the bundled sample portal's address; ours is the farm's
     env = {**airflow_local._server_env(farm_url), "AIRFLOW__CORE__PARALLELISM": str(PARALLELISM)}
-    cmd = [
-        str(Path(sys.executable).parent / "airflow"),
-        *("dags", "test", airflow_local.DAG_ID, logical_date, "--use-executor", "--conf", json.dumps(CONF)),
-    ]
+    cmd = airflow_local.dags_test_command(airflow_local.DAG_ID, logical_date, CONF)
     log = airflow_local.airflow_home() / "servers" / "benchmark-dags-test.log"
     with log.open("ab") as out:
         result = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO, check=False)
@@ -333,6 +331,22 @@ def stage_spans(tis: list[dict]) -> dict[str, tuple[datetime, datetime]]:
     return {s: (spans[s][0], spans[s][1]) for s, _ in STAGES if s in spans}
 
 
+def timeline(tis: list[dict]) -> list[list]:
+    timed = sorted((t for t in tis if t["start"] and t["end"]), key=lambda t: t["start"])
+    if not timed:
+        return []
+    first = timed[0]["start"]
+    return [
+        [
+            t["task_id"],
+            t["map_index"],
+            round((t["start"] - first).total_seconds(), 2),
+            round((t["end"] - t["start"]).total_seconds(), 2),
+        ]
+        for t in timed
+    ]
+
+
 def one_run(executor: str, farm_url: str, url: str, usage: Usage) -> dict:
     before, farm_before = counts(url), farm_stats(farm_url)
     t0 = time.perf_counter()
@@ -359,6 +373,8 @@ def one_run(executor: str, farm_url: str, url: str, usage: Usage) -> dict:
         "mart_reports": after["mart_reports"],
         "dbt_build": after["dbt_build"],
         "reports_per_s": round(new_reports / wall, 1) if wall else 0.0,
+        # each task: id, map index, start (seconds after the run's first task started), duration; for --show
+        "timeline": timeline(tis),
         "farm": {
             "requests": farm_after["requests"] - farm_before["requests"],
             "mib_sent": round((farm_after["bytes"] - farm_before["bytes"]) / 2**20, 1),

@@ -37,6 +37,7 @@ class CrawlError(RuntimeError):
 @dataclass
 class CrawlStats:
     portal: str
+    shard: str = "0/1"  # the share of the portal's reports this crawl took (crawlers.shards)
     pages: int = 0
     documents_fetched: int = 0  # report documents downloaded (200)
     documents_new: int = 0  # …of which new or changed bytes for their URL

@@ -66,6 +66,11 @@ def build_settings(
         raise ValueError(f"these settings are the crawler's rules and cannot be overridden: {', '.join(locked)}")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    from crawlers.shards import Shard
+
+    if throttle and not Shard.parse(settings.get("NIANBAO_CRAWL_SHARD")).whole:
+        # n processes at one site would each keep the site's politeness: n times the load
+        raise ValueError("a portal is crawled by one process when throttled: shard only with --no-throttle")
     return settings
 
 

@@ -217,7 +217,12 @@ class CharsetMiddleware:
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         declared = http_content_type_encoding(content_type) or html_body_declared_encoding(response.body[:4096])
         encoding = detect_encoding(response.body, declared, override)
-        if _normal(encoding) == _normal(response.encoding):
+        # Compared with the declared charset, not `response.encoding`: for a page that declares none, Scrapy
+        # would infer one with charset-normalizer (milliseconds a page) only to be told ours.
+        if declared is not None and _normal(encoding) == _normal(declared):
             return response
         cls = HtmlResponse if isinstance(response, HtmlResponse) else TextResponse
-        return response.replace(cls=cls, encoding=encoding)
+        # Built anew rather than with response.replace(): that reads every attribute first, the inferred
+        # encoding included — the charset-normalizer run this middleware is here to make unnecessary.
+        kept = {name: getattr(response, name) for name in cls.attributes if name != "encoding"}
+        return cls(**kept, encoding=encoding)

@@ -106,6 +106,12 @@ NIANBAO_MAX_NAV_PAGES = 300  # disclosure-area pages followed (not list pages)
 # more than its list pages. 0 revalidates every known report on every crawl.
 NIANBAO_REVALIDATE_AFTER_DAYS = 90
 
+# --- shards -------------------------------------------------------------------------------------
+# "i/n": this process is one of n crawling the same portal, following only its share of the report
+# links (crawlers.shards); "0/1" is the whole portal. Politeness is per process, so only an unthrottled
+# crawl (a local portal) may be sharded: crawlers.crawl refuses n > 1 with throttling on.
+NIANBAO_CRAWL_SHARD = "0/1"
+
 LOG_LEVEL = "WARNING"
 LOG_INSTALL_ROOT_HANDLER = True
 FEED_EXPORT_ENCODING = "utf-8"

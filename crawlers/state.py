@@ -45,16 +45,24 @@ def _as_datetime(value: Any) -> datetime | None:
 
 class CrawlState:
     def __init__(
-        self, portal: str, state_dir: Path | None, *, document_lookup: Callable[[str], Validators | None] | None = None
+        self,
+        portal: str,
+        state_dir: Path | None,
+        *,
+        document_lookup: Callable[[str], Validators | None] | None = None,
+        documents_lookup: Callable[[list[str]], dict[str, Validators | None]] | None = None,
+        file_name: str | None = None,
     ):
         self.portal = portal
-        self.path = (state_dir / f"{portal}.json") if state_dir else None
+        # file_name: a crawl shard's own cache (crawlers.shards); by default the portal's
+        self.path = (state_dir / f"{file_name or portal}.json") if state_dir else None
         self.pages: dict[str, dict[str, Any]] = {}
         self.documents: dict[str, Validators] = {}  # from a manifest, latest line per URL wins
         # Output mode only: URL → when a document was last fetched or validated (ISO text). A 304 adds no
         # manifest line, so the manifest alone would forget every check after a version's first download.
         self.checked: dict[str, str] = {}
         self.document_lookup = document_lookup  # e.g. RawStore(url).validators
+        self.documents_lookup = documents_lookup  # many at once, e.g. RawStore(url).validators_of
         # The lookup's answer per URL, asked once: a crawl requests each URL once, so what the warehouse
         # held when the crawl reached it is all that is needed (link, request and answer ask alike).
         self._looked_up: dict[str, Validators | None] = {}
@@ -82,6 +90,17 @@ class CrawlState:
                     "sha256": row.get("sha256"),
                     "checked_at": row.get("fetched_at"),
                 }
+
+    def look_up(self, urls: list[str]) -> None:
+        """Ask the warehouse about many documents in one query (a list page's report links), ahead of
+        `known_document` asking about each."""
+        wanted = [u for u in urls if u not in self._looked_up and u not in self.documents]
+        if not wanted or self.documents_lookup is None:
+            return
+        try:
+            self._looked_up.update(self.documents_lookup(wanted))
+        except Exception as exc:  # noqa: BLE001 — as in _lookup: each is asked again on its own
+            logger.warning("validators lookup failed for %d documents: %s", len(wanted), exc)
 
     def _lookup(self, url: str) -> Validators | None:
         if url in self._looked_up:

@@ -160,6 +160,14 @@ def _dbt_tasks():
             True, type="boolean", description="AutoThrottle and delays (turn off only for local portals)"
         ),
         "full_refresh": Param(False, type="boolean", description="Rebuild the incremental dbt marts from scratch"),
+        "crawl_shards": Param(
+            1,
+            type="integer",
+            minimum=1,
+            maximum=16,
+            description="Crawl processes per portal, each fetching its share of the reports (every one reads the "
+            "list pages); unthrottled only: a throttled portal is always one process",
+        ),
         "revalidate_after_days": Param(
             NIANBAO_REVALIDATE_AFTER_DAYS,
             type="integer",
@@ -180,17 +188,27 @@ def nianbao_harvest():
         steps.prepare_warehouse()
 
     @task
-    def choose_portals() -> list[str]:
-        """Shipped profiles only, by name ([a-z0-9_]+): a bad name fails here, saying why."""
+    def choose_portals() -> list[dict]:
+        """Shipped profiles only, by name ([a-z0-9_]+): a bad name fails here, saying why. Each portal is one
+        crawl, or ``crawl_shards`` crawls side by side when unthrottled (each its share of the reports)."""
         from crawlers.profiles import check_portal_name, enabled_profiles
+        from crawlers.shards import Shard
 
-        chosen = get_current_context()["params"]["portals"]
+        params = get_current_context()["params"]
+        chosen = params["portals"]
         # by default only the profiles a user has enabled: a shipped real portal is off until checked
-        return [check_portal_name(p) for p in chosen] if chosen else [p for p in enabled_profiles() if p != "sample"]
+        portals = [check_portal_name(p) for p in chosen] if chosen else [p for p in enabled_profiles() if p != "sample"]
+        shards = params["crawl_shards"]
+        if params["throttle"] and shards > 1:
+            print(f"crawl_shards={shards} ignored: a throttled portal is crawled by one process (politeness)")
+            shards = 1
+        if shards == 1:
+            return [{"portal": p, "shard": None} for p in portals]
+        return [{"portal": p, "shard": str(s)} for p in portals for s in Shard.all_of(shards)]
 
-    # One subprocess per portal (Scrapy's reactor cannot restart in a process), portals in parallel.
+    # One subprocess per portal or shard (Scrapy's reactor cannot restart in a process), side by side.
     @task(max_active_tis_per_dagrun=4, outlets=[RAW_DOCUMENTS])
-    def crawl_portal(portal: str) -> dict:
+    def crawl_portal(portal: str, shard: str | None) -> dict:
         from nianbao import steps
 
         params = get_current_context()["params"]
@@ -199,6 +217,7 @@ def nianbao_harvest():
             years=params["years"] or None,
             throttle=params["throttle"],
             revalidate_after_days=params["revalidate_after_days"],
+            shard=shard,
         )
 
     # A portal that could not be crawled must not stop the others' reports from being parsed.
@@ -244,7 +263,7 @@ def nianbao_harvest():
         return summary
 
     portals = choose_portals()
-    crawled = crawl_portal.expand(portal=portals)
+    crawled = crawl_portal.expand_kwargs(portals)
     batches = plan_parse()
     parsed = parse_batch.expand(size=batches)
     chain(prepare_warehouse(), portals)

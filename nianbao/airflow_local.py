@@ -533,7 +533,7 @@ def run_dag(
     # a failure here is not the run's: a task that meets an API still being built waits for it
     threading.Thread(target=lambda: _quietly(warm_execution_api, current.url), daemon=True).start()
     logical_date = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    command = [_airflow(), "dags", "test", dag_id, logical_date, "--use-executor", "--conf", json.dumps(conf)]
+    command = dags_test_command(dag_id, logical_date, conf)
     env = _server_env(current.portal_url)
     with (_run_dir() / "dags-test.log").open("ab") as log:
         # its own process group: stopped with its executor's workers and their tasks if this run is interrupted
@@ -560,6 +560,12 @@ def run_dag(
         failed=[task_name(ti) for ti in tis if ti["state"] in ("failed", "upstream_failed")],
         log_dir=airflow_home() / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}",
     )
+
+
+def dags_test_command(dag_id: str, logical_date: str, conf: dict) -> list[str]:
+    """`airflow dags test --use-executor` for one run, its loop woken by the executor (nianbao.dags_test)."""
+    run = (dag_id, logical_date, "--use-executor", "--conf", json.dumps(conf))
+    return [sys.executable, "-m", "nianbao.dags_test", *run]
 
 
 def _quietly(call: Callable, *args) -> None:

@@ -119,8 +119,12 @@ def crawl(
     use_warehouse: bool = True,
     include_disabled: bool = False,
     revalidate_after_days: int | None = None,
+    shard: str | None = None,
 ) -> dict:
     """Crawl one portal (a shipped profile name or a YAML path) in a subprocess; returns its stats.
+
+    ``shard``: ``"i/n"``, this process's share of the portal's reports when n processes crawl it
+    (``crawlers.shards``; unthrottled only); None: the whole portal.
 
     ``revalidate_after_days``: a report checked less than this many days ago is not asked again when only an
     unchanged page leads to it; 0 asks again for every known report; None: the crawler's default
@@ -131,6 +135,11 @@ def crawl(
     A profile that is not enabled is refused unless ``include_disabled`` (``crawlers.profiles.require_enabled``)."""
     from crawlers import run_crawl
 
+    settings: dict[str, object] = {}
+    if revalidate_after_days is not None:
+        settings["NIANBAO_REVALIDATE_AFTER_DAYS"] = revalidate_after_days
+    if shard is not None:
+        settings["NIANBAO_CRAWL_SHARD"] = shard
     stats = run_crawl(
         portal,
         database_url=(url or warehouse_url()) if use_warehouse else None,
@@ -139,13 +148,14 @@ def crawl(
         throttle=throttle,
         on_progress=on_progress,
         include_disabled=include_disabled,
-        settings=None if revalidate_after_days is None else {"NIANBAO_REVALIDATE_AFTER_DAYS": revalidate_after_days},
+        settings=settings or None,
     )
     summary = stats if isinstance(stats, dict) else asdict(stats)
     scrapy_stats = summary.pop("scrapy_stats", None) or {}
     log.info(
-        "Scrapy stats of portal %s:\n%s",
+        "Scrapy stats of portal %s%s:\n%s",
         summary.get("portal", portal),
+        f" (shard {shard})" if shard else "",
         "\n".join(f"  {key}: {value}" for key, value in sorted(scrapy_stats.items())),
     )
     return summary
@@ -196,7 +206,8 @@ def parse_and_load(
 
 # The DAG's parse: batches spread over the workers (dynamic task mapping). A batch holds at most this many documents
 # (its reports wait in memory for its one load transaction), and even a few documents are split over this many
-# batches, so that every worker gets some.
+# batches, so that every worker gets some. The count is a multiple of it: equal batches then end in full rounds
+# (10,000 documents in 5 batches at 2 a time would leave one worker idle through the last one).
 PARSE_BATCH_MAX = 2000
 PARSE_FAN_OUT = 4
 
@@ -205,13 +216,18 @@ def plan_parse_batches(
     *, url: str | None = None, portals: Iterable[str] | None = None, years: Iterable[int] | None = None
 ) -> list[int]:
     """How many documents each of the DAG's parse batches claims, for the documents pending now: as even as can
-    be, each ≤ PARSE_BATCH_MAX, ≥ PARSE_FAN_OUT batches while there are that many documents; always one batch at
+    be, each ≤ PARSE_BATCH_MAX, a multiple of PARSE_FAN_OUT batches while there are that many documents; one batch at
     least, so the step runs (and reports nothing parsed)."""
     import parsers
     from warehouse.claims import count_pending
 
     pending = count_pending(parsers.PARSER_VERSION, portals=portals, years=years, url=url or warehouse_url())
-    count = max(1, math.ceil(pending / PARSE_BATCH_MAX), min(pending, PARSE_FAN_OUT))
+    return parse_batch_sizes(pending)
+
+
+def parse_batch_sizes(pending: int) -> list[int]:
+    """``pending`` documents split as `plan_parse_batches` says."""
+    count = max(1, min(pending, PARSE_FAN_OUT * math.ceil(pending / (PARSE_BATCH_MAX * PARSE_FAN_OUT))))
     return [pending // count + (1 if i < pending % count else 0) for i in range(count)]
 
 

@@ -168,7 +168,8 @@ class RawStore:
                         "SELECT sha256 FROM raw.document WHERE sha256 = ANY(%s)", (list(bodies),)
                     ).fetchall()
                 }
-                new = [(sha, mt, len(body), body) for sha, (mt, body) in bodies.items() if sha not in held]
+                # in one order (by hash): two crawls storing the same page at once wait on each other, never deadlock
+                new = [(sha, mt, len(body), body) for sha, (mt, body) in sorted(bodies.items()) if sha not in held]
                 if new:
                     cur.executemany(_INSERT_DOCUMENT, new)
             rows: list[tuple] = []
@@ -219,20 +220,32 @@ class RawStore:
         the same canonical URL), for a conditional request, and ``checked_at``: when any of these addresses was
         last fetched or validated (200 or 304), for the crawler's freshness rule. None if never fetched
         successfully."""
-        row = self.conn.execute(
+        return self.validators_of([url])[url]
+
+    def validators_of(self, urls: Iterable[str]) -> dict[str, dict | None]:
+        """`validators` of each of ``urls``, in one query (a list page's links at once)."""
+        urls = list(dict.fromkeys(urls))
+        found: dict[str, dict | None] = dict.fromkeys(urls)
+        if not urls:
+            return found
+        rows = self.conn.execute(
             """
-            SELECT etag, last_modified, sha256, max(fetched_at) OVER () FROM raw.fetch
-            WHERE (url = %(url)s OR final_url = %(url)s OR canonical_url = %(canonical)s)
-              AND sha256 IS NOT NULL
-              AND (http_status BETWEEN 200 AND 299 OR http_status = 304)
-            ORDER BY (url = %(url)s OR final_url = %(url)s) DESC, fetched_at DESC, fetch_id DESC
-            LIMIT 1
+            SELECT q.url, v.etag, v.last_modified, v.sha256, v.checked_at
+            FROM unnest(%(urls)s::text[], %(canonical)s::text[]) AS q(url, canonical)
+            CROSS JOIN LATERAL (
+                SELECT etag, last_modified, sha256, max(fetched_at) OVER () AS checked_at FROM raw.fetch
+                WHERE (url = q.url OR final_url = q.url OR canonical_url = q.canonical)
+                  AND sha256 IS NOT NULL
+                  AND (http_status BETWEEN 200 AND 299 OR http_status = 304)
+                ORDER BY (url = q.url OR final_url = q.url) DESC, fetched_at DESC, fetch_id DESC
+                LIMIT 1
+            ) v
             """,
-            {"url": url, "canonical": canonical_url(url)},
-        ).fetchone()
-        if row is None:
-            return None
-        return {"etag": row[0], "last_modified": row[1], "sha256": row[2], "checked_at": row[3]}
+            {"urls": urls, "canonical": [canonical_url(u) for u in urls]},
+        ).fetchall()
+        for url, etag, last_modified, sha256, checked_at in rows:
+            found[url] = {"etag": etag, "last_modified": last_modified, "sha256": sha256, "checked_at": checked_at}
+        return found
 
     def documents(
         self,

@@ -61,9 +61,10 @@ from crawlers.discovery import (
     normalize_text,
     year_guess,
 )
-from crawlers.items import FetchItemLoader
+from crawlers.items import fetch_item
 from crawlers.middlewares import OutsideFence
 from crawlers.profiles import load_profile
+from crawlers.shards import Shard
 from crawlers.state import CrawlState
 from warehouse.urls import canonical_url, clean_url
 
@@ -80,6 +81,7 @@ _KEPT_HEADERS = (
 )
 # Scrapy stats key: reports not asked again on a re-crawl, being fresh (``AnnualReportSpider._follow``).
 FRESH_SKIPPED = "nianbao/document/fresh_skipped"
+SHARD_SKIPPED = "nianbao/document/other_shard"  # report links left to the portal's other crawl shards
 # Words that show a detail page carries the report's text itself, not only a link to a file.
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
 _REPORT_TEXT_CHARS = 6000  # of a page's body text, enough to tell a report from a page that links one
@@ -231,6 +233,7 @@ class AnnualReportSpider(scrapy.Spider):
         self.state: CrawlState | None = None
         self.fresh_since: datetime | None = None  # None: every known report is revalidated
         self.fresh_skipped: set[str] = set()  # canonical URLs of reports not asked again (see _follow)
+        self.shard = Shard()  # the whole portal, or this process's share of its reports (crawlers.shards)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -244,15 +247,23 @@ class AnnualReportSpider(scrapy.Spider):
             raise ValueError(f"NIANBAO_REVALIDATE_AFTER_DAYS must be 0 (revalidate all) or more, not {days}")
         if days:
             spider.fresh_since = datetime.now(timezone.utc) - timedelta(days=days)
+        spider.shard = Shard.parse(settings.get("NIANBAO_CRAWL_SHARD"))
         state_dir = settings.get("NIANBAO_STATE_DIR")
-        lookup = None
+        lookup = lookup_many = None
         if settings.get("NIANBAO_DATABASE_URL"):
             from warehouse.raw_store import RawStore  # only with a warehouse
 
             store = RawStore(settings.get("NIANBAO_DATABASE_URL"))
             spider._validator_store = store
             lookup = store.validators
-        spider.state = CrawlState(spider.portal, Path(state_dir) if state_dir else None, document_lookup=lookup)
+            lookup_many = store.validators_of
+        spider.state = CrawlState(
+            spider.portal,
+            Path(state_dir) if state_dir else None,
+            document_lookup=lookup,
+            documents_lookup=lookup_many,
+            file_name=spider.shard.state_name(spider.portal),
+        )
         if settings.get("NIANBAO_OUTPUT_DIR"):
             spider.state.load_manifest(Path(settings.get("NIANBAO_OUTPUT_DIR")) / "manifest.jsonl")
         return spider
@@ -366,25 +377,26 @@ class AnnualReportSpider(scrapy.Spider):
     # --- items ----------------------------------------------------------------------------------
     def _item(self, kind: str, url: str, response: Response | None = None, **values):
         nb = values.pop("nb", {})
-        loader = FetchItemLoader()
-        loader.add_value("kind", kind)
-        loader.add_value("portal", self.portal)
-        loader.add_value("url", url)
-        loader.add_value("canonical_url", canonical_url(response.url if response is not None else url))
-        loader.add_value("fetched_at", _now())
-        loader.add_value("referer_url", nb.get("referer"))
-        loader.add_value("link_text", nb.get("link_text"))
-        loader.add_value("title", nb.get("title"))
+        fields = {
+            "kind": kind,
+            "portal": self.portal,
+            "url": url,
+            "canonical_url": canonical_url(response.url if response is not None else url),
+            "fetched_at": _now(),
+            "referer_url": nb.get("referer"),
+            "link_text": nb.get("link_text"),
+            "title": nb.get("title"),
+        }
         if response is not None:
             headers = _headers(response)
-            loader.add_value("final_url", response.url)
-            loader.add_value("http_status", response.status)
-            loader.add_value("headers", headers)
-            loader.add_value("etag", headers.get("etag"))
-            loader.add_value("last_modified", headers.get("last-modified"))
-        for key, value in values.items():
-            loader.replace_value(key, value)
-        item = loader.load_item()
+            fields.update(
+                final_url=response.url,
+                http_status=response.status,
+                headers=headers,
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
+            )
+        item = fetch_item(**{**fields, **values})
         if kind in ("document", "not_modified") and self.state is not None:
             self.state.mark_checked(url, item["fetched_at"])
         return item
@@ -491,6 +503,14 @@ class AnnualReportSpider(scrapy.Spider):
         follow = functools.partial(self._follow, replayed=replayed)
         follow_page = functools.partial(self._follow_page, replayed=replayed)
         kinds = [(url, text, self._kind(url, text)) for url, text in links]
+        if self.state is not None:  # what the warehouse holds of this page's reports: one query, not one each
+            self.state.look_up(
+                [
+                    clean_url(u)
+                    for u, _, k in kinds
+                    if k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) and self.shard.takes(u)
+                ]
+            )
         is_list = nb.get("is_list") or any(k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) for _, _, k in kinds)
         in_column = bool(nb.get("is_column"))
         depth = nb.get("depth", 0)
@@ -509,6 +529,8 @@ class AnnualReportSpider(scrapy.Spider):
                         is_column=in_column,
                         priority=8,
                     )
+            elif kind in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) and not self.shard.takes(url):
+                self.crawler.stats.inc_value(SHARD_SKIPPED)
             elif kind is LinkKind.REPORT:
                 year = year_guess(text)
                 if self.years and year is not None and year not in self.years:
@@ -766,6 +788,7 @@ def stats_summary(spider: AnnualReportSpider, stats: dict) -> dict:
     get = stats.get
     return {
         "portal": spider.portal,
+        "shard": str(spider.shard),
         "pages": get("nianbao/pages", 0),
         "documents_fetched": get("nianbao/documents", 0),
         "documents_new": get("nianbao/documents_new", 0),

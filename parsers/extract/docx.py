@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from lxml import etree
+
 from ..document import Grid
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -31,13 +33,43 @@ def check_zip(data: bytes) -> None:
             raise DocxTooLarge(f"archive declares {total} bytes uncompressed")
 
 
+# The main part is read with lxml directly, as python-docx would parse it (entities never resolved), without
+# python-docx opening the whole package (styles, settings, fonts, theme): that was half of a .docx's parse.
+_XML = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+_OFFICE_DOCUMENT = "/officeDocument"  # the relationship type's ending, transitional and strict alike
+
+
+class NotADocx(ValueError):
+    pass
+
+
+def main_part(data: bytes):
+    """The root element of the package's main document part (``word/document.xml`` as a rule, wherever the
+    package's relationships put it)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        try:
+            rels = etree.fromstring(z.read("_rels/.rels"), _XML)
+        except KeyError as exc:
+            raise NotADocx("no package relationships (_rels/.rels): not a Word document") from exc
+        target = next(
+            (r.get("Target", "") for r in rels if r.get("Type", "").endswith(_OFFICE_DOCUMENT) and r.get("Target")),
+            None,
+        )
+        if target is None:
+            raise NotADocx("the package names no main document part: not a Word document")
+        try:
+            return etree.fromstring(z.read(target.lstrip("/")), _XML)
+        except KeyError as exc:
+            raise NotADocx(f"the main document part {target} is missing") from exc
+
+
 def extract_docx(data: bytes) -> list:
     check_zip(data)
-    import docx
     from docx.oxml.ns import qn
 
-    document = docx.Document(io.BytesIO(data))
-    body = document.element.body
+    body = main_part(data).find(qn("w:body"))
+    if body is None:
+        raise NotADocx("the main document part has no body")
     w_p, w_tbl, w_tr, w_tc = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
     w_t, w_tab, w_br = qn("w:t"), qn("w:tab"), qn("w:br")
     w_tcPr, w_gridSpan, w_vMerge, w_val = (

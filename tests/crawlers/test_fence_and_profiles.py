@@ -342,15 +342,24 @@ def test_the_dag_refuses_a_bad_portal_name(monkeypatch):
     spec.loader.exec_module(module)
     dag = module.nianbao_harvest()
     choose = dag.get_task("choose_portals").python_callable
-    monkeypatch.setattr(
-        module,
-        "get_current_context",
-        lambda: {"params": {"portals": ["suqian", "../../x"]}},
-    )
+
+    def params(portals, throttle=True, crawl_shards=1):
+        monkeypatch.setattr(
+            module,
+            "get_current_context",
+            lambda: {"params": {"portals": portals, "throttle": throttle, "crawl_shards": crawl_shards}},
+        )
+
+    params(["suqian", "../../x"])
     with pytest.raises(ProfileError, match=r"'\.\./\.\./x'.*\[a-z0-9_\]\+"):
         choose()
-    monkeypatch.setattr(module, "get_current_context", lambda: {"params": {"portals": ["suqian"]}})
-    assert choose() == ["suqian"]
+    params(["suqian"])
+    assert choose() == [{"portal": "suqian", "shard": None}]
+    # a throttled portal is one crawl whatever is asked (politeness is per process); unthrottled, its shards
+    params(["suqian"], throttle=True, crawl_shards=2)
+    assert choose() == [{"portal": "suqian", "shard": None}]
+    params(["sample"], throttle=False, crawl_shards=2)
+    assert choose() == [{"portal": "sample", "shard": "0/2"}, {"portal": "sample", "shard": "1/2"}]
 
 
 @pytest.mark.parametrize(

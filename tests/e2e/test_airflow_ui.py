@@ -140,9 +140,10 @@ def test_airflow_ui_shows_the_run_and_its_task_logs(harvested, browser):
     wait.until(lambda d: "login" not in d.current_url)
 
     browser.get(run_url)
+    # the run's header shows its state before the task list below it has loaded its rows
     wait.until(lambda d: "success" in d.find_element(By.TAG_NAME, "body").text.lower())
+    wait.until(lambda d: "crawl_portal" in d.find_element(By.TAG_NAME, "body").text)
     browser.save_screenshot(str(ARTEFACTS / "airflow-run.png"))
-    assert "crawl_portal" in browser.page_source or "crawl_portal" in browser.find_element(By.TAG_NAME, "body").text
 
     # the crawl task's log: Scrapy's own stats, then what the crawl did as the task returned it
     browser.get(f"{run_url}/tasks/crawl_portal/mapped/0")

@@ -75,6 +75,15 @@ def test_years_narrow_the_claim_and_count(pending):
     assert len(claims.claim(VERSION, "a", DOCUMENTS, years=[2021], url=pending)) == DOCUMENTS // 2
 
 
+def test_batches_are_even_and_end_in_full_rounds():
+    for pending in (1, 3, 5, 2000, 8001, 10_000, 100_000):
+        sizes = steps.parse_batch_sizes(pending)
+        assert sum(sizes) == pending and max(sizes) - min(sizes) <= 1 and max(sizes) <= steps.PARSE_BATCH_MAX
+        assert len(sizes) == min(pending, steps.PARSE_FAN_OUT) or len(sizes) % steps.PARSE_FAN_OUT == 0
+    assert steps.parse_batch_sizes(10_000) == [1250] * 8  # not 5 × 2,000: two workers, one idle for the fifth
+    assert steps.parse_batch_sizes(0) == [0]
+
+
 def test_batches_load_every_pending_document_once(pending):
     sizes = steps.plan_parse_batches(url=pending)
     assert len(sizes) == steps.PARSE_FAN_OUT and sum(sizes) == DOCUMENTS
