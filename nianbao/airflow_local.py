@@ -497,8 +497,16 @@ class Client:
         runs = self.get(f"/dags/{dag_id}/dagRuns", logical_date_gte=logical_date, logical_date_lte=logical_date)
         return runs["dag_runs"][0]["dag_run_id"] if runs["dag_runs"] else None
 
-    def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
-        return self.get(f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances", limit=1000)["task_instances"]
+    def task_instances(self, dag_id: str, run_id: str, *, page_size: int = 100) -> list[dict]:
+        """Every task instance of the run, page by page: the API answers at most ``[api] maximum_page_limit``
+        (100) a request whatever the limit asked, and a run over many portals or batches has more."""
+        found: list[dict] = []
+        while True:
+            path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances"
+            page = self.get(path, limit=page_size, offset=len(found))
+            found += page["task_instances"]
+            if not page["task_instances"] or len(found) >= page["total_entries"]:
+                return found
 
 
 @dataclass(frozen=True)

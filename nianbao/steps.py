@@ -205,10 +205,11 @@ def parse_and_load(
 
 
 # The DAG's parse: batches spread over the workers (dynamic task mapping). A batch holds at most this many documents
-# (its reports wait in memory for its one load transaction), and even a few documents are split over this many
-# batches, so that every worker gets some. The count is a multiple of it: equal batches then end in full rounds
-# (10,000 documents in 5 batches at 2 a time would leave one worker idle through the last one).
-PARSE_BATCH_MAX = 2000
+# (its reports wait in memory for its one load transaction: ~100 MB a task at 2,000, so ~200 MB at 4,000; each
+# batch also costs ~0.7 s of task and pool start, 26 s of a 100,000-report run at 2,000), and even a few documents
+# are split over this many batches, so that every worker gets some. The count is a multiple of it: equal batches
+# then end in full rounds (10,000 documents in 5 batches at 2 a time would leave one worker idle through the last).
+PARSE_BATCH_MAX = 4000
 PARSE_FAN_OUT = 4
 
 

@@ -165,17 +165,25 @@ def test_a_node_task_the_finished_build_did_not_report_on_succeeds_without_defer
         assert sensor._handle_no_dbt_node_status("running", 1, {}) is False  # keeps waiting: cosmos's own
 
 
-def test_the_scheduler_starts_with_the_dag_built_for_its_forks():
-    """`nianbao airflow up` starts the scheduler through nianbao.warm_scheduler: the DAG is built in its process,
-    then Airflow's own `airflow scheduler` runs there with the options given (its LocalExecutor forks its workers,
-    and they their task processes, from that process: benchmarks/make_run.py --scheduler shows the parses saved)."""
+@pytest.mark.parametrize(
+    "module, usage, option",
+    [
+        # `nianbao airflow up` starts the scheduler so: the DAG is built in its process, then Airflow's own
+        # `airflow scheduler` runs there (its LocalExecutor forks its workers, and they their task processes, from
+        # that process: benchmarks/make_run.py --scheduler shows the parses saved)
+        ("nianbao.warm_scheduler", "Usage: airflow scheduler", "--skip-serve-logs"),
+        # `nianbao run` runs the DAG so: Airflow's `airflow dags test`, its loop woken by the executor
+        ("nianbao.dags_test", "Usage: airflow dags test", "--use-executor"),
+    ],
+)
+def test_nianbaos_airflow_launchers_run_airflows_own_command(module, usage, option):
     import subprocess
     import sys
 
     from nianbao.airflow_local import REPO_ROOT
 
     result = subprocess.run(
-        [sys.executable, "-m", "nianbao.warm_scheduler", "--help"],
+        [sys.executable, "-m", module, "--help"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -183,5 +191,4 @@ def test_the_scheduler_starts_with_the_dag_built_for_its_forks():
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "Usage: airflow scheduler" in result.stdout
-    assert "--skip-serve-logs" in result.stdout
+    assert usage in result.stdout and option in result.stdout

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 import multiprocessing
-import subprocess
 import sys
 import threading
 import time
@@ -66,17 +65,8 @@ def test_the_loop_wakes_at_a_result_or_a_free_slot_and_other_sleeps_are_left_alo
 
 
 def test_the_command_is_airflows_dags_test():
-    from nianbao.airflow_local import REPO_ROOT, dags_test_command
+    """The command itself runs: tests/test_dagbag.py (Airflow's launchers of nianbao)."""
+    from nianbao.airflow_local import dags_test_command
 
     command = dags_test_command("nianbao_harvest", "2026-01-01T00:00:00+00:00", {"portals": []})
     assert command[:3] == [sys.executable, "-m", "nianbao.dags_test"] and "--use-executor" in command
-    result = subprocess.run(
-        [sys.executable, "-m", "nianbao.dags_test", "--help"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Usage: airflow dags test" in result.stdout

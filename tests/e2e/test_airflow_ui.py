@@ -189,3 +189,36 @@ def test_findings_page_opens_offline(harvested, browser):
     browser.get(page)
     WebDriverWait(browser, WAIT).until(lambda d: "淮北市人民政府办公室" in d.find_element(By.TAG_NAME, "body").text)
     browser.save_screenshot(str(ARTEFACTS / "findings.png"))
+
+
+def test_every_task_instance_of_the_run_is_read_page_by_page(harvested):
+    """The API answers at most 100 task instances a request; `nianbao run` reads the run's progress and failures
+    (and the pipeline benchmark its timeline) page by page: small pages give the same instances as one big one."""
+    from urllib.parse import unquote
+
+    result = harvested["result"]
+    assert result.returncode == 0, result.stderr[-3000:]
+    run_url = pointers(result.stdout)["Airflow UI"].split()[0]
+    base, _, rest = run_url.partition("/dags/")
+    dag_id, _, run_id = rest.partition("/runs/")
+    code = (
+        "import json, sys; from nianbao.airflow_local import Client\n"
+        "client = Client(sys.argv[1])\n"
+        'print(json.dumps([[f\'{t["task_id"]}[{t["map_index"]}]\' for t in client.task_instances('
+        "sys.argv[2], sys.argv[3], page_size=size)] for size in (7, 100)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, base, dag_id, unquote(run_id)],
+        env=harvested["env"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    import json
+
+    small_pages, one_page = json.loads(done.stdout)
+    assert len(one_page) > 7 * 3 and sorted(small_pages) == sorted(one_page)
+    assert len(set(small_pages)) == len(small_pages)  # no instance twice across pages

@@ -80,7 +80,8 @@ def test_batches_are_even_and_end_in_full_rounds():
         sizes = steps.parse_batch_sizes(pending)
         assert sum(sizes) == pending and max(sizes) - min(sizes) <= 1 and max(sizes) <= steps.PARSE_BATCH_MAX
         assert len(sizes) == min(pending, steps.PARSE_FAN_OUT) or len(sizes) % steps.PARSE_FAN_OUT == 0
-    assert steps.parse_batch_sizes(10_000) == [1250] * 8  # not 5 × 2,000: two workers, one idle for the fifth
+    # 4 full batches, not 3 (two workers, one idle through the third)
+    assert steps.parse_batch_sizes(3 * steps.PARSE_BATCH_MAX) == [3 * steps.PARSE_BATCH_MAX // 4] * 4
     assert steps.parse_batch_sizes(0) == [0]
 
 
