@@ -38,6 +38,8 @@ _PENDING = """
                     WHERE pf.document_sha256 = d.sha256 AND pf.parser_version = %(version)s)
 """
 
+# One pass: (candidates chosen, sha256s claimed). Fewer claimed than chosen: another batch's claims on some of them
+# committed after this statement's snapshot (their row locks gone, so not skipped); `claim` then passes again.
 _CLAIM = f"""
 WITH candidate AS (
     SELECT d.sha256 FROM raw.document d
@@ -45,18 +47,25 @@ WITH candidate AS (
       AND NOT EXISTS (SELECT 1 FROM audit.parse_claim c
                       WHERE c.document_sha256 = d.sha256 AND c.parser_version = %(version)s
                         AND c.lease_until > now() AND c.claimant <> %(claimant)s)
+      AND NOT d.sha256 = ANY(%(taken)s::text[])  -- what an earlier pass of this claim took
     ORDER BY d.sha256
     LIMIT %(limit)s
     FOR NO KEY UPDATE OF d SKIP LOCKED
 )
-INSERT INTO audit.parse_claim AS c (document_sha256, parser_version, claimant, lease_until)
-SELECT sha256, %(version)s, %(claimant)s, now() + make_interval(secs => %(lease)s) FROM candidate
-ON CONFLICT (document_sha256, parser_version) DO UPDATE
-    SET claimant = excluded.claimant, claimed_at = now(), lease_until = excluded.lease_until
-    -- a claim another batch made after this statement's snapshot stays theirs
-    WHERE c.lease_until <= now() OR c.claimant = excluded.claimant
-RETURNING c.document_sha256
+, taken AS (
+    INSERT INTO audit.parse_claim AS c (document_sha256, parser_version, claimant, lease_until)
+    SELECT sha256, %(version)s, %(claimant)s, now() + make_interval(secs => %(lease)s) FROM candidate
+    ON CONFLICT (document_sha256, parser_version) DO UPDATE
+        SET claimant = excluded.claimant, claimed_at = now(), lease_until = excluded.lease_until
+        -- a claim another batch made after this statement's snapshot stays theirs
+        WHERE c.lease_until <= now() OR c.claimant = excluded.claimant
+    RETURNING c.document_sha256
+)
+SELECT (SELECT count(*) FROM candidate), coalesce((SELECT array_agg(document_sha256) FROM taken), '{{}}')
 """
+# Passes of _CLAIM before a batch settles for fewer documents than it asked for while others are still free: each
+# lost race means another batch claimed meanwhile, so a handful suffices even with many workers.
+_CLAIM_PASSES = 8
 
 
 def _selection(parser_version: str, portals: Iterable[str] | None, years: Iterable[int] | None) -> dict:
@@ -99,9 +108,19 @@ def claim(
         return []
     params = {**_selection(parser_version, portals, years), "claimant": claimant, "limit": int(limit)}
     params["lease"] = float(lease_s)
+    claimed: list[str] = []
     with connect(url) as conn:  # one transaction: the claims and the locks that chose them
         conn.execute("DELETE FROM audit.parse_claim WHERE lease_until <= now()")  # leases of batches long gone
-        return sorted(row[0] for row in conn.execute(_CLAIM, params))
+        for _ in range(_CLAIM_PASSES):
+            # each statement sees what other batches committed before it (READ COMMITTED): a new pass finds the
+            # documents a lost race left free
+            row = conn.execute(_CLAIM, {**params, "limit": int(limit) - len(claimed), "taken": claimed}).fetchone()
+            assert row is not None  # an aggregate row
+            chosen, taken = row
+            claimed += taken
+            if len(taken) == chosen or len(claimed) >= limit:  # no race lost: all there is, or all it asked for
+                break
+    return sorted(claimed)
 
 
 def release(claimant: str, *, url: str | None = None) -> int:
