@@ -49,8 +49,7 @@ class CrawlState:
         portal: str,
         state_dir: Path | None,
         *,
-        document_lookup: Callable[[str], Validators | None] | None = None,
-        documents_lookup: Callable[[list[str]], dict[str, Validators | None]] | None = None,
+        document_lookup: Callable[[list[str]], dict[str, Validators | None]] | None = None,
         file_name: str | None = None,
     ):
         self.portal = portal
@@ -61,8 +60,7 @@ class CrawlState:
         # Output mode only: URL → when a document was last fetched or validated (ISO text). A 304 adds no
         # manifest line, so the manifest alone would forget every check after a version's first download.
         self.checked: dict[str, str] = {}
-        self.document_lookup = document_lookup  # e.g. RawStore(url).validators
-        self.documents_lookup = documents_lookup  # many at once, e.g. RawStore(url).validators_of
+        self.document_lookup = document_lookup  # URLs → what the warehouse holds, e.g. RawStore(url).validators_of
         # The lookup's answer per URL, asked once: a crawl requests each URL once, so what the warehouse
         # held when the crawl reached it is all that is needed (link, request and answer ask alike).
         self._looked_up: dict[str, Validators | None] = {}
@@ -94,24 +92,18 @@ class CrawlState:
     def look_up(self, urls: list[str]) -> None:
         """Ask the warehouse about many documents in one query (a list page's report links), ahead of
         `known_document` asking about each."""
-        wanted = [u for u in urls if u not in self._looked_up and u not in self.documents]
-        if not wanted or self.documents_lookup is None:
+        wanted = [u for u in urls if u not in self._looked_up]
+        if not wanted or self.document_lookup is None:
             return
         try:
-            self._looked_up.update(self.documents_lookup(wanted))
-        except Exception as exc:  # noqa: BLE001 — as in _lookup: each is asked again on its own
+            self._looked_up.update(self.document_lookup(wanted))
+        except Exception as exc:  # noqa: BLE001 — the warehouse being down must not stop the crawl
+            # not remembered: the next ask may find the warehouse back
             logger.warning("validators lookup failed for %d documents: %s", len(wanted), exc)
 
     def _lookup(self, url: str) -> Validators | None:
-        if url in self._looked_up:
-            return self._looked_up[url]
-        try:
-            found = self.document_lookup(url) if self.document_lookup is not None else None
-        except Exception as exc:  # noqa: BLE001 — the warehouse being down must not stop the crawl
-            logger.warning("validators lookup failed for %s: %s", url, exc)
-            return None  # not remembered: the next ask may find the warehouse back
-        self._looked_up[url] = found
-        return found
+        self.look_up([url])
+        return self._looked_up.get(url)
 
     def known_document(self, url: str) -> Validators | None:
         """What an earlier crawl stored of the document at ``url`` (validators, sha256, checked_at), or None."""

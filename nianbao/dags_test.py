@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 
 LOOP_SLEEP_S = 1  # what Airflow's dags-test loop sleeps when it has nothing to schedule
 FREE_SLOT_NAP_S = 0.05
@@ -49,11 +48,9 @@ def waking_sleep(sleep: Callable[[float], None], loop_code) -> Callable[[float],
     return patched
 
 
-def install() -> Any:
-    """Patch `time.sleep` in this process (the `airflow dags test` command's own); returns the original."""
-    original = time.sleep
-    time.sleep = waking_sleep(original, _dag_test_code())
-    return original
+def install() -> None:
+    """Patch `time.sleep` in this process (the `airflow dags test` command's own)."""
+    time.sleep = waking_sleep(time.sleep, _dag_test_code())
 
 
 def main() -> None:

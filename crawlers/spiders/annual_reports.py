@@ -81,6 +81,7 @@ _KEPT_HEADERS = (
 )
 # Scrapy stats key: reports not asked again on a re-crawl, being fresh (``AnnualReportSpider._follow``).
 FRESH_SKIPPED = "nianbao/document/fresh_skipped"
+_REPORT_KINDS = (LinkKind.REPORT, LinkKind.MAYBE_REPORT)
 SHARD_SKIPPED = "nianbao/document/other_shard"  # report links left to the portal's other crawl shards
 # Words that show a detail page carries the report's text itself, not only a link to a file.
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
@@ -249,19 +250,17 @@ class AnnualReportSpider(scrapy.Spider):
             spider.fresh_since = datetime.now(timezone.utc) - timedelta(days=days)
         spider.shard = Shard.parse(settings.get("NIANBAO_CRAWL_SHARD"))
         state_dir = settings.get("NIANBAO_STATE_DIR")
-        lookup = lookup_many = None
+        lookup = None
         if settings.get("NIANBAO_DATABASE_URL"):
             from warehouse.raw_store import RawStore  # only with a warehouse
 
             store = RawStore(settings.get("NIANBAO_DATABASE_URL"))
             spider._validator_store = store
-            lookup = store.validators
-            lookup_many = store.validators_of
+            lookup = store.validators_of
         spider.state = CrawlState(
             spider.portal,
             Path(state_dir) if state_dir else None,
             document_lookup=lookup,
-            documents_lookup=lookup_many,
             file_name=spider.shard.state_name(spider.portal),
         )
         if settings.get("NIANBAO_OUTPUT_DIR"):
@@ -503,15 +502,10 @@ class AnnualReportSpider(scrapy.Spider):
         follow = functools.partial(self._follow, replayed=replayed)
         follow_page = functools.partial(self._follow_page, replayed=replayed)
         kinds = [(url, text, self._kind(url, text)) for url, text in links]
-        if self.state is not None:  # what the warehouse holds of this page's reports: one query, not one each
-            self.state.look_up(
-                [
-                    clean_url(u)
-                    for u, _, k in kinds
-                    if k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) and self.shard.takes(u)
-                ]
-            )
-        is_list = nb.get("is_list") or any(k in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) for _, _, k in kinds)
+        mine = {u for u, _, k in kinds if k in _REPORT_KINDS and self.shard.takes(u)}  # this shard's reports
+        if self.state is not None:  # what the warehouse holds of them: one query, not one each
+            self.state.look_up([clean_url(u) for u in mine])
+        is_list = nb.get("is_list") or any(k in _REPORT_KINDS for _, _, k in kinds)
         in_column = bool(nb.get("is_column"))
         depth = nb.get("depth", 0)
         for url, text, kind in kinds:
@@ -529,7 +523,7 @@ class AnnualReportSpider(scrapy.Spider):
                         is_column=in_column,
                         priority=8,
                     )
-            elif kind in (LinkKind.REPORT, LinkKind.MAYBE_REPORT) and not self.shard.takes(url):
+            elif kind in _REPORT_KINDS and url not in mine:
                 self.crawler.stats.inc_value(SHARD_SKIPPED)
             elif kind is LinkKind.REPORT:
                 year = year_guess(text)
