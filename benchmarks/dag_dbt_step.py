@@ -8,8 +8,8 @@ A throwaway database on the machine's PostgreSQL (--admin-url) is migrated and f
 (benchmarks/dbt_build.py's generator). Then, on that one warehouse, both from scratch (--full-refresh):
 
 - the baseline: `nianbao build`'s step, one `dbt build` (nianbao.steps.dbt_build);
-- the figure: the DAG's dbt step — plan_dbt_build, the cosmos task group (one `dbt build` by its producer task, a
-  task per model and per model's tests reporting from it) and record_dbt_build — run by `dag.test()` as
+- the figure: the DAG's dbt step — plan_dbt_build, the cosmos task group (one `dbt build` by its producer task, its
+  tests included, and a task per model reporting from it) and record_dbt_build — run by `dag.test()` as
   `nianbao run` runs it, timed from the plan's start to the record's end.
 
 --monthly also times a monthly run's step: new reports are added (the next year of existing organs), the baseline

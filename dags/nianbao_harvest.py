@@ -87,6 +87,7 @@ def _dbt_tasks():
         return f"{{{{ ti.xcom_pull(task_ids='plan_dbt_build')['{key}'] }}}}"
 
     plan = plan_dbt_build()
+    build_flags = [*dbt_builds.BUILD_FLAGS, "--selector", planned("selector"), "--vars", planned("vars")]
     from nianbao import cosmos_watcher
 
     cosmos_watcher.tune()
@@ -106,14 +107,20 @@ def _dbt_tasks():
         # model's task reports that model's outcome from it instead of running dbt itself. What this costs against
         # one `dbt build`: benchmarks/dag_dbt_step.py.
         execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.DBT_RUNNER
+            execution_mode=ExecutionMode.WATCHER,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            # The producer's build runs the plan's data and unit tests too: cosmos gives it only the resource
+            # types it renders tasks for (models, seeds, snapshots), to which these add the tests.
+            setup_operator_args={"dbt_cmd_flags": [*build_flags, *dbt_builds.TESTS_IN_THE_BUILD]},
         ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
-            # a model's tests as a task of their own beside it (the producer runs them in its `dbt build`)
-            test_behavior=TestBehavior.AFTER_EACH,
-            # a test on two models (relationships) runs once both are built, as its own task
-            should_detach_multiple_parents_tests=True,
+            # A task per model. Tests and seeds have none: each task costs ~0.3 s of scheduling at parallelism 2
+            # (40 of them were 10 s of every run), and the producer's build runs them all; a failed test fails
+            # the producer, whose log names it (and the models after it are skipped, as dbt does).
+            test_behavior=TestBehavior.NONE,
+            # only what is drawn: the producer's `--selector` decides what is built (dbt ignores --exclude then)
+            exclude=["resource_type:seed"],
             # no Airflow asset per dbt model (an asset event at each model's task): downstream DAGs schedule on
             # VALIDATED_MARTS, which `validate` emits once the marts are built and checked
             emit_datasets=False,
@@ -121,7 +128,7 @@ def _dbt_tasks():
         operator_args={
             # the plan's build, as `nianbao build` runs it (BuildPlan.dbt_flags); a model's task retried after a
             # failed build runs its model with them too
-            "dbt_cmd_flags": [*dbt_builds.BUILD_FLAGS, "--selector", planned("selector"), "--vars", planned("vars")],
+            "dbt_cmd_flags": build_flags,
             "full_refresh": planned("full_refresh"),
         },
     )

@@ -1,5 +1,5 @@
-"""How the DAG's dbt step uses cosmos's watcher mode: one `dbt build` (the producer task) and a task per dbt node
-reporting that node's outcome from it. Three settings of cosmos, each for a cost measured here
+"""How the DAG's dbt step uses cosmos's watcher mode: one `dbt build` (the producer task) and a task per dbt model
+reporting that model's outcome from it. Two settings of cosmos, each for a cost measured here
 (benchmarks/dag_dbt_step.py, benchmarks/make_run.py); `tune()` applies them before the task group is rendered, in
 every process that builds the DAG (the DAG file calls it).
 """
@@ -13,7 +13,6 @@ log = logging.getLogger(__name__)
 
 
 def tune() -> None:
-    import cosmos.airflow.graph
     import cosmos.settings
 
     # cosmos's producer would otherwise rewrite an Airflow Variable holding every status it has pushed so far at
@@ -21,23 +20,19 @@ def tune() -> None:
     # threads wait on it. Without it, such a killed build's models are run again one by one on retry; a build that
     # fails normally still leaves its statuses for the retry (cosmos writes them once, from its failure callback).
     cosmos.settings.enable_watcher_reliable_retry = False
-    # cosmos numbers detached tests whose names are too long (detached_0_test, …) from a module-level counter that
-    # keeps counting when one process parses the DAG again, as a task runner does at start-up: the task it was
-    # started for would then not be found. Every parse numbers them from 0.
-    cosmos.airflow.graph._counter = 0
     _finish_nodes_left_out_of_the_build()
 
 
 def _finish_nodes_left_out_of_the_build() -> None:
     """A node's task whose node the finished build did not report on succeeds at once, without deferring.
 
-    The DAG has a task for every node of the manifest, while a monthly build leaves out what new reports cannot
-    change (seeds, views, unit tests: `dbt/selectors.yml`), and dbt reports no status for a detached test. Every
+    The DAG has a task for every model of the manifest, while a monthly build leaves out what new reports cannot
+    change (the label dimensions made from seeds only, views: `dbt/selectors.yml`). Every
     node task starts after the producer has finished (the DAG wires them so), so such a task's first look finds
     the producer done and no status. cosmos then defers the task to the triggerer, whose trigger concludes at its
     first poll what is already known here — "success, node not run" — and the task resumes in a new process: a
     round trip through the triggerer (35–42 s stalls under `airflow dags test`) and a second task start for each
-    such node, about 40 of them in a monthly run. Here the task concludes the same at once. Any other case (no
+    such model, about 10 of them in a monthly run. Here the task concludes the same at once. Any other case (no
     status while the producer failed, was skipped or still runs; a retry) is cosmos's own handling, unchanged.
     """
     from cosmos.operators._watcher.base import BaseConsumerSensor

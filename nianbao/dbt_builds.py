@@ -3,8 +3,9 @@
 A recurring (monthly) run has only new reports to add. It builds the marts incrementally and leaves out what
 new reports cannot change: the seeds and the label dimensions made from them only, the views (their SQL is
 the code's) and the dbt unit tests (they check SQL logic on mock rows); its data tests check the rows of the
-recently parsed reports (`test_window_days`, dbt_project.yml). The two selections are dbt's own YAML selectors
-(`dbt/selectors.yml`: `full`, `monthly`), so the CLI's `dbt build` and the DAG's cosmos tasks name the same one.
+reports parsed since the last successful build was planned (`test_new_reports_only`, dbt/macros/tests_scope.sql;
+each build is logged with its plan time). The two selections are dbt's own YAML selectors (`dbt/selectors.yml`:
+`full`, `monthly`), so the CLI's `dbt build` and the DAG's cosmos tasks name the same one.
 
 That is right only while the code is the code the marts were built with. So every successful build is
 logged with a fingerprint of the dbt project (every file dbt reads) and the parser version. When either
@@ -20,6 +21,7 @@ across machines sharing an external server. Each dbt command is also bounded in 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -28,7 +30,6 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Literal
 
 from nianbao.paths import DBT_PROJECT_DIR
@@ -55,18 +56,25 @@ PROFILE_FLAGS = ("--profile", PROFILE_NAME, "--target", TARGET_NAME)
 # Flags of every build. --no-write-json: no manifest.json / run_results.json (about a second of a monthly run); the
 # DAG renders from the manifest `nianbao dbt-parse` writes, `dbt docs generate` writes its own.
 BUILD_FLAGS = ("--threads", "4", "--no-write-json")
-# The selectors of dbt/selectors.yml, and the vars of each build: a monthly run tests only recent reports' rows.
+# Added to a build whose resource types are narrowed (cosmos's producer: models, seeds, snapshots) so that it
+# runs the data and unit tests of its selection as well.
+TESTS_IN_THE_BUILD = ("--resource-type", "test", "--resource-type", "unit_test")
+# The selectors of dbt/selectors.yml, and the vars of each build: a monthly run tests only the new reports' rows.
+# The same vars on every monthly build (the scope is read from audit.dbt_build when a test runs), so dbt keeps its
+# parse of the project from one build to the next.
 SELECTORS = {"full": "full", "incremental": "monthly"}
-MONTHLY_VARS = "{test_window_days: 40}"
+MONTHLY_VARS = "{test_new_reports_only: true}"
 VARS = {"full": "{}", "incremental": MONTHLY_VARS}
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class BuildPlan:
     mode: Literal["full", "incremental"]
     reason: str
     project_fingerprint: str
     parser_version: str
+    # the warehouse's clock when the plan was made, before dbt read anything (ISO text; None: not from a warehouse)
+    planned_at: str | None = None
 
     @property
     def full_refresh(self) -> bool:
@@ -91,12 +99,12 @@ class BuildPlan:
 
     def as_dict(self) -> dict:
         """The plan as the DAG passes it between tasks (XCom): its fields and what dbt is given."""
-        fields = {name: getattr(self, name) for name in ("mode", "reason", "project_fingerprint", "parser_version")}
+        fields = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
         return {**fields, "selector": self.selector, "vars": self.vars, "full_refresh": self.full_refresh}
 
     @classmethod
     def from_dict(cls, data: dict) -> BuildPlan:
-        return cls(data["mode"], data["reason"], data["project_fingerprint"], data["parser_version"])
+        return cls(**{field.name: data.get(field.name) for field in dataclasses.fields(cls)})
 
 
 # the monthly build's arguments, for tests that build as a monthly run does
@@ -115,15 +123,16 @@ def project_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def last_build(url: str) -> tuple[str, str] | None:
-    """(project_fingerprint, parser_version) of the newest logged build, or None."""
+def last_build(url: str) -> tuple[tuple[str, str] | None, str]:
+    """(project_fingerprint, parser_version) of the newest logged build, or None; and the warehouse's clock now."""
     from warehouse.connection import connect
 
     with connect(url) as conn:
         row = conn.execute(
             "select project_fingerprint, parser_version from audit.dbt_build order by build_id desc limit 1"
         ).fetchone()
-    return (row[0], row[1]) if row else None
+        now = conn.execute("select now()::text").fetchone()[0]
+    return ((row[0], row[1]) if row else None), now
 
 
 def plan_build(url: str, *, full_refresh: bool = False) -> BuildPlan:
@@ -131,7 +140,7 @@ def plan_build(url: str, *, full_refresh: bool = False) -> BuildPlan:
     import parsers
 
     fingerprint, parser_version = project_fingerprint(), parsers.PARSER_VERSION
-    previous = last_build(url)
+    previous, now = last_build(url)
     if full_refresh:
         mode, reason = "full", "a full refresh was asked for"
     elif previous is None:
@@ -142,7 +151,7 @@ def plan_build(url: str, *, full_refresh: bool = False) -> BuildPlan:
         mode, reason = "full", "the dbt project changed since the last build"
     else:
         mode, reason = "incremental", "same dbt project and parser as the last build: new reports only"
-    return BuildPlan(mode, reason, fingerprint, parser_version)
+    return BuildPlan(mode, reason, fingerprint, parser_version, planned_at=now)
 
 
 def record_build(url: str, plan: BuildPlan) -> None:
@@ -151,8 +160,9 @@ def record_build(url: str, plan: BuildPlan) -> None:
 
     with connect(url) as conn:
         conn.execute(
-            "insert into audit.dbt_build (mode, project_fingerprint, parser_version) values (%s, %s, %s)",
-            (plan.mode, plan.project_fingerprint, plan.parser_version),
+            "insert into audit.dbt_build (mode, project_fingerprint, parser_version, planned_at)"
+            " values (%s, %s, %s, %s)",
+            (plan.mode, plan.project_fingerprint, plan.parser_version, plan.planned_at),
         )
 
 

@@ -63,6 +63,10 @@ def test_dbt_runs_the_planned_build_once_with_a_task_per_model(dagbag):
         if n["resource_type"] == "model" and n["package_name"] == "nianbao"
     ]
     assert len([t for t in dbt_ids if t.endswith("run")]) == len(models)
+    # no task per test or seed: the producer's build runs them (its resource types include the tests)
+    assert dbt_ids == {producer.task_id, f"{producer.task_id}_done"} | {t for t in dbt_ids if t.endswith("run")}
+    types = [flags.split()[i + 1] for i, f in enumerate(flags.split()) if f == "--resource-type"]
+    assert {"test", "unit_test", "model", "seed"} <= set(types)
 
 
 def test_without_the_manifest_the_dag_does_not_import_and_says_why(tmp_path, monkeypatch):
@@ -113,7 +117,7 @@ def test_airflow_metadata_is_not_the_warehouse():
 
 def test_parsing_the_dag_again_in_one_process_gives_the_same_task_ids():
     """A task runner parses the DAG file again in its own process: every task of the scheduler's parse must be
-    found there (cosmos numbers detached tests from a counter that outlives one parse)."""
+    found there."""
     import importlib.util
 
     def task_ids(name: str) -> list[str]:
@@ -123,7 +127,6 @@ def test_parsing_the_dag_again_in_one_process_gives_the_same_task_ids():
         return sorted(module.nianbao_harvest().task_ids)
 
     first = task_ids("nianbao_harvest_parse_1")
-    assert any("detached" in t for t in first)  # the case this guards: long test names numbered by cosmos
     assert task_ids("nianbao_harvest_parse_2") == first
 
 
@@ -153,13 +156,12 @@ def test_a_forked_task_process_takes_the_dag_its_parent_built(tmp_path):
 
 
 def test_a_node_task_the_finished_build_did_not_report_on_succeeds_without_deferring(dagbag):
-    """A monthly build leaves out seeds, views and unit tests, and dbt reports nothing for a detached test: their
-    tasks conclude "success, not run" at their first look (as cosmos's trigger would after a round trip through the
-    triggerer). No status while the producer is still running or failed is cosmos's own handling."""
+    """A monthly build leaves out views and the label dimensions: their tasks conclude "success, not run" at their
+    first look (as cosmos's trigger would after a round trip through the triggerer). No status while the producer
+    is still running or failed is cosmos's own handling."""
     dag = dagbag.dags["nianbao_harvest"]
-    nodes = [dag.get_task(t) for t in dag.task_ids if t.startswith("dbt.") and not t.endswith("producer_watcher")]
-    model, test = (next(t for t in nodes if t.task_id.endswith(suffix)) for suffix in (".run", ".test"))
-    for sensor in (model, test):
+    view, model = (dag.get_task(f"dbt.{name}_run") for name in ("stg_reports", "fct_applications"))
+    for sensor in (view, model):
         assert sensor._handle_no_dbt_node_status("success", 1, {}) is True
         sensor.poke_retry_number = 0
         assert sensor._handle_no_dbt_node_status("running", 1, {}) is False  # keeps waiting: cosmos's own

@@ -74,6 +74,7 @@ def test_interface_columns_exist(db_url):
         "staging.problem": "report_id severity code message",
         "audit.validation_run": "run_at suite success evaluated failed details",
         "audit.parse_failure": "document_sha256 parser_version reason limit_value message attempts",
+        "audit.dbt_build": "build_id finished_at mode project_fingerprint parser_version planned_at",
     }.items():
         for name in names.split():
             assert (table, name) in columns, f"{table}.{name} missing"
