@@ -43,7 +43,7 @@ class CrawlStats:
     documents_new: int = 0  # …of which new or changed bytes for their URL
     not_modified: int = 0  # report documents answered 304
     skipped_year: int = 0  # report links outside the requested years
-    fresh_skipped: int = 0  # known reports checked recently, behind unchanged pages: not asked again
+    fresh_skipped: int = 0  # known reports checked recently, behind pages that listed them last time: not asked again
     errors: dict[str, str] = field(default_factory=dict)  # url → fault
     offsite: int = 0  # requests and redirects refused by the fence (crawlers.fence)
     bytes: int = 0  # transferred (response headers + bodies)
@@ -88,6 +88,7 @@ def run_crawl(
     env: dict[str, str] | None = None,
     timeout: float | None = None,
     include_disabled: bool = False,
+    deep: bool = False,
 ) -> CrawlStats:
     """Crawl one portal in a subprocess and return its stats.
 
@@ -98,6 +99,7 @@ def run_crawl(
     clock (default ``$NIANBAO_CRAWL_TIMEOUT``, ``warehouse.settings``). The database password reaches
     the subprocess as ``PGPASSWORD``, never on its command line. A profile that says ``enabled: false``
     (a shipped real portal nobody has checked yet) is refused with ``CrawlError`` unless ``include_disabled``.
+    ``deep``: walk every list page to its end, however recent the last such walk (``NIANBAO_DEEP_CRAWL_AFTER_DAYS``).
     """
     from crawlers.profiles import ProfileError
 
@@ -124,6 +126,8 @@ def run_crawl(
         cmd += ["--state-dir", str(Path(state_dir).resolve())]
     if include_disabled:
         cmd.append("--include-disabled")
+    if deep:
+        cmd.append("--deep")
     for key, value in (settings or {}).items():
         cmd += ["--set", f"{key}={json.dumps(value)}"]
 

@@ -98,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-throttle", action="store_true", help="no delays (local test portals only)")
     parser.add_argument("--state-dir", default=None, help="where the page cache for re-crawls lives")
     parser.add_argument(
+        "--deep",
+        action="store_true",
+        help="walk every list page to its end, however recent the last such walk (NIANBAO_DEEP_CRAWL_AFTER_DAYS)",
+    )
+    parser.add_argument(
         "--include-disabled", action="store_true", help="crawl the profile even if it says `enabled: false`"
     )
     parser.add_argument(
@@ -141,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(AnnualReportSpider)
     # The spider loads the profile itself (by path, so the subprocess sees what we validated).
-    process.crawl(crawler, profile=profile.source_path or args.profile, years=args.years)
+    process.crawl(crawler, profile=profile.source_path or args.profile, years=args.years, deep=args.deep)
     process.start()
 
     spider = crawler.spider

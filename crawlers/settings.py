@@ -99,12 +99,23 @@ NIANBAO_MAX_NAV_PAGES = 300  # disclosure-area pages followed (not list pages)
 
 # --- re-crawls ----------------------------------------------------------------------------------
 # HTTP freshness: a report the warehouse (or manifest) holds and last checked (200 or 304) less than
-# this many days ago is not asked for again when only an unchanged (304) page leads to it; a changed
-# page still leads to a conditional request for each of its reports, and new links are always fetched.
-# 90 days: the monthly runs then revalidate each report about once a quarter — a revision that the
-# portal makes without touching its list is found within three months, and a monthly run costs little
-# more than its list pages. 0 revalidates every known report on every crawl.
+# this many days ago is not asked for again when only pages that listed it on the last crawl lead to it:
+# unchanged (304) pages, and changed pages that still list it (the change is elsewhere, typically a new
+# entry at the top). A link new to its page (a new report, or one that moved there) is asked, in full
+# if new, conditionally if known. 90 days: the monthly runs then revalidate each report about once a
+# quarter — a revision is found within three months, whether or not the portal marks it on its list,
+# and a monthly run costs little more than its list pages and new reports. 0 revalidates every known
+# report on every crawl.
 NIANBAO_REVALIDATE_AFTER_DAYS = 90
+# How far a re-crawl walks a list. Portals publish newest first, so a re-crawl asks a list's pages one after another
+# and stops at the first page whose report links all lead to what the crawl already holds (a report in the warehouse
+# or manifest, a page in the page cache): the pages after it were there before. Once this many days have passed
+# since the portal's last walk of every list to its end (recorded in the page cache), the next crawl walks every
+# page again, all at once, to find reports inserted deeper in a list; reports on pages a shorter walk leaves are
+# revalidated then too (NIANBAO_REVALIDATE_AFTER_DAYS applies to the reports a walk reaches). The first crawl of a
+# portal is such a deep walk, and so is one asked for (``python -m crawlers.crawl --deep``). 300 days: about once a
+# year on the monthly runs. 0 walks every page on every crawl (the behaviour before).
+NIANBAO_DEEP_CRAWL_AFTER_DAYS = 300
 
 # --- shards -------------------------------------------------------------------------------------
 # "i/n": this process is one of n crawling the same portal, following only its share of the report

@@ -8,7 +8,10 @@ Two sources:
   version's first download) and this cache's own record of later checks (``checked``: URL → time);
 - **pages** (list and detail pages): a small JSON cache of their validators *and the links we took
   from them*. A 304 on a list page is only useful if we still know where its links lead, so a page
-  is only asked for conditionally when its links are in the cache.
+  is only asked for conditionally when its links are in the cache; when a list page changed, they say which
+  of its links it had before (``links_of``). The cache also records when a crawl
+  last walked every list page to its end (``deep_walked_at``): a re-crawl in between stops a list at
+  its first page whose report links it all ``knows``.
 
 The page cache lives in ``DIR/.crawl-state/<portal>.json`` in output mode, else under
 ``$NIANBAO_HOME/crawl-state/``. With a warehouse, the warehouse alone says which documents are held
@@ -25,6 +28,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from warehouse.urls import canonical_url, clean_url
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +69,18 @@ class CrawlState:
         # The lookup's answer per URL, asked once: a crawl requests each URL once, so what the warehouse
         # held when the crawl reached it is all that is needed (link, request and answer ask alike).
         self._looked_up: dict[str, Validators | None] = {}
+        # When a crawl last walked every list page to its end; None: never, as far as this cache knows.
+        self.deep_walked_at: datetime | None = None
         if self.path and self.path.exists():
             try:
                 saved = json.loads(self.path.read_text(encoding="utf-8"))
                 self.pages = saved.get("pages", {})
                 self.checked = saved.get("checked", {})
+                self.deep_walked_at = _as_datetime(saved.get("deep_walked_at"))
             except (OSError, ValueError) as exc:  # a damaged cache only costs full downloads
                 logger.warning("ignoring unreadable crawl state %s: %s", self.path, exc)
+        # Every link the cached pages had, as loaded (canonical URLs): what earlier crawls saw listed (``knows``).
+        self._listed = {canonical_url(link[0]) for page in self.pages.values() for link in page.get("links", [])}
 
     # --- documents ------------------------------------------------------------------------------
     def load_manifest(self, manifest: Path) -> None:
@@ -143,6 +153,17 @@ class CrawlState:
         last = max((t for t in times if t is not None), default=None)
         return last is not None and last >= since
 
+    def knows(self, url: str, *, own: bool = True) -> bool:
+        """Whether an earlier crawl got what the link ``url`` leads to: a page of this cache that is not a report
+        (a detail page, its attachments cached) or a report it holds (``known_document``). A report that failed is
+        not known, so a list page linking it still leads to something new. A link of another crawl shard's share
+        (``own=False``, ``crawlers.shards``) is recorded in that shard's cache: here it is known when an earlier
+        crawl saw it listed (every shard caches each list page with all its links)."""
+        if not own:
+            return canonical_url(url) in self._listed
+        page = self.pages.get(url)
+        return (page is not None and not page.get("is_report")) or self.known_document(url) is not None
+
     def mark_checked(self, url: str, when: str) -> None:
         """Output mode: the document at ``url`` was fetched or validated at ``when`` (ISO text). With a
         warehouse its ``raw.fetch`` row says so."""
@@ -157,6 +178,13 @@ class CrawlState:
         if page.get("is_report") and self.document_validators(url) is None:
             return None  # a report page the warehouse does not hold yet: fetch it in full
         return page
+
+    def links_of(self, url: str) -> frozenset[str]:
+        """The canonical URLs of the links the page at ``url`` had when it was last fetched (empty: not cached). On
+        a page that changed, the report links it had already are judged by freshness, the links new to it are asked
+        (``AnnualReportSpider._follow``); read it before ``remember_page`` takes the page's links of now."""
+        page = self.pages.get(url)
+        return frozenset(canonical_url(clean_url(link[0])) for link in page.get("links", [])) if page else frozenset()
 
     def remember_page(
         self,
@@ -187,5 +215,7 @@ class CrawlState:
         # Write-then-rename: a crawl killed mid-write leaves the previous cache intact.
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"portal": self.portal, "pages": self.pages, "checked": self.checked}, fh, ensure_ascii=False)
+            deep = self.deep_walked_at.isoformat() if self.deep_walked_at else None
+            state = {"portal": self.portal, "pages": self.pages, "checked": self.checked, "deep_walked_at": deep}
+            json.dump(state, fh, ensure_ascii=False)
         os.replace(tmp, self.path)

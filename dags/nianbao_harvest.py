@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, MultipleCronTriggerTimetable, Param, chain, dag, get_current_context, task
 
-from crawlers.settings import NIANBAO_REVALIDATE_AFTER_DAYS
+from crawlers.settings import NIANBAO_DEEP_CRAWL_AFTER_DAYS, NIANBAO_REVALIDATE_AFTER_DAYS
 from nianbao.paths import DBT_MANIFEST, DBT_PROJECT_DIR
 
 # Data-aware scheduling: downstream DAGs (exports, dashboards refreshes) can be scheduled on these.
@@ -175,12 +175,18 @@ def _dbt_tasks():
             description="Crawl processes per portal, each fetching its share of the reports (every one reads the "
             "list pages); unthrottled only: a throttled portal is always one process",
         ),
+        "deep_crawl": Param(
+            False,
+            type="boolean",
+            description="Walk every list page to its end; otherwise a list is walked until a page leads to nothing "
+            f"new, and to its end once its last such walk is {NIANBAO_DEEP_CRAWL_AFTER_DAYS} days old",
+        ),
         "revalidate_after_days": Param(
             NIANBAO_REVALIDATE_AFTER_DAYS,
             type="integer",
             minimum=0,
-            description="A known report checked less than this many days ago is not asked again when only an "
-            "unchanged page leads to it (new links always are); 0 asks again for every one",
+            description="A known report checked less than this many days ago is not asked again when only pages that "
+            "listed it on the last crawl lead to it (links new to a page always are); 0 asks again for every one",
         ),
     },
     tags=["nianbao"],
@@ -225,6 +231,7 @@ def nianbao_harvest():
             throttle=params["throttle"],
             revalidate_after_days=params["revalidate_after_days"],
             shard=shard,
+            deep=params["deep_crawl"],
         )
 
     # A portal that could not be crawled must not stop the others' reports from being parsed.

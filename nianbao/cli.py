@@ -171,8 +171,12 @@ def parse(
 # --------------------------------------------------------------------------------------------- crawl
 
 _REVALIDATE_HELP = (
-    "Do not ask again for a known report checked less than this many days ago when only an unchanged page leads "
-    f"to it; 0 asks again for every one [default: {crawl_settings.NIANBAO_REVALIDATE_AFTER_DAYS}]"
+    "Do not ask again for a known report checked less than this many days ago when only pages that listed it on the "
+    f"last crawl lead to it; 0 asks again for every one [default: {crawl_settings.NIANBAO_REVALIDATE_AFTER_DAYS}]"
+)
+_DEEP_HELP = (
+    "Walk every list page to its end; otherwise a list is walked until a page leads to nothing new, and to its end "
+    f"once its last such walk is {crawl_settings.NIANBAO_DEEP_CRAWL_AFTER_DAYS} days old (the first crawl always)"
 )
 
 
@@ -197,6 +201,7 @@ def crawl(
     revalidate_after_days: int | None = typer.Option(
         None, "--revalidate-after-days", min=0, help=_REVALIDATE_HELP, show_default=False
     ),
+    deep: bool = typer.Option(False, "--deep", help=_DEEP_HELP),
 ) -> None:
     """Find and fetch annual reports from government portals, politely and incrementally."""
     from crawlers.profiles import enabled_profiles, list_profiles
@@ -236,6 +241,7 @@ def crawl(
                         use_warehouse=not no_warehouse,
                         include_disabled=include_disabled,
                         revalidate_after_days=revalidate_after_days,
+                        deep=deep,
                     )
                 except Exception as exc:  # noqa: BLE001 — one unreachable portal must not stop the others
                     from rich.markup import escape
@@ -365,6 +371,7 @@ def run(
     revalidate_after_days: int | None = typer.Option(
         None, "--revalidate-after-days", min=0, help=_REVALIDATE_HELP, show_default=False
     ),
+    deep: bool = typer.Option(False, "--deep", help=_DEEP_HELP),
 ) -> None:
     """Run the whole pipeline through the real Airflow DAG and summarize.
 
@@ -389,7 +396,13 @@ def run(
 
     if throttle is None:
         throttle = portal != [SAMPLE_PORTAL]
-    conf = {"portals": portal, "years": _years(years), "throttle": throttle, "full_refresh": full_refresh}
+    conf = {
+        "portals": portal,
+        "years": _years(years),
+        "throttle": throttle,
+        "full_refresh": full_refresh,
+        "deep_crawl": deep,
+    }
     if revalidate_after_days is not None:  # else the DAG's param default
         conf["revalidate_after_days"] = revalidate_after_days
     airflow_local.configure()

@@ -120,15 +120,19 @@ def crawl(
     include_disabled: bool = False,
     revalidate_after_days: int | None = None,
     shard: str | None = None,
+    deep: bool = False,
 ) -> dict:
     """Crawl one portal (a shipped profile name or a YAML path) in a subprocess; returns its stats.
 
     ``shard``: ``"i/n"``, this process's share of the portal's reports when n processes crawl it
     (``crawlers.shards``; unthrottled only); None: the whole portal.
 
-    ``revalidate_after_days``: a report checked less than this many days ago is not asked again when only an
-    unchanged page leads to it; 0 asks again for every known report; None: the crawler's default
+    ``revalidate_after_days``: a report checked less than this many days ago is not asked again when only pages that
+    listed it on the last crawl lead to it; 0 asks again for every known report; None: the crawler's default
     (``NIANBAO_REVALIDATE_AFTER_DAYS`` in ``crawlers.settings``).
+
+    ``deep``: walk every list page to its end; else a list is walked until a page leads to nothing new, and to its
+    end once the last such walk is older than ``NIANBAO_DEEP_CRAWL_AFTER_DAYS`` (the first crawl always).
 
     Scrapy's own stats (requests, response codes, retries, timings…) are logged at INFO, one per line as Scrapy
     dumps them: in an Airflow task's log, not in the returned summary (the task's XCom, the CLI's table).
@@ -148,6 +152,7 @@ def crawl(
         throttle=throttle,
         on_progress=on_progress,
         include_disabled=include_disabled,
+        deep=deep,
         settings=settings or None,
     )
     summary = stats if isinstance(stats, dict) else asdict(stats)

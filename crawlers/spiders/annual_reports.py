@@ -16,9 +16,17 @@ What a page holds beyond plain links (records shipped as XML, pagination written
 viewers, lists asked for by POST) each portal family says in ``crawlers.cms``; the spider asks them all.
 Every outcome becomes a ``FetchItem`` (see ``crawlers.items``), faults included (``on_error``).
 
-On a re-crawl, a page answered 304 is walked from the page cache (``crawlers.state``); a report reached
-only that way is not asked for again while the warehouse's (or manifest's) last check of it is younger
-than ``NIANBAO_REVALIDATE_AFTER_DAYS`` (``_follow``; counted as ``nianbao/document/fresh_skipped``).
+On a re-crawl, a page answered 304 is walked from the page cache (``crawlers.state``). A report reached only
+through pages that listed it on the last crawl too (unchanged, or changed elsewhere: a new entry at the top) is not
+asked for again while the warehouse's (or manifest's) last check of it is younger than
+``NIANBAO_REVALIDATE_AFTER_DAYS`` (``_follow``; counted as ``nianbao/document/fresh_skipped``); a link new to its
+page (a new report, or one that moved there) is asked.
+
+A re-crawl also walks each list only as far as it leads to something new: portals publish newest first, so the
+pages of a list are asked one after another and the walk stops at the first page whose report links the crawl state
+all knows (``_walk_on``). The first crawl of a portal, one asked for (``deep``) and the first after
+``NIANBAO_DEEP_CRAWL_AFTER_DAYS`` since the last such walk are *deep*: every page of every list, as many at a time as
+politeness allows, to find reports inserted deeper in a list (and revisions behind pages a shorter walk leaves).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Container
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -83,6 +92,12 @@ _KEPT_HEADERS = (
 FRESH_SKIPPED = "nianbao/document/fresh_skipped"
 _REPORT_KINDS = (LinkKind.REPORT, LinkKind.MAYBE_REPORT)
 SHARD_SKIPPED = "nianbao/document/other_shard"  # report links left to the portal's other crawl shards
+# Scrapy stats keys of the list walk: "deep" or "incremental" and why (``_deep_walk_reason``); lists an incremental
+# walk stopped early at a page leading to nothing new, and the further pages they had announced, not asked for.
+LIST_WALK = "nianbao/list/walk"
+LIST_WALK_REASON = "nianbao/list/walk_reason"
+STOPPED_AT_KNOWN_PAGE = "nianbao/list/stopped_at_known_page"
+PAGES_NOT_WALKED = "nianbao/list/pages_not_walked"
 # Words that show a detail page carries the report's text itself, not only a link to a file.
 _REPORT_BODY = re.compile(r"总体情况|主动公开|概述|收到和处理|行政复议|年度报告")
 _REPORT_TEXT_CHARS = 6000  # of a page's body text, enough to tell a report from a page that links one
@@ -147,6 +162,17 @@ def _all_at_once(callback):
 def _then_raise(outputs: list, exc: Exception):
     yield from outputs
     raise exc
+
+
+class _EveryLink:
+    """The ``listed_before`` of a page answered 304 (``AnnualReportSpider._follow``): its links are replayed from the
+    page cache, so it listed each of them before (no set of their canonical URLs to build)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+_EVERY_LINK = _EveryLink()
 
 
 def _now() -> str:
@@ -216,7 +242,9 @@ def describe_failure(failure) -> tuple[str, int | None]:
 class AnnualReportSpider(scrapy.Spider):
     name = "annual_reports"
 
-    def __init__(self, profile: str, years: str | None = None, *args, **kwargs):
+    def __init__(self, profile: str, years: str | None = None, deep: bool | str = False, *args, **kwargs):
+        """``years``: "2020,2021" (only those years' reports); ``deep``: walk every list page to its end, however
+        recently the last deep walk was (``-a deep=1``, ``python -m crawlers.crawl --deep``)."""
         super().__init__(*args, **kwargs)
         self.profile = load_profile(profile)
         self.portal = self.profile.name
@@ -235,6 +263,12 @@ class AnnualReportSpider(scrapy.Spider):
         self.fresh_since: datetime | None = None  # None: every known report is revalidated
         self.fresh_skipped: set[str] = set()  # canonical URLs of reports not asked again (see _follow)
         self.shard = Shard()  # the whole portal, or this process's share of its reports (crawlers.shards)
+        self.deep_asked = str(deep).strip().lower() in {"1", "true", "yes"}
+        self.walk_started = datetime.now(timezone.utc)
+        self.deep_reason: str | None = "no crawl state"  # None: an incremental walk (see from_crawler)
+        # An incremental walk's pages still to ask, per list (the URL of its first page): canonical URL → the
+        # _follow_page arguments, in the order the list announced them; asked one at a time (_walk_on).
+        self.next_pages: dict[str, dict[str, dict]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -265,10 +299,36 @@ class AnnualReportSpider(scrapy.Spider):
         )
         if settings.get("NIANBAO_OUTPUT_DIR"):
             spider.state.load_manifest(Path(settings.get("NIANBAO_OUTPUT_DIR")) / "manifest.jsonl")
+        days = settings.getint("NIANBAO_DEEP_CRAWL_AFTER_DAYS", defaults.NIANBAO_DEEP_CRAWL_AFTER_DAYS)
+        if days < 0:
+            raise ValueError(f"NIANBAO_DEEP_CRAWL_AFTER_DAYS must be 0 (every crawl deep) or more, not {days}")
+        spider.deep_reason = spider._deep_walk_reason(days)
         return spider
+
+    @property
+    def deep(self) -> bool:
+        """Whether this crawl walks every list page to its end."""
+        return self.deep_reason is not None
+
+    def _deep_walk_reason(self, days: int) -> str | None:
+        """Why this crawl walks every list to its end; None when it walks each only as far as it leads to
+        something new (an incremental walk)."""
+        if self.deep_asked:
+            return "asked for"
+        if days == 0:
+            return "every crawl (NIANBAO_DEEP_CRAWL_AFTER_DAYS = 0)"
+        last = self.state.deep_walked_at if self.state is not None else None
+        if last is None:
+            return "no deep walk recorded (first crawl)"
+        if last <= self.walk_started - timedelta(days=days):
+            return f"last deep walk {last:%Y-%m-%d}, over {days} days ago"
+        return None
 
     def closed(self, reason: str) -> None:
         if self.state is not None:
+            if self.deep and reason == "finished" and self.start_successes:
+                # A walk cut short (stopped, start unreachable) is no deep walk: the next crawl walks deep again.
+                self.state.deep_walked_at = self.walk_started
             self.state.save()
         store = getattr(self, "_validator_store", None)
         if store is not None:
@@ -276,6 +336,10 @@ class AnnualReportSpider(scrapy.Spider):
 
     # --- requests -------------------------------------------------------------------------------
     async def start(self):
+        stats = self.crawler.stats
+        stats.set_value(LIST_WALK, "deep" if self.deep else "incremental")
+        # incremental: a deep walk is recorded (_deep_walk_reason)
+        stats.set_value(LIST_WALK_REASON, self.deep_reason or f"last deep walk {self.state.deep_walked_at:%Y-%m-%d}")
         for url in self.start_urls:
             self.seen.add(canonical_url(url))
             # A portal that moved to another domain is not followed there: the redirect is refused
@@ -301,6 +365,7 @@ class AnnualReportSpider(scrapy.Spider):
         is_column: bool = False,
         maybe_detail: bool = False,
         confirm_title: bool = False,
+        list_of: str | None = None,
     ) -> Request:
         """A request whose ``meta["nb"]`` says what the spider expects of the answer.
 
@@ -309,7 +374,8 @@ class AnnualReportSpider(scrapy.Spider):
         reports: its pagination is followed), ``is_column`` (the report column itself, or a page of it: its
         short year-less links may be departments' sub-columns), ``maybe_detail`` (a column entry that may be
         the report rather than a sub-column: its heading decides), ``confirm_title`` (a cut-off list entry:
-        a report only if the page's own title names one).
+        a report only if the page's own title names one), ``list_of`` (a further page of the list whose first page
+        is at that URL: an incremental walk asks them one after another, ``_walk_on``).
         """
         meta = {
             "nb": {
@@ -323,6 +389,7 @@ class AnnualReportSpider(scrapy.Spider):
                 "is_column": is_column,
                 "maybe_detail": maybe_detail,
                 "confirm_title": confirm_title,
+                "list_of": list_of,
             }
         }
         headers = {"Referer": referer} if referer else None
@@ -341,25 +408,28 @@ class AnnualReportSpider(scrapy.Spider):
             **extra,
         )
 
-    def _follow(self, url: str, *, replayed: bool = False, **kwargs) -> Request | None:
+    def _follow(self, url: str, *, listed_before: Container[str] = (), **kwargs) -> Request | None:
         """A request for ``url`` unless it is off-site, not http(s), already requested, or a fresh report.
 
-        ``replayed``: the link comes from the page cache of a page answered 304. A report reached that way
-        and checked recently (``fresh_since``) is not asked again: an unchanged page says nothing new about
-        it. Reached later through a page that changed, it is asked (conditionally) after all."""
+        ``listed_before``: the canonical URLs the page leading here listed on the last crawl (``CrawlState.links_of``;
+        ``_EVERY_LINK`` for a page answered 304, whose links are replayed from the page cache). A report among them
+        and checked recently (``fresh_since``) is not asked again: a page that still lists it says nothing new about
+        it, whether the page is unchanged or changed elsewhere (a new entry at its top). A link new to its page (a
+        new report, or one that moved there) is asked, conditionally if known; a fresh report skipped through one
+        page is asked after all when a page it is new to links it."""
         url = clean_url(url)
         if not self.fence.admits(url):
             return None
         key = canonical_url(url)
         if key in self.seen:
             return None
-        if replayed and self._is_fresh(url, kwargs["role"]):
+        if key in listed_before and self._is_fresh(url, kwargs["role"]):
             if key not in self.fresh_skipped:
                 self.fresh_skipped.add(key)
                 self.crawler.stats.inc_value(FRESH_SKIPPED)
                 self.logger.debug("not asked again, checked since %s: %s", self.fresh_since, url)
             return None
-        if key in self.fresh_skipped:  # a changed page links it too: asked after all, so not skipped
+        if key in self.fresh_skipped:  # a page it is new to links it too: asked after all, so not skipped
             self.fresh_skipped.discard(key)
             self.crawler.stats.inc_value(FRESH_SKIPPED, -1)
         self.seen.add(key)
@@ -434,7 +504,7 @@ class AnnualReportSpider(scrapy.Spider):
                 return
             links = [tuple(x) for x in cached.get("links", [])]
             yield self._item("page", _asked_url(response), response, nb=nb, is_report=False)
-            yield from self._take_links(_asked_url(response), links, nb, replayed=True)
+            yield from self._take_links(_asked_url(response), links, nb, listed_before=_EVERY_LINK)
             return
         if not isinstance(response, TextResponse):
             # A start or column link that turns out to be a file: a document if it is a report.
@@ -450,7 +520,10 @@ class AnnualReportSpider(scrapy.Spider):
                 yield from self.parse_detail(response)
                 return
         links += cms.next_pages(response, self.max_list_pages)
+        # What the page listed on the last crawl, read before the cache takes what it lists now (_follow).
+        listed: frozenset[str] = frozenset()
         if self.state is not None:
+            listed = self.state.links_of(_asked_url(response))
             self.state.remember_page(_asked_url(response), **_validators(response), links=links)
         yield self._item(
             "page",
@@ -460,7 +533,7 @@ class AnnualReportSpider(scrapy.Spider):
             is_report=False,
             title=nb.get("title") or self._page_title(response),
         )
-        yield from self._take_links(response.url, links, nb)
+        yield from self._take_links(response.url, links, nb, listed_before=listed)
 
     @staticmethod
     def _page_title(response: TextResponse) -> str | None:
@@ -496,11 +569,11 @@ class AnnualReportSpider(scrapy.Spider):
             self.list_pages += 1
         return req
 
-    def _take_links(self, page_url: str, links: list[tuple[str, str]], nb: dict, *, replayed: bool = False):
-        """Follow a page's links by kind; ``replayed``: they come from the page cache (the page answered 304)."""
+    def _take_links(self, page_url: str, links: list[tuple[str, str]], nb: dict, *, listed_before: Container[str] = ()):
+        """Follow a page's links by kind; ``listed_before``: what the page listed on the last crawl (``_follow``)."""
         types = self.hints.attachment_types
-        follow = functools.partial(self._follow, replayed=replayed)
-        follow_page = functools.partial(self._follow_page, replayed=replayed)
+        follow = functools.partial(self._follow, listed_before=listed_before)
+        follow_page = functools.partial(self._follow_page, listed_before=listed_before)
         kinds = [(url, text, self._kind(url, text)) for url, text in links]
         mine = {u for u, _, k in kinds if k in _REPORT_KINDS and self.shard.takes(u)}  # this shard's reports
         if self.state is not None:  # what the warehouse holds of them: one query, not one each
@@ -508,6 +581,8 @@ class AnnualReportSpider(scrapy.Spider):
         is_list = nb.get("is_list") or any(k in _REPORT_KINDS for _, _, k in kinds)
         in_column = bool(nb.get("is_column"))
         depth = nb.get("depth", 0)
+        list_of = nb.get("list_of") or page_url  # the list's first page: its further pages carry its URL
+        announced: dict[str, dict] = {}  # an incremental walk's: the further pages this page announces (_walk_on)
         for url, text, kind in kinds:
             req = None
             if text == cms.SAME_PAGE:
@@ -526,8 +601,7 @@ class AnnualReportSpider(scrapy.Spider):
             elif kind in _REPORT_KINDS and url not in mine:
                 self.crawler.stats.inc_value(SHARD_SKIPPED)
             elif kind is LinkKind.REPORT:
-                year = year_guess(text)
-                if self.years and year is not None and year not in self.years:
+                if self._other_year(kind, text):
                     self.crawler.stats.inc_value("nianbao/skipped_year")
                     continue
                 if is_attachment_url(url, types):
@@ -579,18 +653,68 @@ class AnnualReportSpider(scrapy.Spider):
                     priority=8,
                 )
             elif kind is LinkKind.PAGINATION and is_list:
-                req = follow_page(
-                    url,
+                page = dict(
+                    url=url,
                     budget="list",
                     referer=page_url,
                     link_text=text,
                     depth=depth,
                     is_list=True,
                     is_column=in_column,  # pages of the same column
+                    list_of=list_of,
                     priority=7,
                 )
+                if self.deep:
+                    req = follow_page(**page)
+                elif (key := canonical_url(clean_url(url))) not in self.seen:
+                    announced.setdefault(key, {**page, "listed_before": listed_before})
             if req is not None:
                 yield req
+        if not self.deep and is_list:
+            # This page's announcements first, in its order: its 下一页 comes before the 尾页 an earlier page showed.
+            earlier = self.next_pages.get(list_of, {})
+            self.next_pages[list_of] = {**announced, **{k: v for k, v in earlier.items() if k not in announced}}
+            req = self._walk_on(list_of, stop=self._leads_to_nothing_new(kinds, mine))
+            if req is not None:
+                yield req
+
+    def _other_year(self, kind: LinkKind, text: str) -> bool:
+        """A report link whose title names a year the crawl does not want (``years``)."""
+        year = year_guess(text) if self.years and kind is LinkKind.REPORT else None
+        return year is not None and year not in self.years
+
+    def _leads_to_nothing_new(self, kinds: list[tuple[str, str, LinkKind]], mine: set[str]) -> bool:
+        """An incremental walk's stop sign: the list page has report links, and the crawl state knows where each
+        leads (``CrawlState.knows``). All of them are judged, whichever crawl shard takes them, so that the shards of
+        a portal stop at the same page; links the crawl does not follow (outside the fence, other years) do not
+        count. A page without report links (a list's shell, its records fetched by script) says nothing."""
+        links = [
+            u
+            for u, t, k in kinds
+            if k in _REPORT_KINDS and not self._other_year(k, t) and self.fence.admits(clean_url(u))
+        ]
+        return bool(links) and all(self.state.knows(clean_url(u), own=u in mine) for u in links)
+
+    def _walk_on(self, list_of: str, *, stop: bool) -> Request | None:
+        """An incremental walk's next page of the list whose first page is ``list_of``: the first one announced
+        and not asked yet, unless ``stop`` (the page just walked leads to nothing new: the pages after it were
+        there on earlier crawls). One page at a time, so that the walk can stop; the last walk to the end, and the
+        next (``NIANBAO_DEEP_CRAWL_AFTER_DAYS``), find what is inserted deeper."""
+        pending = self.next_pages.get(list_of, {})
+        if stop:
+            left = [key for key in self.next_pages.pop(list_of, {}) if key not in self.seen]
+            if left:
+                self.crawler.stats.inc_value(STOPPED_AT_KNOWN_PAGE)
+                self.crawler.stats.inc_value(PAGES_NOT_WALKED, len(left))
+                self.logger.debug("list %s stopped at a page leading to nothing new; %d pages left", list_of, len(left))
+            return None
+        while pending:
+            page = pending.pop(next(iter(pending)))
+            req = self._follow_page(**page)  # None when seen meanwhile, outside the fence or over the budget
+            if req is not None:
+                return req
+        self.next_pages.pop(list_of, None)
+        return None
 
     # --- detail pages and documents -------------------------------------------------------------
     @_all_at_once
@@ -603,7 +727,7 @@ class AnnualReportSpider(scrapy.Spider):
             if cached.get("is_list"):
                 yield self._item("page", url, response, nb=nb, is_report=False)
                 links = [tuple(x) for x in cached.get("links", [])]
-                yield from self._take_links(url, links, {**nb, "is_list": True}, replayed=True)
+                yield from self._take_links(url, links, {**nb, "is_list": True}, listed_before=_EVERY_LINK)
                 return
             if cached.get("is_report"):
                 yield self._item(
@@ -622,7 +746,7 @@ class AnnualReportSpider(scrapy.Spider):
                 [tuple(x) for x in cached.get("links", [])],
                 nb,
                 nb.get("title") or cached.get("title"),
-                replayed=True,
+                listed_before=_EVERY_LINK,
             )
             return
         if not isinstance(response, TextResponse):  # the "detail page" is the report file itself
@@ -656,10 +780,12 @@ class AnnualReportSpider(scrapy.Spider):
             # "2022年政府信息公开工作年度报告" led to a column of that year's reports (one per
             # department), not to a report: walk it as a list page.
             links += cms.next_pages(response, self.max_list_pages)
+            listed: frozenset[str] = frozenset()  # as in parse_page: what the list showed on the last crawl
             if self.state is not None:
+                listed = self.state.links_of(url)
                 self.state.remember_page(url, **_validators(response), links=links, title=title, is_list=True)
             yield self._item("page", url, response, nb=nb, is_report=False, title=title)
-            yield from self._take_links(response.url, links, {**nb, "is_list": True})
+            yield from self._take_links(response.url, links, {**nb, "is_list": True}, listed_before=listed)
             return
         is_report = carries_text or not attachments
         sha = None
@@ -730,14 +856,20 @@ class AnnualReportSpider(scrapy.Spider):
         return _reads_as_report(normalize_text(raw))
 
     def _take_attachments(
-        self, page_url: str, attachments: list[tuple[str, str]], nb: dict, title: str | None, *, replayed: bool = False
+        self,
+        page_url: str,
+        attachments: list[tuple[str, str]],
+        nb: dict,
+        title: str | None,
+        *,
+        listed_before: Container[str] = (),
     ):
         for url, text in attachments:
             # An attachment named as a report keeps its own title; "附件1.docx" inherits the page's.
             own = text if is_annual_report_title(text, self.hints.title_pattern) else None
             req = self._follow(
                 url,
-                replayed=replayed,
+                listed_before=listed_before,
                 role="document",
                 callback=self.parse_document,
                 referer=page_url,
@@ -765,6 +897,11 @@ class AnnualReportSpider(scrapy.Spider):
         url = (request.meta.get("redirect_urls") or [request.url])[0]  # the link's address
         if nb.get("is_start"):
             self.start_failures[url] = error
+        if nb.get("list_of") and not self.deep:
+            # A list page that failed says nothing about what lies beyond it: the walk goes on.
+            req = self._walk_on(nb["list_of"], stop=False)
+            if req is not None:
+                yield req
         response = failure.value.response if failure.check(HttpError) else None
         yield self._item(
             "fault",

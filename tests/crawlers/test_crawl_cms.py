@@ -93,8 +93,9 @@ def test_hanweb_data_proxy_is_asked_by_post(cms):
 def test_recrawl_downloads_nothing(cms):
     site = cms["site"]
     site.portal.clear_log()
-    # Every report asked again (conditionally): the freshness rule that spares them is test_revalidation.py's.
-    every = {**FAST, "NIANBAO_REVALIDATE_AFTER_DAYS": 0}
+    # Every list page walked and every report asked again (conditionally): the rules that spare them are
+    # test_revalidation.py's (fresh reports) and test_incremental_lists.py's (list pages after a known one).
+    every = {**FAST, "NIANBAO_REVALIDATE_AFTER_DAYS": 0, "NIANBAO_DEEP_CRAWL_AFTER_DAYS": 0}
     stats = run_crawl(str(cms["profile"]), output_dir=cms["out"], throttle=False, settings=every, env=cms["env"])
     assert stats.documents_fetched == 0
     assert stats.not_modified == len(site.report_urls)

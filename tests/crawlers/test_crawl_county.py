@@ -126,8 +126,9 @@ def test_progress_is_streamed(county):
 def test_recrawl_downloads_nothing_new(county):
     site = county["site"]
     site.portal.clear_log()
-    # Every report asked again (conditionally): the freshness rule that spares them is test_revalidation.py's.
-    every = {**FAST, "NIANBAO_REVALIDATE_AFTER_DAYS": 0}
+    # Every list page walked and every report asked again (conditionally): the rules that spare them are
+    # test_revalidation.py's (fresh reports) and test_incremental_lists.py's (list pages after a known one).
+    every = {**FAST, "NIANBAO_REVALIDATE_AFTER_DAYS": 0, "NIANBAO_DEEP_CRAWL_AFTER_DAYS": 0}
     stats = run_crawl(str(county["profile"]), output_dir=county["out"], throttle=False, settings=every)
     assert stats.documents_fetched == 0
     assert stats.not_modified == len(site.report_paths)
@@ -150,7 +151,9 @@ def test_changed_and_new_reports_are_picked_up(county):
     page1 = "/zwgk/nb/list?page=1"
     link = f'<li><a href="{new}">青山县人民政府2024年政府信息公开工作年度报告</a></li>'.encode("gbk")
     routes[page1] = Route(routes[page1].body.replace(b'<ul class="list">', b'<ul class="list">' + link))
-    stats = run_crawl(str(county["profile"]), output_dir=county["out"], throttle=False, settings=FAST)
+    # The revision is silent (its list entry did not change): found when known reports are asked again (0 days)
+    every = {**FAST, "NIANBAO_REVALIDATE_AFTER_DAYS": 0}
+    stats = run_crawl(str(county["profile"]), output_dir=county["out"], throttle=False, settings=every)
     assert stats.documents_fetched == 2 and stats.documents_new == 2
     rows = [r for r in _manifest(county["out"]) if r["url"].endswith(changed)]
     assert {r["sha256"] for r in rows} == {old_sha, rows[-1]["sha256"]} and len(rows) == 2  # both versions kept

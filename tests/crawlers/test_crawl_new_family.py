@@ -59,6 +59,11 @@ def test_with_its_family_file_every_report_is_found(site, tmp_path):
     for path, title in portal.titles.items():
         assert rows[path]["title"] == title and rows[path]["year"] in (2021, 2022)
     assert stats.errors == {}
-    # incremental as any other family: every report asked again conditionally (0: no freshness, see test_revalidation.py)
-    again, _ = _crawl(tmp_path, url, "zhengyun", with_family=True, settings={"NIANBAO_REVALIDATE_AFTER_DAYS": 0})
+    # incremental as any other family: walking every list page, every report asked again conditionally (0 and 0: no
+    # freshness and no early stop, see test_revalidation.py and test_incremental_lists.py)
+    every = {"NIANBAO_REVALIDATE_AFTER_DAYS": 0, "NIANBAO_DEEP_CRAWL_AFTER_DAYS": 0}
+    again, _ = _crawl(tmp_path, url, "zhengyun", with_family=True, settings=every)
     assert again.documents_fetched == 0 and again.not_modified == len(portal.report_paths)
+    # …and walking as far as something new: the column (no links of its own) says nothing, API page 1 only known ones
+    walk, _ = _crawl(tmp_path, url, "zhengyun", with_family=True)
+    assert walk.scrapy_stats["nianbao/list/stopped_at_known_page"] == 1 and walk.documents_fetched == 0

@@ -16,9 +16,9 @@ from sample_portal import serve
 from sample_portal.seeds import SEED_PAGES
 
 N_ATTACHMENTS = sum(len(p.attachments) for p in SEED_PAGES)
-# Re-crawls here ask for every known report again (conditionally); the freshness rule that spares recently
-# checked ones is test_revalidation.py's.
-EVERY_REPORT_AGAIN = {"NIANBAO_REVALIDATE_AFTER_DAYS": 0}
+# Re-crawls here walk every list page and ask for every known report again (conditionally); the rules that spare
+# recently checked ones and list pages after a known one are test_revalidation.py's and test_incremental_lists.py's.
+EVERY_REPORT_AGAIN = {"NIANBAO_REVALIDATE_AFTER_DAYS": 0, "NIANBAO_DEEP_CRAWL_AFTER_DAYS": 0}
 
 
 @pytest.fixture(scope="module")

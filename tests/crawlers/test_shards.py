@@ -50,14 +50,14 @@ REPORTS = {f"/nb/art/{year}.html" for year in YEARS}
 LIST_PAGES = {"/", "/zwgk/", "/nb/index.html", "/nb/index_1.html"}
 
 
-def _crawl_shards(profile, tmp_path, warehouse_url, count: int):
+def _crawl_shards(profile, tmp_path, warehouse_url, count: int, settings: dict | None = None):
     def one(shard: Shard):
         return run_crawl(
             str(profile),
             database_url=warehouse_url,
             throttle=False,
             state_dir=tmp_path / "state",
-            settings={"NIANBAO_CRAWL_SHARD": str(shard)},
+            settings={**(settings or {}), "NIANBAO_CRAWL_SHARD": str(shard)},
         )
 
     with ThreadPoolExecutor(count) as pool:  # side by side, as the DAG's mapped crawl tasks run them
@@ -90,9 +90,10 @@ def test_shards_fetch_each_report_once_and_every_list_page_each(warehouse_url, t
             tmp_path / "state" / "sharded.shard-1-of-2.json",
         ]
 
-        # The same shards again: each replays its own page cache; nothing is fetched, no report asked again.
+        # The same shards again, walking every list page: each replays its own page cache; nothing is fetched, no
+        # report asked again. (Where shards stop walking a list is test_incremental_lists.py's.)
         portal.clear_log()
-        again = _crawl_shards(profile, tmp_path, warehouse_url, 2)
+        again = _crawl_shards(profile, tmp_path, warehouse_url, 2, {"NIANBAO_DEEP_CRAWL_AFTER_DAYS": 0})
         statuses = {status for path, status, _ in portal.log if path != "/robots.txt"}
         asked_again = {path for path, _, _ in portal.log}
     assert sum(s.documents_fetched for s in again) == 0 and sum(s.fresh_skipped for s in again) == len(REPORTS)
