@@ -137,15 +137,18 @@ def test_fact_codes_in_vocabulary(wh):
     wh.execute(
         "INSERT INTO staging.fact (report_id, table_name, row_code, col_code, value) VALUES"
         " (%s, 'applications', 'granted_typo', 'total', 1), (%s, 'applications', 'granted', 'persons', 1),"
-        " (%s, 'narrative', 'granted', 'total', 1), (%s, 'budget', 'granted', 'total', 1)",
-        (rid, rid, rid, rid),
+        " (%s, 'narrative', 'granted', 'total', 1), (%s, 'budget', 'granted', 'total', 1),"
+        " (%s, 'proactive', NULL, 'issued', 1), (%s, 'proactive', 'licensing', NULL, 1)",
+        (rid,) * 6,
     )
     rows = breaking(wh, "staging.fact.codes_in_vocabulary")
-    assert sorted((r["table_name"], r["row_code"], r["col_code"]) for r in rows) == [
+    assert sorted(((r["table_name"], r["row_code"], r["col_code"]) for r in rows), key=str) == [
         ("applications", "granted", "persons"),
         ("applications", "granted_typo", "total"),
         ("budget", "granted", "total"),
         ("narrative", "granted", "total"),
+        ("proactive", "licensing", None),
+        ("proactive", None, "issued"),
     ]
 
 

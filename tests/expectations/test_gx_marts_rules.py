@@ -70,6 +70,18 @@ def test_every_breach_of_the_seeds_is_listed_in_fct_rule_findings(wh):
     ]
 
 
+def test_a_breach_checked_twice_and_not_listed_is_listed_once(wh):
+    rid = wh.load(SEED_003)
+    wh.execute(
+        "INSERT INTO staging.check_result (report_id, rule, ok, severity) VALUES (%s, 'narrative.other', false,"
+        " 'warning')",
+        (rid,),
+    )
+    wh.build_marts(drop=[(rid, "narrative.other")])
+    rows = breaking(wh, "marts.breach_listed")
+    assert [(r["problem"], r["report_id"], r["rule"]) for r in rows] == [("not listed", str(rid), "narrative.other")]
+
+
 def test_a_breach_is_never_hidden_behind_passes_balance_rules(wh):
     rid = wh.load(SEED_003)
     wh.build_marts(passes=True)
