@@ -13,6 +13,7 @@ every redirect before it is followed).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ def normal_host(host: str) -> str:
     return host.lower().strip("[]").rstrip(".")
 
 
+@functools.lru_cache(maxsize=1024)  # a crawl meets a handful of hosts in tens of thousands of links
 def is_address(host: str) -> bool:
     """True for IP literals (``127.0.0.1``, ``::1``, and the forms ``127.1``, ``2130706433``,
     ``0x7f.0.0.1`` that resolvers also accept) and for ``localhost`` and its subdomains."""

@@ -20,6 +20,7 @@ and when they were checked.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -79,8 +80,8 @@ class CrawlState:
                 self.deep_walked_at = _as_datetime(saved.get("deep_walked_at"))
             except (OSError, ValueError) as exc:  # a damaged cache only costs full downloads
                 logger.warning("ignoring unreadable crawl state %s: %s", self.path, exc)
-        # Every link the cached pages had, as loaded (canonical URLs): what earlier crawls saw listed (``knows``).
-        self._listed = {canonical_url(link[0]) for page in self.pages.values() for link in page.get("links", [])}
+        # The entries as loaded (remember_page replaces an entry, never changes one): what earlier crawls listed.
+        self._loaded_pages = list(self.pages.values())
 
     # --- documents ------------------------------------------------------------------------------
     def load_manifest(self, manifest: Path) -> None:
@@ -152,6 +153,12 @@ class CrawlState:
             times.append(_as_datetime(self.checked.get(url)))
         last = max((t for t in times if t is not None), default=None)
         return last is not None and last >= since
+
+    @functools.cached_property
+    def _listed(self) -> frozenset[str]:
+        """Every link the cached pages had as loaded, before this crawl took any (canonical URLs): what earlier crawls
+        saw listed (``knows``). Made when first asked: only a sharded crawl asks, for the other shards' links."""
+        return frozenset(canonical_url(link[0]) for page in self._loaded_pages for link in page.get("links", []))
 
     def knows(self, url: str, *, own: bool = True) -> bool:
         """Whether an earlier crawl got what the link ``url`` leads to: a page of this cache that is not a report

@@ -14,6 +14,7 @@ are left alone (they also name ordinary folders, files and filters).
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -70,6 +71,10 @@ def _host_key(host: str) -> str:
     return host
 
 
+# Remembered per process: a crawl asks for the key of each link several times (the fence, its crawl shard, the
+# warehouse's lookup, the page cache), and a re-crawl replays every cached link of every list page answered 304:
+# ~3.6 calls a link, 1.5 s of a 6 s profiled re-crawl of 20,000 links. The repeats come while the same page is taken.
+@functools.lru_cache(maxsize=1 << 16)
 def canonical_url(url: str) -> str:
     """The matching key of ``url``: https, lower-case host without ``www.`` or a mobile prefix, no default port,
     no mobile folder or suffix, no fragment, no noise parameters, the remaining parameters sorted.
