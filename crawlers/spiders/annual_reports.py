@@ -674,7 +674,10 @@ class AnnualReportSpider(scrapy.Spider):
             # This page's announcements first, in its order: its 下一页 comes before the 尾页 an earlier page showed.
             earlier = self.next_pages.get(list_of, {})
             self.next_pages[list_of] = {**announced, **{k: v for k, v in earlier.items() if k not in announced}}
-            req = self._walk_on(list_of, stop=self._leads_to_nothing_new(kinds, mine))
+            # a list with no page left to ask (one page, or its last) has nothing to stop: not judged (every link
+            # of a column looked up in the state, on every re-crawl)
+            stop = bool(self.next_pages[list_of]) and self._leads_to_nothing_new(kinds, mine)
+            req = self._walk_on(list_of, stop=stop)
             if req is not None:
                 yield req
 
