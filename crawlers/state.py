@@ -9,7 +9,7 @@ Two sources:
 - **pages** (list and detail pages): a small JSON cache of their validators *and the links we took
   from them*. A 304 on a list page is only useful if we still know where its links lead, so a page
   is only asked for conditionally when its links are in the cache; when a list page changed, they say which
-  of its links it had before (``links_of``). The cache also records when a crawl
+  of its links it had before (what ``remember_page`` replaced). The cache also records when a crawl
   last walked every list page to its end (``deep_walked_at``): a re-crawl in between stops a list at
   its first page whose report links it all ``knows``.
 
@@ -186,13 +186,6 @@ class CrawlState:
             return None  # a report page the warehouse does not hold yet: fetch it in full
         return page
 
-    def links_of(self, url: str) -> frozenset[str]:
-        """The canonical URLs of the links the page at ``url`` had when it was last fetched (empty: not cached). On
-        a page that changed, the report links it had already are judged by freshness, the links new to it are asked
-        (``AnnualReportSpider._follow``); read it before ``remember_page`` takes the page's links of now."""
-        page = self.pages.get(url)
-        return frozenset(canonical_url(clean_url(link[0])) for link in page.get("links", [])) if page else frozenset()
-
     def remember_page(
         self,
         url: str,
@@ -204,7 +197,11 @@ class CrawlState:
         is_report: bool = False,
         sha256: str | None = None,
         is_list: bool = False,
-    ) -> None:
+    ) -> frozenset[str]:
+        """Cache the page at ``url`` as fetched now; returns the canonical URLs of the links it had when last fetched
+        (empty: not cached). On a page that changed, the report links it had already are judged by freshness, the
+        links new to it are asked (``AnnualReportSpider._follow``)."""
+        before = self.pages.get(url)
         self.pages[url] = {
             "etag": etag,
             "last_modified": last_modified,
@@ -214,6 +211,8 @@ class CrawlState:
             "sha256": sha256,
             "is_list": is_list,
         }
+        links_before = before.get("links", []) if before else []
+        return frozenset(canonical_url(clean_url(link[0])) for link in links_before)
 
     def save(self) -> None:
         if not self.path:

@@ -411,8 +411,9 @@ class AnnualReportSpider(scrapy.Spider):
     def _follow(self, url: str, *, listed_before: Container[str] = (), **kwargs) -> Request | None:
         """A request for ``url`` unless it is off-site, not http(s), already requested, or a fresh report.
 
-        ``listed_before``: the canonical URLs the page leading here listed on the last crawl (``CrawlState.links_of``;
-        ``_EVERY_LINK`` for a page answered 304, whose links are replayed from the page cache). A report among them
+        ``listed_before``: the canonical URLs the page leading here listed on the last crawl (what
+        ``CrawlState.remember_page`` replaced; ``_EVERY_LINK`` for a page answered 304, whose links are replayed from
+        the page cache). A report among them
         and checked recently (``fresh_since``) is not asked again: a page that still lists it says nothing new about
         it, whether the page is unchanged or changed elsewhere (a new entry at its top). A link new to its page (a
         new report, or one that moved there) is asked, conditionally if known; a fresh report skipped through one
@@ -520,11 +521,9 @@ class AnnualReportSpider(scrapy.Spider):
                 yield from self.parse_detail(response)
                 return
         links += cms.next_pages(response, self.max_list_pages)
-        # What the page listed on the last crawl, read before the cache takes what it lists now (_follow).
-        listed: frozenset[str] = frozenset()
+        listed: frozenset[str] = frozenset()  # what the page listed on the last crawl (_follow)
         if self.state is not None:
-            listed = self.state.links_of(_asked_url(response))
-            self.state.remember_page(_asked_url(response), **_validators(response), links=links)
+            listed = self.state.remember_page(_asked_url(response), **_validators(response), links=links)
         yield self._item(
             "page",
             _asked_url(response),
@@ -783,10 +782,9 @@ class AnnualReportSpider(scrapy.Spider):
             # "2022年政府信息公开工作年度报告" led to a column of that year's reports (one per
             # department), not to a report: walk it as a list page.
             links += cms.next_pages(response, self.max_list_pages)
-            listed: frozenset[str] = frozenset()  # as in parse_page: what the list showed on the last crawl
+            listed: frozenset[str] = frozenset()  # what the list showed on the last crawl (_follow)
             if self.state is not None:
-                listed = self.state.links_of(url)
-                self.state.remember_page(url, **_validators(response), links=links, title=title, is_list=True)
+                listed = self.state.remember_page(url, **_validators(response), links=links, title=title, is_list=True)
             yield self._item("page", url, response, nb=nb, is_report=False, title=title)
             yield from self._take_links(response.url, links, {**nb, "is_list": True}, listed_before=listed)
             return
