@@ -7,11 +7,11 @@ Two sources:
   (``RawStore.validators``) or, in output mode, from ``DIR/manifest.jsonl`` (``fetched_at`` of a
   version's first download) and this cache's own record of later checks (``checked``: URL → time);
 - **pages** (list and detail pages): a small JSON cache of their validators *and the links we took
-  from them*. A 304 on a list page is only useful if we still know where its links lead, so a page
-  is only asked for conditionally when its links are in the cache; when a list page changed, they say which
-  of its links it had before (what ``remember_page`` replaced). The cache also records when a crawl
-  last walked every list page to its end (``deep_walked_at``): a re-crawl in between stops a list at
-  its first page whose report links it all ``knows``.
+  from them* (and their kinds, ``link_kinds``). A 304 on a list page is only useful if we still know where its
+  links lead, so a page is only asked for conditionally when its links are in the cache; when a list page
+  changed, they say which of its links it had before (what ``remember_page`` replaced). The cache also records
+  when a crawl last walked every list page to its end (``deep_walked_at``): a re-crawl in between stops a list
+  at its first page whose report links it all ``knows``.
 
 The page cache lives in ``DIR/.crawl-state/<portal>.json`` in output mode, else under
 ``$NIANBAO_HOME/crawl-state/``. With a warehouse, the warehouse alone says which documents are held
@@ -57,6 +57,7 @@ class CrawlState:
         *,
         document_lookup: Callable[[list[str]], dict[str, Validators | None]] | None = None,
         file_name: str | None = None,
+        kinds_stamp: str | None = None,
     ):
         self.portal = portal
         # file_name: a crawl shard's own cache (crawlers.shards); by default the portal's
@@ -72,16 +73,26 @@ class CrawlState:
         self._looked_up: dict[str, Validators | None] = {}
         # When a crawl last walked every list page to its end; None: never, as far as this cache knows.
         self.deep_walked_at: datetime | None = None
+        # What the pages' link kinds (``link_kinds``) were derived by: the crawler's stamp of its classifier, URL rule,
+        # hints and shard. Kinds cached under another stamp are dropped as the cache is loaded: derived again.
+        self.kinds_stamp = kinds_stamp
+        # Whether the cache differs from its file: an unchanged one (a re-crawl that found nothing new) is not written.
+        self._changed = True
         if self.path and self.path.exists():
             try:
                 saved = json.loads(self.path.read_text(encoding="utf-8"))
                 self.pages = saved.get("pages", {})
                 self.checked = saved.get("checked", {})
                 self.deep_walked_at = _as_datetime(saved.get("deep_walked_at"))
+                self._changed = saved.get("kinds_stamp") != kinds_stamp
+                if self._changed:
+                    for page in self.pages.values():
+                        page.pop("kinds", None)
             except (OSError, ValueError) as exc:  # a damaged cache only costs full downloads
                 logger.warning("ignoring unreadable crawl state %s: %s", self.path, exc)
         # The entries as loaded (remember_page replaces an entry, never changes one): what earlier crawls listed.
         self._loaded_pages = list(self.pages.values())
+        self._loaded_deep_walked_at = self.deep_walked_at
 
     # --- documents ------------------------------------------------------------------------------
     def load_manifest(self, manifest: Path) -> None:
@@ -113,7 +124,8 @@ class CrawlState:
             logger.warning("validators lookup failed for %d documents: %s", len(wanted), exc)
 
     def _lookup(self, url: str) -> Validators | None:
-        self.look_up([url])
+        if url not in self._looked_up:  # most were asked with their page's links (look_up)
+            self.look_up([url])
         return self._looked_up.get(url)
 
     def known_document(self, url: str) -> Validators | None:
@@ -176,6 +188,7 @@ class CrawlState:
         warehouse its ``raw.fetch`` row says so."""
         if self.document_lookup is None:
             self.checked[url] = when
+            self._changed = True
 
     # --- pages ----------------------------------------------------------------------------------
     def page_validators(self, url: str) -> Validators | None:
@@ -202,6 +215,7 @@ class CrawlState:
         (empty: not cached). On a page that changed, the report links it had already are judged by freshness, the
         links new to it are asked (``AnnualReportSpider._follow``)."""
         before = self.pages.get(url)
+        self._changed = True
         self.pages[url] = {
             "etag": etag,
             "last_modified": last_modified,
@@ -214,14 +228,36 @@ class CrawlState:
         links_before = before.get("links", []) if before else []
         return frozenset(canonical_url(clean_url(link[0])) for link in links_before)
 
+    def link_kinds(self, url: str) -> str | None:
+        """The kinds of the cached page's links, one letter each, as ``remember_link_kinds`` kept them (None: not
+        kept, or not for the links the page has now)."""
+        page = self.pages.get(url)
+        kinds = page.get("kinds") if page else None
+        return kinds if kinds is not None and len(kinds) == len(page.get("links", ())) else None
+
+    def remember_link_kinds(self, url: str, kinds: str) -> None:
+        """Keep the kinds of the cached page's links (one letter each, in their order), so that a 304 replaying them
+        does not classify them again; they last as long as the page's links and the ``kinds_stamp``."""
+        page = self.pages.get(url)
+        if page is not None and self.kinds_stamp is not None:
+            page["kinds"] = kinds
+            self._changed = True
+
     def save(self) -> None:
-        if not self.path:
+        if not self.path or not (self._changed or self.deep_walked_at != self._loaded_deep_walked_at):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Write-then-rename: a crawl killed mid-write leaves the previous cache intact.
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             deep = self.deep_walked_at.isoformat() if self.deep_walked_at else None
-            state = {"portal": self.portal, "pages": self.pages, "checked": self.checked, "deep_walked_at": deep}
-            json.dump(state, fh, ensure_ascii=False)
+            state = {
+                "portal": self.portal,
+                "pages": self.pages,
+                "checked": self.checked,
+                "deep_walked_at": deep,
+                "kinds_stamp": self.kinds_stamp,
+            }
+            # dumps, not dump: json.dump streams through the pure-Python encoder, several times slower on a large cache
+            fh.write(json.dumps(state, ensure_ascii=False))
         os.replace(tmp, self.path)

@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
+import unicodedata
 from collections.abc import Container
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -59,7 +61,8 @@ from twisted.internet.error import (
 )
 from twisted.web._newclient import ResponseFailed
 
-from crawlers import cms
+import warehouse.urls
+from crawlers import cms, discovery, shards
 from crawlers import settings as defaults
 from crawlers.discovery import (
     LinkKind,
@@ -91,6 +94,19 @@ _KEPT_HEADERS = (
 # Scrapy stats key: reports not asked again on a re-crawl, being fresh (``AnnualReportSpider._follow``).
 FRESH_SKIPPED = "nianbao/document/fresh_skipped"
 _REPORT_KINDS = (LinkKind.REPORT, LinkKind.MAYBE_REPORT)
+# A page's link kinds as the page cache keeps them (``_classified``): one letter a link, upper case for a report link
+# this crawl shard takes.
+_LETTERS = {
+    LinkKind.REPORT: "r",
+    LinkKind.MAYBE_REPORT: "m",
+    LinkKind.ATTACHMENT: "a",
+    LinkKind.COLUMN: "c",
+    LinkKind.AREA: "e",
+    LinkKind.PAGINATION: "p",
+    LinkKind.YEAR_COLUMN: "y",
+    LinkKind.OTHER: "o",
+}
+_KINDS = {**{v: k for k, v in _LETTERS.items()}, **{v.upper(): k for k, v in _LETTERS.items()}}
 SHARD_SKIPPED = "nianbao/document/other_shard"  # report links left to the portal's other crawl shards
 # Scrapy stats keys of the list walk: "deep" or "incremental" and why (``_deep_walk_reason``); lists an incremental
 # walk stopped early at a page leading to nothing new, and the further pages they had announced, not asked for.
@@ -106,6 +122,9 @@ _BODY_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor:
 # joins to the one before them, so the cut text normalises to a prefix of the whole text's normal form.
 _CUT_BEFORE = re.compile(r"[\s\u4e00-\u9fff]")
 _PREFIX_CHARS = 1000  # _carries_report_text first tries the text up to the first cut after this many
+# A link's address as asked for, remembered per process like its canonical key (warehouse.urls): a re-crawl replays
+# every cached link of every list page answered 304, and cleans this shard's report links twice (look_up, _follow).
+_clean_url = functools.lru_cache(maxsize=1 << 16)(clean_url)
 
 
 _NOT_A_SUBCOLUMN = re.compile(
@@ -274,6 +293,9 @@ class AnnualReportSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        # Scrapy's log handler drops what is under LOG_LEVEL; at the spider's logger it is not even made (a debug line
+        # for each fresh report a re-crawl replays from the page cache).
+        logging.getLogger(spider.name).setLevel(settings.get("LOG_LEVEL"))
         spider.max_nav_depth = settings.getint("NIANBAO_MAX_NAV_DEPTH", defaults.NIANBAO_MAX_NAV_DEPTH)
         spider.max_list_pages = settings.getint("NIANBAO_MAX_LIST_PAGES", defaults.NIANBAO_MAX_LIST_PAGES)
         spider.max_nav_pages = settings.getint("NIANBAO_MAX_NAV_PAGES", defaults.NIANBAO_MAX_NAV_PAGES)
@@ -296,6 +318,7 @@ class AnnualReportSpider(scrapy.Spider):
             Path(state_dir) if state_dir else None,
             document_lookup=lookup,
             file_name=spider.shard.state_name(spider.portal),
+            kinds_stamp=spider._kinds_stamp(),
         )
         if settings.get("NIANBAO_OUTPUT_DIR"):
             spider.state.load_manifest(Path(settings.get("NIANBAO_OUTPUT_DIR")) / "manifest.jsonl")
@@ -304,6 +327,24 @@ class AnnualReportSpider(scrapy.Spider):
             raise ValueError(f"NIANBAO_DEEP_CRAWL_AFTER_DAYS must be 0 (every crawl deep) or more, not {days}")
         spider.deep_reason = spider._deep_walk_reason(days)
         return spider
+
+    def _kinds_stamp(self) -> str:
+        """What a link's kind and shard are derived from (``_classified``): the code of the classifier, of the URL
+        rule and of the shards, this module's own (its ``_kind`` and letters), the Unicode tables text is normalised
+        by, the profile's hints and this crawl's shard. Link kinds the page cache kept under another stamp are
+        derived again."""
+        digest = hashlib.sha256()
+        for source in (discovery.__file__, warehouse.urls.__file__, shards.__file__, __file__):
+            digest.update(Path(source).read_bytes())
+        for part in (unicodedata.unidata_version, self.hints.model_dump_json(), str(self.shard)):
+            digest.update(b"\0" + part.encode("utf-8"))
+        return digest.hexdigest()[:32]
+
+    @functools.cached_property
+    def _log(self):
+        """The spider's logger, made once: Scrapy's ``logger`` makes one each time it is asked (for each fresh report
+        a re-crawl replays)."""
+        return self.logger
 
     @property
     def deep(self) -> bool:
@@ -418,7 +459,7 @@ class AnnualReportSpider(scrapy.Spider):
         it, whether the page is unchanged or changed elsewhere (a new entry at its top). A link new to its page (a
         new report, or one that moved there) is asked, conditionally if known; a fresh report skipped through one
         page is asked after all when a page it is new to links it."""
-        url = clean_url(url)
+        url = _clean_url(url)
         if not self.fence.admits(url):
             return None
         key = canonical_url(url)
@@ -428,7 +469,7 @@ class AnnualReportSpider(scrapy.Spider):
             if key not in self.fresh_skipped:
                 self.fresh_skipped.add(key)
                 self.crawler.stats.inc_value(FRESH_SKIPPED)
-                self.logger.debug("not asked again, checked since %s: %s", self.fresh_since, url)
+                self._log.debug("not asked again, checked since %s: %s", self.fresh_since, url)
             return None
         if key in self.fresh_skipped:  # a page it is new to links it too: asked after all, so not skipped
             self.fresh_skipped.discard(key)
@@ -505,7 +546,9 @@ class AnnualReportSpider(scrapy.Spider):
                 return
             links = [tuple(x) for x in cached.get("links", [])]
             yield self._item("page", _asked_url(response), response, nb=nb, is_report=False)
-            yield from self._take_links(_asked_url(response), links, nb, listed_before=_EVERY_LINK)
+            yield from self._take_links(
+                _asked_url(response), links, nb, listed_before=_EVERY_LINK, cached_as=_asked_url(response)
+            )
             return
         if not isinstance(response, TextResponse):
             # A start or column link that turns out to be a file: a document if it is a report.
@@ -532,7 +575,7 @@ class AnnualReportSpider(scrapy.Spider):
             is_report=False,
             title=nb.get("title") or self._page_title(response),
         )
-        yield from self._take_links(response.url, links, nb, listed_before=listed)
+        yield from self._take_links(response.url, links, nb, listed_before=listed, cached_as=_asked_url(response))
 
     @staticmethod
     def _page_title(response: TextResponse) -> str | None:
@@ -568,20 +611,49 @@ class AnnualReportSpider(scrapy.Spider):
             self.list_pages += 1
         return req
 
-    def _take_links(self, page_url: str, links: list[tuple[str, str]], nb: dict, *, listed_before: Container[str] = ()):
-        """Follow a page's links by kind; ``listed_before``: what the page listed on the last crawl (``_follow``)."""
+    def _classified(
+        self, links: list[tuple[str, str]], cached_as: str | None
+    ) -> tuple[list[tuple[str, str, LinkKind]], set[str]]:
+        """Each link with its kind, and the report links this crawl shard takes.
+
+        Kept with the page in the page cache (``cached_as``: its URL there), one letter a link: a page answered 304
+        replays its links with their kinds, not classified nor hashed to a shard again (a monthly re-crawl replays
+        every link of every unchanged list). The kinds last as long as the page's links and what they are derived
+        from (``_kinds_stamp``)."""
+        letters = self.state.link_kinds(cached_as) if self.state is not None and cached_as else None
+        if letters is None:
+            kinds = [(url, text, self._kind(url, text)) for url, text in links]
+            mine = {u for u, _, k in kinds if k in _REPORT_KINDS and self.shard.takes(u)}
+            if self.state is not None and cached_as:
+                letters = "".join(_LETTERS[k].upper() if u in mine else _LETTERS[k] for u, _, k in kinds)
+                self.state.remember_link_kinds(cached_as, letters)
+            return kinds, mine
+        kinds = [(url, text, _KINDS[letter]) for (url, text), letter in zip(links, letters)]
+        return kinds, {url for (url, _), letter in zip(links, letters) if letter.isupper()}
+
+    def _take_links(
+        self,
+        page_url: str,
+        links: list[tuple[str, str]],
+        nb: dict,
+        *,
+        listed_before: Container[str] = (),
+        cached_as: str | None = None,
+    ):
+        """Follow a page's links by kind; ``listed_before``: what the page listed on the last crawl (``_follow``);
+        ``cached_as``: the page's URL in the page cache, which keeps its links' kinds (``_classified``)."""
         types = self.hints.attachment_types
         follow = functools.partial(self._follow, listed_before=listed_before)
         follow_page = functools.partial(self._follow_page, listed_before=listed_before)
-        kinds = [(url, text, self._kind(url, text)) for url, text in links]
-        mine = {u for u, _, k in kinds if k in _REPORT_KINDS and self.shard.takes(u)}  # this shard's reports
+        kinds, mine = self._classified(links, cached_as)  # mine: this shard's reports
         if self.state is not None:  # what the warehouse holds of them: one query, not one each
-            self.state.look_up([clean_url(u) for u in mine])
+            self.state.look_up([_clean_url(u) for u in mine])
         is_list = nb.get("is_list") or any(k in _REPORT_KINDS for _, _, k in kinds)
         in_column = bool(nb.get("is_column"))
         depth = nb.get("depth", 0)
         list_of = nb.get("list_of") or page_url  # the list's first page: its further pages carry its URL
         announced: dict[str, dict] = {}  # an incremental walk's: the further pages this page announces (_walk_on)
+        other_shard = 0  # report links left to the other shards: counted once for the page
         for url, text, kind in kinds:
             req = None
             if text == cms.SAME_PAGE:
@@ -598,7 +670,7 @@ class AnnualReportSpider(scrapy.Spider):
                         priority=8,
                     )
             elif kind in _REPORT_KINDS and url not in mine:
-                self.crawler.stats.inc_value(SHARD_SKIPPED)
+                other_shard += 1
             elif kind is LinkKind.REPORT:
                 if self._other_year(kind, text):
                     self.crawler.stats.inc_value("nianbao/skipped_year")
@@ -665,10 +737,12 @@ class AnnualReportSpider(scrapy.Spider):
                 )
                 if self.deep:
                     req = follow_page(**page)
-                elif (key := canonical_url(clean_url(url))) not in self.seen:
+                elif (key := canonical_url(_clean_url(url))) not in self.seen:
                     announced.setdefault(key, {**page, "listed_before": listed_before})
             if req is not None:
                 yield req
+        if other_shard:
+            self.crawler.stats.inc_value(SHARD_SKIPPED, other_shard)
         if not self.deep and is_list:
             # This page's announcements first, in its order: its 下一页 comes before the 尾页 an earlier page showed.
             earlier = self.next_pages.get(list_of, {})
@@ -693,9 +767,9 @@ class AnnualReportSpider(scrapy.Spider):
         links = [
             u
             for u, t, k in kinds
-            if k in _REPORT_KINDS and not self._other_year(k, t) and self.fence.admits(clean_url(u))
+            if k in _REPORT_KINDS and not self._other_year(k, t) and self.fence.admits(_clean_url(u))
         ]
-        return bool(links) and all(self.state.knows(clean_url(u), own=u in mine) for u in links)
+        return bool(links) and all(self.state.knows(_clean_url(u), own=u in mine) for u in links)
 
     def _walk_on(self, list_of: str, *, stop: bool) -> Request | None:
         """An incremental walk's next page of the list whose first page is ``list_of``: the first one announced
@@ -729,7 +803,9 @@ class AnnualReportSpider(scrapy.Spider):
             if cached.get("is_list"):
                 yield self._item("page", url, response, nb=nb, is_report=False)
                 links = [tuple(x) for x in cached.get("links", [])]
-                yield from self._take_links(url, links, {**nb, "is_list": True}, listed_before=_EVERY_LINK)
+                yield from self._take_links(
+                    url, links, {**nb, "is_list": True}, listed_before=_EVERY_LINK, cached_as=url
+                )
                 return
             if cached.get("is_report"):
                 yield self._item(
@@ -786,7 +862,9 @@ class AnnualReportSpider(scrapy.Spider):
             if self.state is not None:
                 listed = self.state.remember_page(url, **_validators(response), links=links, title=title, is_list=True)
             yield self._item("page", url, response, nb=nb, is_report=False, title=title)
-            yield from self._take_links(response.url, links, {**nb, "is_list": True}, listed_before=listed)
+            yield from self._take_links(
+                response.url, links, {**nb, "is_list": True}, listed_before=listed, cached_as=url
+            )
             return
         is_report = carries_text or not attachments
         sha = None

@@ -1,13 +1,15 @@
 """The spider's cheaper ways give the answers of the plain ones: report prose on a page decided from a prefix,
-a page callback's outputs taken all at once."""
+a page callback's outputs taken all at once, a cached page's link kinds replayed from the page cache."""
 
 from __future__ import annotations
 
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawlers.discovery import normalize_text
+from crawlers.discovery import LinkKind, normalize_text
+from crawlers.shards import Shard
 from crawlers.spiders.annual_reports import _REPORT_BODY, AnnualReportSpider, _all_at_once
+from crawlers.state import CrawlState
 
 
 def _plain(response: HtmlResponse) -> bool:
@@ -66,3 +68,70 @@ def test_a_callback_taken_at_once_keeps_its_outputs_and_its_fault():
         yield from (1, 2, 3)
 
     assert fine(None) == [1, 2, 3]
+
+
+# --- link kinds kept in the page cache ---------------------------------------------------------------------------
+
+LIST = "http://127.0.0.1/nb/index.html"
+LINKS = [
+    ("http://127.0.0.1/nb/2021.html", "甲市2021年政府信息公开工作年度报告"),
+    ("http://127.0.0.1/nb/2020.pdf", "甲市2020年政府信息公开工作年度报告"),
+    ("http://127.0.0.1/nb/2019.html", "甲市2019年政府信息公开工作年度…"),
+    ("http://127.0.0.1/nb/index_1.html", "下一页"),
+    ("http://127.0.0.1/xxgk/", "政府信息公开"),
+    ("http://127.0.0.1/nb/plan.html", "甲市2021年政务公开工作要点"),
+]
+
+
+def _crawl(tmp_path, hints: str = "", shard: Shard | None = None) -> AnnualReportSpider:
+    """A spider with its page cache in ``tmp_path``, as ``from_crawler`` makes them."""
+    shard = shard or Shard()
+    profile = tmp_path / "p.yaml"
+    profile.write_text(f"name: p\nstart_urls: ['http://127.0.0.1/']\n{hints}", encoding="utf-8")
+    spider = AnnualReportSpider(profile=str(profile))
+    spider.shard = shard
+    spider.state = CrawlState(
+        "p", tmp_path / "state", file_name=shard.state_name("p"), kinds_stamp=spider._kinds_stamp()
+    )
+    return spider
+
+
+def _plain_kinds(spider: AnnualReportSpider) -> tuple[list, set]:
+    """What ``_take_links`` computed before the page cache kept the kinds: every link classified and hashed."""
+    kinds = [(u, t, spider._kind(u, t)) for u, t in LINKS]
+    reports = (LinkKind.REPORT, LinkKind.MAYBE_REPORT)
+    return kinds, {u for u, _, k in kinds if k in reports and spider.shard.takes(u)}
+
+
+@pytest.mark.parametrize("shard", [Shard(), Shard(0, 2), Shard(1, 2)])
+def test_a_cached_pages_links_replay_with_the_kinds_they_were_given(tmp_path, shard):
+    first = _crawl(tmp_path, shard=shard)
+    first.state.remember_page(LIST, etag='"1"', last_modified=None, links=LINKS)
+    assert first._classified(LINKS, LIST) == _plain_kinds(first)
+    first.state.save()
+
+    again = _crawl(tmp_path, shard=shard)  # the next crawl: its page answered 304
+    assert again.state.link_kinds(LIST) is not None  # kept with the page, not derived again
+    assert again._classified(LINKS, LIST) == _plain_kinds(again)
+
+
+def test_link_kinds_do_not_outlive_the_hints_or_the_links_they_were_derived_from(tmp_path):
+    first = _crawl(tmp_path)
+    first.state.remember_page(LIST, etag='"1"', last_modified=None, links=LINKS)
+    first._classified(LINKS, LIST)
+    # a letter no classifier gives, to tell a kept kind from a derived one
+    first.state.pages[LIST]["kinds"] = "o" * len(LINKS)
+    first.state.save()
+    assert _crawl(tmp_path)._classified(LINKS, LIST)[0][0][2] is LinkKind.OTHER  # kept: replayed as it was
+
+    # a changed hint (here the report-title rule) may change every kind: derived again
+    hinted = _crawl(tmp_path, hints="hints:\n  title_pattern: '政务公开工作要点'\n")
+    assert hinted.state.link_kinds(LIST) is None
+    assert hinted._classified(LINKS, LIST) == _plain_kinds(hinted)
+    assert hinted._classified(LINKS, LIST)[0][-1][2] is LinkKind.REPORT
+
+    # a page fetched again keeps its new links, without the old links' kinds
+    fetched = _crawl(tmp_path)
+    fetched.state.remember_page(LIST, etag='"2"', last_modified=None, links=LINKS[:2])
+    assert fetched.state.link_kinds(LIST) is None
+    assert fetched._classified(LINKS[:2], LIST)[0] == _plain_kinds(fetched)[0][:2]
