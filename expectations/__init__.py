@@ -9,7 +9,7 @@ The map:
                      ``$NIANBAO_HOME/gx/data_docs``.
 - ``results.py``     the plain result objects, ``IntegrityError`` and the log text.
 - ``findings_page.py`` ``data_docs/findings.html``: the failing reports with their numbers (GX shows counts only).
-- ``__main__.py``    ``python -m expectations [--url URL] [--suites ...] [--no-docs]``.
+- ``__main__.py``    ``python -m expectations [--url URL] [--suites ...] [--no-docs] [--all]``.
 
 Use::
 

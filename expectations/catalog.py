@@ -33,15 +33,28 @@ How the SQL is written (GX substitutes ``{batch}``):
 - A query looking for the few rows of a large table that break a rule says so in the words of the partial
   index that holds them (migration 0008): failed checks ``ok = false``, negative facts ``value < 0``. A test
   (``tests/expectations/test_gx_rule_cost.py``) checks each such rule's plan reads the index.
+- A rule whose cost grows with the warehouse (it reads every fact or check) says which rows it reads with
+  ``SCOPE_SINCE``: the runner replaces it with a timestamptz literal, the time the rows of the last passing
+  validation end (``'-infinity'``: every row), so that a monthly run checks only what is new (see "Scope").
 - Every balance query returns ``report_id, organ, report_year, rule`` (the check's full name, e.g.
   ``applications.balance.total``) and the numbers compared, so a finding can be read without the source.
 - Numbers come back as ``float8`` (exact for any count): GX turns every ``numeric`` value of an example row into
   a float through a call that walks the Python stack, which cost seconds per run.
+
+Scope. Staging rows are immutable once loaded (a re-parse is a new report with a new report_id), and dbt rebuilds
+the marts per report (``context_parsed_at``: the newest parse of the report or of its organ's previous year), so a
+row-level integrity rule that held for every row need only read the rows of the reports loaded (staging) or
+rebuilt (marts) since. Only the rules that read every fact or check are scoped that way (``Rule.scoped``); the
+whole-table rules (keys unique, one current version, every report in the marts…) are cheap and stay whole, and
+so do the balance suites, which list every breach. Which time a run starts from is the runner's decision
+(``runner.scope_for``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
 
 from expectations import vocabulary as v
 from parsers.vocabulary import CHECK_FAMILIES, CheckFamily
@@ -61,6 +74,21 @@ SUITES: dict[str, tuple[str, str, str]] = {
     MARTS_INTEGRITY: (INTEGRITY, "marts", "mart_report_summary"),
     MARTS_BALANCE: (BALANCE, "marts", "mart_report_summary"),
 }
+
+
+# Where a scoped rule's SQL says from when it reads rows (``Rule.scoped``); ``in_scope`` replaces it with a literal,
+# so that PostgreSQL plans with the time (index lookups of the few new reports' rows). No braces: GX formats the
+# SQL with str.format.
+SCOPE_SINCE = "__scope_since__"
+
+
+def scope_literal(since: dt.datetime | None) -> str:
+    """``since`` as a timestamptz literal; ``None`` (the whole warehouse) is ``'-infinity'``."""
+    if since is None:
+        return "'-infinity'::timestamptz"
+    if since.tzinfo is None:
+        raise ValueError(f"a scope's time needs its time zone: {since!r}")
+    return f"'{since.astimezone(dt.timezone.utc).isoformat(sep=' ')}'::timestamptz"
 
 
 @dataclass(frozen=True)
@@ -83,6 +111,24 @@ class Rule:
     def description(self) -> str:
         """What GX shows in the data docs for this expectation."""
         return f"[{self.severity}] {self.name} — {self.zh} / {self.en}"
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the rule reads only the rows since a time (``SCOPE_SINCE``), not every row."""
+        return SCOPE_SINCE in self.sql
+
+    def in_scope(self, since: dt.datetime | None) -> Rule:
+        """The rule reading the rows since ``since`` (``None``: every row)."""
+        return replace(self, sql=self.sql.replace(SCOPE_SINCE, scope_literal(since))) if self.scoped else self
+
+
+def fingerprint(rules: list[Rule]) -> str:
+    """sha256 over the rules' names and SQL templates: a scope may build on an earlier pass only while the rules it
+    passed are the rules run now (a new code in the vocabulary, a rule made stricter: every row again)."""
+    digest = hashlib.sha256()
+    for rule in sorted(rules, key=lambda r: r.name):
+        digest.update(f"{rule.suite}\0{rule.name}\0{rule.sql}\0".encode())
+    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -315,7 +361,7 @@ HAVING count(*) > 1""",
 SELECT f.report_id, b.organ, b.report_year, f.table_name, f.row_code, f.col_code, f.value::float8 AS value
 FROM staging.fact AS f
 JOIN {{batch}} AS b ON b.report_id = f.report_id
-WHERE f.value < 0
+WHERE f.value < 0 AND b.parsed_at > {SCOPE_SINCE}
   AND NOT (f.table_name = 'proactive' AND f.col_code IN {_in_list(v.SIGNED_MEASURES)})""",
         ),
         Rule(
@@ -329,7 +375,7 @@ WHERE f.value < 0
 SELECT f.report_id, f.table_name, f.row_code, f.col_code, f.value::float8 AS value
 FROM staging.fact AS f
 JOIN {{batch}} AS b ON b.report_id = f.report_id
-WHERE ({codes_known}) IS NOT TRUE""",
+WHERE b.parsed_at > {SCOPE_SINCE} AND ({codes_known}) IS NOT TRUE""",
         ),
         Rule(
             "staging.findings.valid",
@@ -340,18 +386,31 @@ WHERE ({codes_known}) IS NOT TRUE""",
             "当前报告的检查属于词表中由解析器计算的规则族",
             "Parser checks and problems belong to an existing report and have severity error or warning; "
             "a current report's checks are of rule families the parser evaluates (parsers.vocabulary)",
+            # The rows of the reports in scope, looked up by report; a row of no report (which a declared
+            # foreign key makes impossible) among all rows.
             f"""
 SELECT 'staging.check_result' AS source, c.report_id, c.rule AS code, c.severity
 FROM staging.check_result AS c
-LEFT JOIN {{batch}} AS b ON b.report_id = c.report_id
-WHERE b.report_id IS NULL OR c.rule IS NULL
-   OR (c.severity IS NOT NULL AND c.severity NOT IN {_in_list(v.SEVERITIES)})
-   OR (b.is_current AND NOT ({_of_any_family("c.rule", PARSER_FAMILIES)}))
+JOIN {{batch}} AS b ON b.report_id = c.report_id
+WHERE b.parsed_at > {SCOPE_SINCE}
+  AND (c.rule IS NULL
+       OR (c.severity IS NOT NULL AND c.severity NOT IN {_in_list(v.SEVERITIES)})
+       OR (b.is_current AND NOT ({_of_any_family("c.rule", PARSER_FAMILIES)})))
+UNION ALL
+SELECT 'staging.check_result', c.report_id, c.rule, c.severity
+FROM staging.check_result AS c
+WHERE NOT {_reference_declared("staging.check_result", "report_id", "staging.report", "report_id")}
+  AND NOT EXISTS (SELECT FROM {{batch}} AS b WHERE b.report_id = c.report_id)
 UNION ALL
 SELECT 'staging.problem', p.report_id, p.code, p.severity
 FROM staging.problem AS p
-LEFT JOIN {{batch}} AS b ON b.report_id = p.report_id
-WHERE b.report_id IS NULL OR p.severity NOT IN {_in_list(v.SEVERITIES)}""",
+JOIN {{batch}} AS b ON b.report_id = p.report_id
+WHERE b.parsed_at > {SCOPE_SINCE} AND p.severity NOT IN {_in_list(v.SEVERITIES)}
+UNION ALL
+SELECT 'staging.problem', p.report_id, p.code, p.severity
+FROM staging.problem AS p
+WHERE NOT {_reference_declared("staging.problem", "report_id", "staging.report", "report_id")}
+  AND NOT EXISTS (SELECT FROM {{batch}} AS b WHERE b.report_id = p.report_id)""",
         ),
     ]
 
@@ -417,16 +476,25 @@ MART_COUNT_COLUMNS: tuple[str, ...] = (
 )
 
 # Every breach as evaluated once: the parser's, on each report's primary document (staging.check_result, the
-# source), and dbt's cross-report rules (int_rule_findings, the model fct_rule_findings is built from).
+# source), and dbt's cross-report rules (int_rule_findings, the model fct_rule_findings is built from); of the
+# reports dbt rebuilt since the scope's time (context_parsed_at, indexed: the unit fct_rule_findings is rebuilt by).
 _BREACHES = f"""
 SELECT d.report_key, c.report_id::text AS report_id, c.rule
 FROM staging.check_result AS c
 JOIN {DOCUMENTS_TABLE} AS d ON d.report_id = c.report_id AND d.is_primary
-WHERE c.ok = false
+WHERE c.ok = false AND d.context_parsed_at > {SCOPE_SINCE}
 UNION ALL
 SELECT e.report_key, e.report_id::text, e.rule
 FROM {EVALUATIONS_TABLE} AS e
-WHERE e.ok = false AND e.rule_origin = 'warehouse'"""
+WHERE e.ok = false AND e.rule_origin = 'warehouse' AND e.context_parsed_at > {SCOPE_SINCE}"""
+
+
+# The findings of the reports dbt rebuilt since the scope's time: built since, or of a report rebuilt since (a stale
+# finding keeps the time it was built at); each looked up by index (the ARRAY is an index condition, evaluated
+# only for a finding built before the scope's time).
+_FINDINGS_IN_SCOPE = f"""(f.context_parsed_at > {SCOPE_SINCE}
+   OR f.report_key = ANY (ARRAY(SELECT d.report_key FROM {DOCUMENTS_TABLE} AS d
+                                WHERE d.context_parsed_at > {SCOPE_SINCE})))"""
 
 
 def marts_rules(summary_columns: frozenset[str] | set[str] = frozenset(MART_COUNT_COLUMNS)) -> list[Rule]:
@@ -501,18 +569,25 @@ WHERE report_year < {v.FIRST_YEAR} OR report_year > extract(year FROM current_da
             "listed in fct_rule_findings, and nothing else is",
             # The breaches are read once (a CTE read twice is materialized) and each side is an anti-join; a
             # breach found twice is listed once, deduplicated among the few not listed rather than among all.
+            # Scoped: the breaches and the findings of the reports rebuilt since; a breach is of a report rebuilt
+            # since, so the findings that could list it are among these.
             f"""
 WITH breaches AS ({_BREACHES}
+),
+listed AS (
+SELECT f.report_key, f.report_id, f.rule
+FROM {FINDINGS_TABLE} AS f
+WHERE {_FINDINGS_IN_SCOPE}
 )
 SELECT 'not listed' AS problem, x.report_key, x.report_id, b.organ_name, b.report_year, x.rule
 FROM (SELECT DISTINCT x.report_key, x.report_id, x.rule
       FROM breaches AS x
-      WHERE NOT EXISTS (SELECT FROM {FINDINGS_TABLE} AS f WHERE f.report_key = x.report_key AND f.rule = x.rule)
+      WHERE NOT EXISTS (SELECT FROM listed AS f WHERE f.report_key = x.report_key AND f.rule = x.rule)
      ) AS x
 LEFT JOIN {{batch}} AS b ON b.report_key = x.report_key
 UNION ALL
 SELECT 'listed, not a breach', f.report_key, f.report_id, b.organ_name, b.report_year, f.rule
-FROM {FINDINGS_TABLE} AS f
+FROM listed AS f
 LEFT JOIN {{batch}} AS b ON b.report_key = f.report_key
 WHERE NOT EXISTS (SELECT FROM breaches AS x WHERE x.report_key = f.report_key AND x.rule = f.rule)
 ORDER BY 2, 6""",
@@ -524,10 +599,13 @@ ORDER BY 2, 6""",
             "error",
             "列在 fct_rule_findings 中的报告，在汇总表中 passes_balance_rules 不得为 true 或空",
             "A report with a finding in fct_rule_findings is not shown as passing in the summary mart",
+            # Scoped: dbt rebuilds a report's summary row with its findings (both on context_parsed_at).
             f"""
 WITH listed AS (
-SELECT report_key, count(*) AS findings, string_agg(rule, ', ' ORDER BY rule) AS rules
-FROM {FINDINGS_TABLE} GROUP BY report_key)
+SELECT f.report_key, count(*) AS findings, string_agg(f.rule, ', ' ORDER BY f.rule) AS rules
+FROM {FINDINGS_TABLE} AS f
+WHERE {_FINDINGS_IN_SCOPE}
+GROUP BY f.report_key)
 SELECT b.report_key, b.primary_report_id AS report_id, b.organ_name, b.report_year, b.passes_balance_rules,
        l.findings, l.rules
 FROM {{batch}} AS b

@@ -62,7 +62,8 @@ def render(summary: ValidationSummary) -> str:
             "Integrity errors stop the pipeline; balance-rule findings never do, and never remove a report. "
             "完整性错误会中止流水线；勾稽关系问题只记录，不会删除报告。 <a href='index.html'>GX data docs</a></p>"
         ),
-        "<table><tr><th>suite</th><th>state</th><th>rules evaluated</th><th>failed</th></tr>",
+        "<table><tr><th>suite</th><th>state</th><th>rules evaluated</th><th>failed</th>"
+        "<th>rows checked / 校验范围</th></tr>",
     ]
     for s in summary.suites:
         if s.skipped:
@@ -70,10 +71,21 @@ def render(summary: ValidationSummary) -> str:
         else:
             state = "ok" if s.success else ("FAILED" if s.kind == "integrity" else "findings")
         css = "ok" if s.success else ("error" if s.kind == "integrity" else "warning")
+        checked = html.escape(s.scope.describe()) if s.scope else "every row / 全部"
         parts.append(
-            f"<tr><td>{s.suite}</td><td class='{css}'>{state}</td><td>{s.evaluated}</td><td>{s.failed}</td></tr>"
+            f"<tr><td>{s.suite}</td><td class='{css}'>{state}</td><td>{s.evaluated}</td><td>{s.failed}</td>"
+            f"<td class='note'>{checked}</td></tr>"
         )
     parts.append("</table>")
+    if any(s.scope and not s.scope.whole for s in summary.suites):
+        parts.append(
+            "<p class='note'>Staging rows never change once loaded and dbt rebuilds the marts report by report, so "
+            "the integrity rules that read every fact or check read only the reports loaded or rebuilt since the "
+            "last validation that passed (<code>--all</code>: every row); every other rule, and every breach listed "
+            "below, is of the whole warehouse. "
+            "暂存数据载入后不再改动，数据集市按报告重建：逐行读取数值或检查记录的完整性规则只校验上次通过校验以来"
+            "载入或重建的报告（<code>--all</code> 校验全部）；其他规则及下列问题均针对整个数据仓库。</p>"
+        )
     if summary.derived_cells:
         parts.append(
             f"<p class='note'>{summary.derived_cells} cell(s) were derived by the parser (e.g. a blank "

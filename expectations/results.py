@@ -42,12 +42,65 @@ class RuleResult:
 
 
 @dataclass
+class Scope:
+    """Which rows a suite's scoped rules read (``catalog.Rule.scoped``: those that read every fact or check); its
+    other rules read every row. Chosen by ``runner.scope_for``."""
+
+    since: dt.datetime | None  # the rows of the reports loaded/rebuilt after this; None: every row
+    covered_until: dt.datetime | None  # the newest staging.report.parsed_at when the run started: what it saw
+    reason: str  # why this scope, in words
+    rules: tuple[str, ...] = ()  # the scoped rules
+    fingerprint: str = ""  # of the suite's rules (catalog.fingerprint): a scope builds on a pass of the same rules
+    change: str = "loaded"  # how its reports are new: loaded (staging), rebuilt by dbt (marts)
+    reports: int | None = None  # how many reports the scoped rules read (a scope since a time only)
+    basis_run_id: str | None = None  # the passing run whose rows this one need not read again
+    basis_run_at: dt.datetime | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.since is None
+
+    def describe(self) -> str:
+        """One line for people: which rows were checked, and why not the others."""
+        if self.whole:
+            return f"every row (whole warehouse): {self.reason}"
+        basis = f"run {self.basis_run_id} at {utc_text(self.basis_run_at)}" if self.basis_run_id else "an earlier run"
+        count = "?" if self.reports is None else f"{self.reports:,}"
+        return (
+            f"rows of the {count} report(s) {self.change} since "
+            f"{utc_text(self.since)} ({', '.join(self.rules)}); earlier ones passed in {basis}"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return json_safe(
+            {
+                "since": self.since,
+                "covered_until": self.covered_until,
+                "reason": self.reason,
+                "rules": list(self.rules),
+                "fingerprint": self.fingerprint,
+                "change": self.change,
+                "reports": self.reports,
+                "basis_run_id": self.basis_run_id,
+                "basis_run_at": self.basis_run_at,
+                "text": self.describe(),
+            }
+        )
+
+
+def utc_text(moment: dt.datetime | None) -> str:
+    """A moment as people read it in the log: UTC, to the second."""
+    return "?" if moment is None else f"{moment.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+
+
+@dataclass
 class SuiteResult:
     suite: str
     kind: str
     table: str
     rules: list[RuleResult] = field(default_factory=list)
     skipped: str | None = None  # why the suite was not run (e.g. the marts are not built yet)
+    scope: Scope | None = None  # the rows its scoped rules read (integrity suites); None: every rule read every row
 
     @property
     def evaluated(self) -> int:
@@ -110,6 +163,7 @@ class ValidationSummary:
                     "evaluated": s.evaluated,
                     "failed": s.failed,
                     "skipped": s.skipped,
+                    "scope": s.scope.as_json() if s.scope else None,
                     "failed_rules": [r.as_json(examples) for r in s.rules if not r.success],
                 }
                 for s in self.suites
@@ -175,6 +229,8 @@ def format_summary(summary: ValidationSummary, examples: int = 5) -> str:
             continue
         state = "ok" if s.success else ("FAILED" if s.kind == "integrity" else "findings")
         lines.append(f"  {s.suite:<18} {state:<8} {s.evaluated} rules evaluated, {s.failed} failed ({s.table})")
+        if s.scope:
+            lines.append(f"  {'':<18} checked: {s.scope.describe()}")
     if summary.derived_cells:
         lines.append(f"  {summary.derived_cells} cell(s) were derived by the parser (not breaches)")
     for s in summary.suites:

@@ -3,11 +3,14 @@
 The flow of ``validate()``:
 
 1. normalize the URL for GX (psycopg2 driver, socket dir in ``?host=``);
-2. look at which tables exist: staging must (else IntegrityError), the marts may not yet (suite skipped);
+2. look at which tables exist: staging must (else IntegrityError), the marts may not yet (suite skipped); and
+   choose each integrity suite's scope (``scope_for``): the rules that read every fact or check read only the
+   reports loaded or rebuilt since the last run that passed, unless ``whole``;
 3. a file-backed GX context under ``$NIANBAO_HOME/gx`` is (re)configured in code: one Postgres data source, one
    table asset + whole-table batch per suite, one ``ExpectationSuite`` of ``UnexpectedRowsExpectation`` per
-   suite (from ``catalog``), one checkpoint running them all and updating the static data docs in
-   ``$NIANBAO_HOME/gx/data_docs``. Nothing in that folder is hand-edited; it is rewritten by every run;
+   suite (from ``catalog``), one checkpoint running them all, then one build of the static data docs in
+   ``$NIANBAO_HOME/gx/data_docs`` (``_update_data_docs``). Nothing in that folder is hand-edited; it is rewritten
+   by every run;
 4. each suite's result goes to ``audit.validation_run`` (one row per suite);
 5. if an integrity rule failed, ``IntegrityError`` is raised *after* storing and documenting, so the failed run
    is kept and readable.
@@ -35,10 +38,12 @@ from expectations.results import (
     EXAMPLES_KEPT,
     IntegrityError,
     RuleResult,
+    Scope,
     SuiteResult,
     ValidationSummary,
     format_summary,
     json_safe,
+    utc_text,
 )
 
 log = logging.getLogger(__name__)
@@ -137,12 +142,14 @@ def validate(
     raise_on_integrity: bool = True,
     build_docs: bool = True,
     log_results: bool = True,
+    whole: bool = False,
 ) -> ValidationSummary:
     """Validate the warehouse; returns the summary, raises ``IntegrityError`` when an integrity suite fails.
 
     ``suites``: names from ``catalog.SUITES`` or the aliases ``all`` (default), ``staging``, ``marts``,
     ``integrity``, ``balance``. Balance findings never raise. Every run is stored in ``audit.validation_run``
     and, with ``log_results``, logged readably (``log_summary``) so the Airflow task log shows it.
+    ``whole``: the scoped integrity rules read every row, not only the reports new since the last pass.
     """
     chosen = resolve_suites(suites)
     home_path = Path(home).expanduser().resolve() if home else nianbao_home()
@@ -153,9 +160,28 @@ def validate(
         with engine.connect() as conn:
             plan, missing_staging = _plan(conn, chosen)
             summary.derived_cells = _derived_cells(conn) if _table_exists(conn, "staging", "fact") else 0
-        to_run = {suite: rules for suite, (rules, skipped) in plan.items() if rules and not skipped}
+            covered_until = None if missing_staging else _covered_until(conn)
+            scopes = {
+                suite: scope_for(conn, suite, rules, covered_until=covered_until, whole=whole)
+                for suite, (rules, skipped) in plan.items()
+                if any(r.scoped for r in rules) and not skipped and catalog.SUITES[suite][0] == catalog.INTEGRITY
+            }
+        # every scoped rule reads from its suite's time, or every row ('-infinity')
+        to_run = {
+            suite: [r.in_scope(scopes[suite].since if suite in scopes else None) for r in rules]
+            for suite, (rules, skipped) in plan.items()
+            if rules and not skipped
+        }
         results = (
-            _run_gx(url, home_path, to_run, build_docs=build_docs, run_id=summary.run_id, run_at=summary.run_at)
+            _run_gx(
+                url,
+                home_path,
+                to_run,
+                scopes,
+                build_docs=build_docs,
+                run_id=summary.run_id,
+                run_at=summary.run_at,
+            )
             if to_run
             else {}
         )
@@ -175,6 +201,7 @@ def validate(
                     table=f"{schema}.{table}",
                     skipped=skipped,
                     rules=results.get(suite, []),
+                    scope=scopes.get(suite),
                 )
             )
         if build_docs:
@@ -252,6 +279,119 @@ def _plan(conn: sa.Connection, chosen: tuple[str, ...]) -> tuple[dict[str, tuple
         else:
             plan[suite] = ([r for r in catalog.marts_rules(mart_cols) if r.suite == suite], None)
     return plan, [f"staging.{t}" for t in missing_staging]
+
+
+def _covered_until(conn: sa.Connection) -> dt.datetime | None:
+    """What a run sees of staging, read before any rule runs: the newest parsed_at, or just before the start of the
+    oldest other transaction open on the warehouse if earlier. A report's parsed_at is its load transaction's
+    start (the column's default, now()), so a load still open now stamps its reports earlier than ones already
+    visible: the next run's scope must start before them. (Only sessions this role may see are counted.)"""
+    return conn.execute(
+        sa.text("""
+        SELECT least(
+            (SELECT max(parsed_at) FROM staging.report),
+            (SELECT min(xact_start) - interval '1 microsecond' FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'))""")
+    ).scalar()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# which rows the scoped rules read
+
+
+# per integrity suite: how its reports are new, and the query counting them (loaded / rebuilt since :since)
+_SCOPE_CHANGES: dict[str, tuple[str, str]] = {
+    catalog.STAGING_INTEGRITY: ("loaded", "SELECT count(*) FROM staging.report WHERE parsed_at > :since"),
+    catalog.MARTS_INTEGRITY: (
+        "rebuilt by dbt",
+        f"SELECT count(DISTINCT report_key) FROM {catalog.DOCUMENTS_TABLE} WHERE context_parsed_at > :since",
+    ),
+}
+
+
+def scope_for(
+    conn: sa.Connection,
+    suite: str,
+    rules: list[Rule],
+    *,
+    covered_until: dt.datetime | None,
+    whole: bool = False,
+) -> Scope:
+    """The rows the suite's scoped rules read this run.
+
+    Since what the suite's last run saw (``covered_until``) when that run passed with the same rules: its rows were
+    checked then and have not changed since (staging rows are immutable; dbt rebuilds a mart's report only when its
+    ``context_parsed_at`` moves past that time). Every row when ``whole``, when nothing is recorded, when the last
+    run failed (what it read is not known to hold), when the rules changed, and for the marts when a full dbt
+    build rebuilt every report after that run."""
+    change, count_sql = _SCOPE_CHANGES[suite]
+    every_row = {
+        "since": None,
+        "covered_until": covered_until,
+        "rules": tuple(r.name for r in rules if r.scoped),
+        "fingerprint": catalog.fingerprint(rules),
+        "change": change,
+    }
+    if whole:
+        return Scope(reason="every row was asked for", **every_row)
+    last = _last_run(conn, suite)
+    if last is None:
+        return Scope(reason="no earlier run of this suite is recorded", **every_row)
+    run = f"run {last['run_id']} at {utc_text(last['run_at'])}"
+    if not last["success"]:
+        return Scope(reason=f"the last {run} did not pass", **every_row)
+    if last["fingerprint"] is None:
+        return Scope(reason=f"the last {run} recorded no scope (it predates scopes)", **every_row)
+    if last["fingerprint"] != every_row["fingerprint"]:
+        return Scope(reason=f"the rules changed since the last {run}", **every_row)
+    if not last["covered_until"]:
+        return Scope(reason=f"the last {run} saw no report", **every_row)
+    if suite == catalog.MARTS_INTEGRITY:
+        rebuilt = _full_build_after(conn, last["run_at"])
+        if rebuilt is not None:
+            return Scope(
+                reason=f"a full dbt build at {utc_text(rebuilt)} rebuilt the marts after the last {run}", **every_row
+            )
+    since = dt.datetime.fromisoformat(last["covered_until"])
+    return Scope(
+        **{**every_row, "since": since},
+        reason=f"the rows before passed in the last {run}",
+        reports=conn.execute(sa.text(count_sql), {"since": since}).scalar(),
+        basis_run_id=last["run_id"],
+        basis_run_at=last["run_at"],
+    )
+
+
+def _last_run(conn: sa.Connection, suite: str) -> dict[str, Any] | None:
+    """The suite's newest run that was not skipped: its run_id, run_at, success, and the covered_until and rule
+    fingerprint it recorded (None before scopes were recorded)."""
+    if not _table_exists(conn, "audit", "validation_run"):
+        return None
+    row = (
+        conn.execute(
+            sa.text("""
+            SELECT details->>'run_id' AS run_id, run_at, success, details->>'covered_until' AS covered_until,
+                   details->>'catalog_fingerprint' AS fingerprint
+            FROM audit.validation_run AS v
+            WHERE suite = :suite AND details->>'skipped' IS NULL
+            ORDER BY v.run_at DESC, v.run_id DESC
+            LIMIT 1"""),
+            {"suite": suite},
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def _full_build_after(conn: sa.Connection, moment: dt.datetime) -> dt.datetime | None:
+    """When a full dbt build (every report rebuilt) finished after ``moment``, if one did."""
+    if not _table_exists(conn, "audit", "dbt_build"):
+        return None
+    return conn.execute(
+        sa.text("SELECT max(finished_at) FROM audit.dbt_build WHERE mode = 'full' AND finished_at > :moment"),
+        {"moment": moment},
+    ).scalar()
 
 
 def _missing_tables_result(missing: list[str]) -> RuleResult:
@@ -341,12 +481,13 @@ def _prune_history(root: Path, keep: int) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def _expectation(rule: Rule):
+def _expectation(rule: Rule, scope: Scope | None = None):
     import great_expectations as gx
 
+    scoped = scope is not None and rule.name in scope.rules
     return gx.expectations.UnexpectedRowsExpectation(
         unexpected_rows_query=rule.sql.strip(),
-        description=rule.description,
+        description=rule.description + (f" — checked: {scope.describe()}" if scoped else ""),
         severity="critical" if rule.severity == "error" else "warning",
         meta={
             "rule": rule.name,
@@ -363,6 +504,7 @@ def _run_gx(
     url: str,
     home: Path,
     to_run: dict[str, list[Rule]],
+    scopes: dict[str, Scope],
     *,
     build_docs: bool,
     run_id: str,
@@ -383,7 +525,7 @@ def _run_gx(
         # batch asset that is gone (a suite's table changed), which GX cannot even load: start from none.
         for folder in ("validation_definitions", "checkpoints"):
             shutil.rmtree(root / folder, ignore_errors=True)
-        return _run_checkpoint(url, home, to_run, build_docs=build_docs, run_id=run_id, run_at=run_at)
+        return _run_checkpoint(url, home, to_run, scopes, build_docs=build_docs, run_id=run_id, run_at=run_at)
 
 
 def _datasource(context: Any, url: str) -> Any:
@@ -402,6 +544,7 @@ def _run_checkpoint(
     url: str,
     home: Path,
     to_run: dict[str, list[Rule]],
+    scopes: dict[str, Scope],
     *,
     build_docs: bool,
     run_id: str,
@@ -430,8 +573,8 @@ def _run_checkpoint(
         suite = context.suites.add_or_update(
             gx.ExpectationSuite(
                 name=suite_name,
-                expectations=[_expectation(r) for r in rules],
-                meta={"notes": _suite_notes(suite_name)},
+                expectations=[_expectation(r, scopes.get(suite_name)) for r in rules],
+                meta={"notes": _suite_notes(suite_name, scopes.get(suite_name))},
             )
         )
         rules_by_name.update({f"{suite_name}/{r.name}": r for r in rules})
@@ -440,17 +583,18 @@ def _run_checkpoint(
                 gx.ValidationDefinition(name=suite_name, data=batch, suite=suite)
             )
         )
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])] if build_docs else []
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(
             name=CHECKPOINT,
             validation_definitions=definitions,
-            actions=actions,
+            actions=[],
             result_format={"result_format": "COMPLETE"},
         )
     )
     # The run is named by our run_id: the data docs pages and the audit.validation_run rows point at each other.
     outcome = checkpoint.run(run_id=RunIdentifier(run_name=run_id, run_time=run_at))
+    if build_docs:
+        _update_data_docs(context, outcome)
 
     results: dict[str, list[RuleResult]] = {}
     for suite_result in outcome.run_results.values():
@@ -463,6 +607,21 @@ def _run_checkpoint(
     for rs in results.values():
         rs.sort(key=lambda r: order[f"{r.suite}/{r.rule}"])
     return results
+
+
+def _update_data_docs(context: Any, outcome: Any) -> None:
+    """The data docs pages of this run's results and suites, and the index, in one build: what GX's
+    UpdateDataDocsAction renders, which builds the index again for each suite's result (four times a run, ~0.75 s
+    each at 30 runs kept)."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    results = outcome.run_results
+    suites = {result.suite_name for result in results.values()}
+    context.build_data_docs(
+        site_names=[DOCS_SITE],
+        resource_identifiers=[*results, *(ExpectationSuiteIdentifier(name=name) for name in sorted(suites))],
+        build_index=True,
+    )
 
 
 def _rule_result(rule: Rule, er: Any) -> RuleResult:
@@ -498,13 +657,13 @@ def _exception_infos(info: Any) -> list[dict]:
     return [v for v in info.values() if isinstance(v, dict)]
 
 
-def _suite_notes(suite: str) -> str:
+def _suite_notes(suite: str, scope: Scope | None = None) -> str:
     kind = catalog.SUITES[suite][0]
     if kind == catalog.INTEGRITY:
         return (
             "Integrity: every rule is an error; a failure stops the pipeline (IntegrityError). "
             "完整性：任何一条失败即中止流水线。"
-        )
+        ) + (f" Checked: {scope.describe()}; every other rule: every row." if scope else "")
     return (
         "Balance rules: the breaches the parser (per report) and dbt (across reports) found, one rule per check "
         "family; findings about reports, never a reason to stop or to drop a report. "
@@ -564,6 +723,12 @@ def _store_runs(engine: sa.Engine, summary: ValidationSummary) -> None:
             "rules": [r.as_json(EXAMPLES_KEPT) for r in s.rules],
             "data_docs": str(summary.data_docs) if summary.data_docs else None,
         }
+        if s.scope:
+            # what the next run's scope_for reads: the rows this run saw, from when, under which rules
+            details["covered_until"] = json_safe(s.scope.covered_until)
+            details["scope_since"] = json_safe(s.scope.since)
+            details["catalog_fingerprint"] = s.scope.fingerprint
+            details["scope"] = s.scope.as_json()
         rows.append(
             {
                 "run_at": summary.run_at,

@@ -305,13 +305,20 @@ def build(full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebui
 
 
 @app.command()
-def validate() -> None:
+def validate(
+    all_rows: bool = typer.Option(
+        False,
+        "--all",
+        help="Check every row (default: the integrity rules that read every fact or check read only the reports "
+        "loaded or rebuilt since the last validation that passed)",
+    ),
+) -> None:
     """Run the Great Expectations suites (integrity errors fail; balance-rule breaches are findings)."""
     from nianbao import steps
 
     url = steps.prepare_warehouse()
     with console.status("Great Expectations…"):
-        summary = steps.validate(url=url)
+        summary = steps.validate(url=url, whole=all_rows)
     _print_dict("validation", summary)
 
 

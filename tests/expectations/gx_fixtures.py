@@ -130,29 +130,38 @@ class Warehouse:
         ``passes`` overrides passes_balance_rules (default: false when the report has findings, else true),
         and the reports in ``lose`` get no mart row."""
         self.execute(DBT_MARTS_DDL)
+        # report_parsed_at: the newest parse of the report's documents; context_parsed_at: also of the organ's
+        # previous-year report (dbt's two timestamps, which its incremental marts rebuild a report by)
         self.execute(
             "INSERT INTO marts_intermediate.int_report_documents_deduplicated"
-            " SELECT report_id, organ || '|' || report_year,"
-            "        report_id = min(report_id) OVER (PARTITION BY organ, report_year)"
-            " FROM staging.report WHERE is_current"
+            " SELECT report_id, report_key, is_primary, report_parsed_at,"
+            "        greatest(report_parsed_at, (SELECT max(p.parsed_at) FROM staging.report p"
+            "                                    WHERE p.is_current AND p.organ = d.organ"
+            "                                      AND p.report_year = d.report_year - 1))"
+            " FROM (SELECT report_id, organ, report_year, organ || '|' || report_year AS report_key,"
+            "              report_id = min(report_id) OVER (PARTITION BY organ, report_year) AS is_primary,"
+            "              max(parsed_at) OVER (PARTITION BY organ, report_year) AS report_parsed_at"
+            "       FROM staging.report WHERE is_current) AS d"
         )
         self.execute(
             "INSERT INTO marts_intermediate.int_rule_findings"
-            " SELECT d.report_key, c.report_id, c.rule, c.ok, 'parser'"
+            " SELECT d.report_key, c.report_id, c.rule, c.ok, 'parser', d.context_parsed_at"
             " FROM staging.check_result c JOIN marts_intermediate.int_report_documents_deduplicated d"
             "   ON d.report_id = c.report_id AND d.is_primary"
         )
         for report_id, rule in cross_year:
             self.execute(
                 "INSERT INTO marts_intermediate.int_rule_findings"
-                " SELECT report_key, report_id, %s, false, 'warehouse'"
+                " SELECT report_key, report_id, %s, false, 'warehouse', context_parsed_at"
                 " FROM marts_intermediate.int_report_documents_deduplicated WHERE report_id = %s",
                 (rule, report_id),
             )
         self.execute(
-            "INSERT INTO marts.fct_rule_findings (report_key, report_id, report_year, rule_family, rule, rule_origin)"
+            "INSERT INTO marts.fct_rule_findings"
+            " (report_key, report_id, report_year, rule_family, rule, rule_origin, context_parsed_at)"
             " SELECT e.report_key, e.report_id::text, r.report_year,"
-            "        split_part(e.rule, '.', 1) || '.' || split_part(e.rule, '.', 2), e.rule, e.rule_origin"
+            "        split_part(e.rule, '.', 1) || '.' || split_part(e.rule, '.', 2), e.rule, e.rule_origin,"
+            "        e.context_parsed_at"
             " FROM marts_intermediate.int_rule_findings e JOIN staging.report r USING (report_id)"
             " WHERE e.ok = false"
         )
@@ -162,8 +171,8 @@ class Warehouse:
             )
         for report_id, rule in add:
             self.execute(
-                "INSERT INTO marts.fct_rule_findings (report_key, report_id, rule, rule_origin)"
-                " SELECT report_key, report_id::text, %s, 'parser'"
+                "INSERT INTO marts.fct_rule_findings (report_key, report_id, rule, rule_origin, context_parsed_at)"
+                " SELECT report_key, report_id::text, %s, 'parser', context_parsed_at"
                 " FROM marts_intermediate.int_report_documents_deduplicated WHERE report_id = %s",
                 (rule, report_id),
             )
@@ -199,9 +208,10 @@ class Warehouse:
 DBT_MARTS_DDL = """
 CREATE SCHEMA IF NOT EXISTS marts_intermediate;
 CREATE TABLE marts_intermediate.int_report_documents_deduplicated (
-    report_id bigint, report_key text, is_primary boolean);
+    report_id bigint, report_key text, is_primary boolean, report_parsed_at timestamptz,
+    context_parsed_at timestamptz);
 CREATE TABLE marts_intermediate.int_rule_findings (
-    report_key text, report_id bigint, rule text, ok boolean, rule_origin text);
+    report_key text, report_id bigint, rule text, ok boolean, rule_origin text, context_parsed_at timestamptz);
 CREATE TABLE marts.mart_report_summary (
     report_key text, organ_name text, report_year smallint, era text, figures_source text,
     applications_received numeric, applications_carried_over numeric, applications_processed numeric,
@@ -212,7 +222,7 @@ CREATE TABLE marts.mart_report_summary (
     litigation_corrected numeric);
 CREATE TABLE marts.fct_rule_findings (
     report_key text, report_id text, rule_family text, rule text, rule_origin text, severity text,
-    expected numeric, actual numeric, detail text, report_year integer, field text);
+    expected numeric, actual numeric, detail text, report_year integer, field text, context_parsed_at timestamptz);
 """
 
 
@@ -227,12 +237,14 @@ def parser_checks(report: dict, derived=frozenset()) -> list[dict]:
     )
 
 
-def breaking(wh: Warehouse, name: str, rules=None) -> list[dict]:
+def breaking(wh: Warehouse, name: str, rules=None, since=None) -> list[dict]:
     """The rows the rule ``name`` lists as breaking it, with ``{batch}`` read as the suite's whole table (the
-    catalog's SQL run directly, without GX: fast, and exact about which rows fail)."""
+    catalog's SQL run directly, without GX: fast, and exact about which rows fail); a scoped rule reads the rows
+    since ``since`` (default: every row)."""
     from psycopg.rows import dict_row
 
     rule = next(r for r in (rules or catalog.staging_rules() + catalog.marts_rules()) if r.name == name)
+    rule = rule.in_scope(since)
     _, schema, table = catalog.SUITES[rule.suite]
     with psycopg.connect(wh.url, row_factory=dict_row) as conn:
         return conn.execute(rule.sql.replace("{batch}", f"{schema}.{table}")).fetchall()

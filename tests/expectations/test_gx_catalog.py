@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,48 @@ def test_the_marts_rules_read_columns_dbt_builds():
         "field",
         "detail",
     } <= (models["fct_rule_findings"])
+
+
+def test_the_rules_reading_every_fact_or_check_are_scoped_and_only_they():
+    """The integrity rules whose cost grows with the warehouse read the rows since the scope's time; the balance
+    suites (every breach listed) and the whole-table integrity rules read every row."""
+    scoped = {(r.suite, r.name) for r in ALL_RULES if r.scoped}
+    assert scoped == {
+        (catalog.STAGING_INTEGRITY, "staging.fact.non_negative"),
+        (catalog.STAGING_INTEGRITY, "staging.fact.codes_in_vocabulary"),
+        (catalog.STAGING_INTEGRITY, "staging.findings.valid"),
+        (catalog.MARTS_INTEGRITY, "marts.breach_listed"),
+        (catalog.MARTS_INTEGRITY, "marts.breach_not_hidden"),
+    }
+    for rule in ALL_RULES:
+        assert "__" not in rule.sql.replace(catalog.SCOPE_SINCE, ""), "one placeholder, the scope's"
+
+
+@pytest.mark.parametrize(
+    "since, literal",
+    [
+        (None, "'-infinity'::timestamptz"),
+        (
+            dt.datetime(2026, 11, 30, 18, 5, 47, 406721, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+            "'2026-11-30 10:05:47.406721+00:00'::timestamptz",
+        ),
+    ],
+)
+def test_a_scope_reaches_the_sql_as_a_literal_gx_can_format(since, literal):
+    assert catalog.scope_literal(since) == literal
+    for rule in (r for r in ALL_RULES if r.scoped):
+        sql = rule.in_scope(since).sql
+        assert catalog.SCOPE_SINCE not in sql and literal in sql
+        assert {f for _, f, _, _ in string.Formatter().parse(sql) if f is not None} == {"batch"}
+        # SQLAlchemy's text() (which GX runs the query through) would take ":name" for a bind parameter
+        assert not re.search(r"(?<![:\w]):[A-Za-z_]", sql), rule.name
+    with pytest.raises(ValueError, match="time zone"):
+        catalog.scope_literal(dt.datetime(2026, 11, 30))
+
+
+def test_the_fingerprint_is_of_the_rules_sql_templates():
+    rules = [r for r in ALL_RULES if r.suite == catalog.STAGING_INTEGRITY]
+    assert catalog.fingerprint(rules) == catalog.fingerprint(list(reversed(rules)))
+    assert catalog.fingerprint(rules) != catalog.fingerprint(rules[:-1])
+    stricter = [replace(r, sql=r.sql.replace("value < 0", "value <= 0")) for r in rules]
+    assert catalog.fingerprint(stricter) != catalog.fingerprint(rules)

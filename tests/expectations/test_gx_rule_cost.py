@@ -33,7 +33,7 @@ def _plan(wh, sql: str) -> str:
 
 
 def _rule_sql(name: str) -> str:
-    rule = next(r for r in catalog.staging_rules() + catalog.marts_rules() if r.name == name)
+    rule = next(r for r in catalog.staging_rules() + catalog.marts_rules() if r.name == name).in_scope(None)
     _, schema, table = catalog.SUITES[rule.suite]
     return rule.sql.replace("{batch}", f"(SELECT * FROM {schema}.{table})")
 
