@@ -325,7 +325,7 @@ def main() -> None:
 
         # dbt re-parses the whole project when --vars differ from the previous invocation's (here: the full
         # build's), while a recurring monthly run finds last month's identical command's state
-        parse_s = dbt_parse(url, target, "--vars", dbt_builds.MONTHLY_VARS)
+        parse_s = dbt_parse(url, target, "--vars", dbt_builds.BUILD_VARS)
         organs = range(args.reports // YEARS_PER_ORGAN)
         added = fill(
             url,

@@ -59,12 +59,12 @@ BUILD_FLAGS = ("--threads", "4", "--no-write-json")
 # Added to a build whose resource types are narrowed (cosmos's producer: models, seeds, snapshots) so that it
 # runs the data and unit tests of its selection as well.
 TESTS_IN_THE_BUILD = ("--resource-type", "test", "--resource-type", "unit_test")
-# The selectors of dbt/selectors.yml, and the vars of each build: a monthly run tests only the new reports' rows.
-# The same vars on every monthly build (the scope is read from audit.dbt_build when a test runs), so dbt keeps its
-# parse of the project from one build to the next.
+# The selectors of dbt/selectors.yml, and the vars of every build: a monthly build tests only the new reports' rows,
+# a full refresh every row (dbt/macros/tests_scope.sql reads --full-refresh when a test runs, and the scope from
+# audit.dbt_build). The same vars on every build, full or monthly, so dbt keeps its parse of the project from one
+# build to the next (~2.3 s of a build at 100,000 reports): the month after a full build too.
 SELECTORS = {"full": "full", "incremental": "monthly"}
-MONTHLY_VARS = "{test_new_reports_only: true}"
-VARS = {"full": "{}", "incremental": MONTHLY_VARS}
+BUILD_VARS = "{test_new_reports_only: true}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +86,7 @@ class BuildPlan:
 
     @property
     def vars(self) -> str:
-        return VARS[self.mode]
+        return BUILD_VARS
 
     @property
     def dbt_flags(self) -> tuple[str, ...]:
@@ -183,6 +183,14 @@ def cosmos_profile_mapping(conn_id: str):
         def get_dbt_value(self, name: str):
             value = super().get_dbt_value(name)
             return "" if value is None and name == "password" else value
+
+        @property
+        def conn(self):
+            """The connection as it is now. cosmos keeps the first one it reads, but this mapping lives as long as the
+            DAG object, which a process running several DAG runs keeps (`nianbao.dag_cache`): a second run against
+            another warehouse would build the first one's marts."""
+            self._conn = None
+            return super().conn
 
     return WarehouseProfileMapping(
         conn_id=conn_id,

@@ -33,9 +33,12 @@ def test_pipeline_order(dagbag):
     assert dag.get_task("plan_parse").trigger_rule == "all_done"  # a failed portal does not stop the others' parse
     assert dag.get_task("parse_batch").upstream_task_ids == {"plan_parse"}
     assert dag.get_task("plan_dbt_build").upstream_task_ids == {"parse_batch"}
-    record_upstream = dag.get_task("record_dbt_build").upstream_task_ids - {"plan_dbt_build"}
-    assert record_upstream and all(t.startswith("dbt.") for t in record_upstream)
+    # the build is logged, and validated, once the producer's build succeeded: beside the model tasks' reports
+    assert dag.get_task("record_dbt_build").upstream_task_ids == {"plan_dbt_build", "dbt.dbt_producer_watcher"}
     assert dag.get_task("validate").upstream_task_ids == {"record_dbt_build"}
+    # the run's summary is of the validated warehouse; the docs and the model tasks' reports go on beside it
+    assert dag.get_task("summarize").upstream_task_ids == {"validate"}
+    assert dag.get_task("dbt_docs").upstream_task_ids == {"record_dbt_build", "plan_dbt_build"}
 
 
 def test_dbt_runs_the_planned_build_once_with_a_task_per_model(dagbag):

@@ -34,6 +34,7 @@ from parsers import vocabulary
 from parsers.report_types import Report
 from warehouse.connection import connect
 from warehouse.raw_store import RawDocument, RawStore
+from warehouse.statistics import STAGING_TABLES, analyze_stale
 from warehouse.urls import is_canonical_address_sql
 
 # What the row builders read: a Report, read defensively (a file or an older parser may give any shape; what the
@@ -294,6 +295,9 @@ def load_reports(
         for batch in _batches(items, batch_size):
             with conn.transaction():
                 stats.add(_load_batch(conn, batch, parser_version))
+        if stats.reports_loaded:
+            # the next query's plans (the next batch's, dbt's) depend on them: never wait for autovacuum
+            analyze_stale(conn, STAGING_TABLES)
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -92,21 +92,18 @@
 {%- endmacro %}
 
 
-{#- Post-hook of the marts: fresh statistics for a table built from scratch (a full build, every table
-    model), right away — the next models' plans depend on them and autovacuum may not have run yet. An
-    incremental run adds a few reports to a table analyzed before: analyzing it again (≈0.5 s per mart) is
-    left to autovacuum, which does it once 10 % of the rows have changed. Until then PostgreSQL believes a
-    monthly run's reports are few rows at most — right in kind, and what the nested loops of the marts and
-    the tests' joins need, as long as what they join to is indexed (hence dim_organ's index on organ_key:
-    without it the relationships tests scanned dim_organ once per fact row, 70 s). -#}
-{% macro analyze_if_new() -%}
+{#- Post-hook of the marts: fresh statistics when autovacuum's rule says they are stale (audit.statistics_stale,
+    warehouse migration 0009; nianbao applies it itself, for a server whose autovacuum is off or late), right away —
+    the next models' plans depend on them. A table built from scratch (a full build, every table model) has never
+    been analyzed: analyzed now. An incremental run adds a few reports to a table analyzed before: analyzed again
+    (≈0.5 s per mart) only once its changes since outgrow the rule, about every 10 %. Until then PostgreSQL believes
+    a monthly run's reports are few rows at most — right in kind, and what the nested loops of the marts and the
+    tests' joins need, as long as what they join to is indexed (hence dim_organ's index on organ_key: without it the
+    relationships tests scanned dim_organ once per fact row, 70 s). -#}
+{% macro analyze_if_stale() -%}
     {%- set relation = this.include(database=False) -%}
     do $analyze$ begin
-        if not exists (
-            select 1 from pg_stat_user_tables
-            where relid = '{{ relation }}'::regclass
-              and coalesce(last_analyze, last_autoanalyze) is not null
-        ) then
+        if audit.statistics_stale('{{ relation }}'::regclass) then
             analyze {{ relation }};
         end if;
     end $analyze$

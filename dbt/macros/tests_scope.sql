@@ -3,11 +3,12 @@
   planned — the reports that build may not have seen, and so the ones this build added or rebuilt.
 
   dbt_project.yml gives the data tests of the intermediate and fact models the `where` condition
-  `report_parsed_at > __last_build_planned__` when the variable `test_new_reports_only` is true (the monthly
+  `report_parsed_at > __last_build_planned__` when the variable `test_new_reports_only` is true (every pipeline
   build's vars, nianbao/dbt_builds.py). Every row of a report carries the report's report_parsed_at, and every
   grain these tests check (unique combinations, keys in dimensions, accepted values) is per report or per row,
-  so what they check of the new reports is checked in full. A full build leaves the variable unset and tests
-  every row.
+  so what they check of the new reports is checked in full. A full refresh (`--full-refresh`, read when the
+  test runs) tests every row: the pipeline gives every build the same vars, so that dbt keeps its parse of the
+  project from one build to the next; a build by hand without the variable tests every row too.
 
   The placeholder becomes a literal when the test runs (audit.dbt_build.planned_at, written by
   nianbao.dbt_builds.record_build), not a subquery: with a constant PostgreSQL knows how few rows qualify and
@@ -20,6 +21,9 @@
 
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
+    {%- if where and '__last_build_planned__' in where and flags.FULL_REFRESH -%}
+        {%- do return(relation) -%}  {#- a full refresh rebuilt every row: it tests every row -#}
+    {%- endif -%}
     {%- if where and '__last_build_planned__' in where -%}
         {%- set where = where | replace('__last_build_planned__', last_build_planned()) -%}
     {%- endif -%}

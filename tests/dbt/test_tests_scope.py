@@ -13,9 +13,10 @@ from nianbao import dbt_builds
 UNIQUE_APPLICATIONS = "unique_combination_fct_applications_report_key__outcome_code__applicant_type_code"
 
 
-def failures_found(wh, vars_: str) -> int:
-    """The failures dbt's uniqueness test of fct_applications finds, with these vars."""
-    result = wh.dbt("test", "--select", UNIQUE_APPLICATIONS, "--vars", vars_, check=False)
+def failures_found(wh, vars_: str, *flags: str) -> int:
+    """The failures dbt's uniqueness test of fct_applications finds, with these vars (and `dbt build` flags: the
+    selection is the test alone)."""
+    result = wh.dbt("build", "--select", UNIQUE_APPLICATIONS, "--vars", vars_, *flags, check=False)
     (node,) = [n for n in result.result.results if n.node.name.startswith("unique_combination_fct_applications")]
     return int(node.failures or 0)
 
@@ -48,15 +49,16 @@ def test_the_plan_is_logged_with_the_warehouse_clock(built):
 
 
 def test_a_monthly_build_tests_the_new_reports_rows_and_only_those(built):
-    monthly, full = dbt_builds.MONTHLY_VARS, dbt_builds.VARS["full"]
+    monthly, by_hand = dbt_builds.BUILD_VARS, "{}"
     assert failures_found(built, monthly) == 0
     duplicate_a_row(built, "宿迁市人民政府")  # a report the last build built and tested
     assert failures_found(built, monthly) == 0  # not this build's to test again
-    assert failures_found(built, full) == 1  # a full build tests every row
+    assert failures_found(built, by_hand) == 1  # without the variable (dbt by hand), every row
+    assert failures_found(built, monthly, "--full-refresh") == 1  # a full refresh tests every row
     duplicate_a_row(built, "沭阳县人民政府")  # the report parsed after the last build was planned
     assert failures_found(built, monthly) == 1
 
 
 def test_with_no_build_logged_a_monthly_build_tests_every_row(built):
     built.execute("update audit.dbt_build set planned_at = null")  # a build logged before migration 0007
-    assert failures_found(built, dbt_builds.MONTHLY_VARS) == 2
+    assert failures_found(built, dbt_builds.BUILD_VARS) == 2

@@ -109,6 +109,8 @@ def test_batches_are_even_and_end_in_full_rounds():
     # 4 full batches, not 3 (two workers, one idle through the third)
     assert steps.parse_batch_sizes(3 * steps.PARSE_BATCH_MAX) == [3 * steps.PARSE_BATCH_MAX // 4] * 4
     assert steps.parse_batch_sizes(0) == [0]
+    # an executor running two tasks at once: a monthly run's 1,000 documents in one round of two
+    assert steps.parse_batch_sizes(1000, fan_out=2) == [500, 500]
 
 
 def test_batches_load_every_pending_document_once(pending):

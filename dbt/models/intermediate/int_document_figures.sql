@@ -3,7 +3,7 @@
     incremental_strategy='append',
     on_schema_change='append_new_columns',
     indexes=[{'columns': ['report_id'], 'unique': True}],
-    post_hook="{{ analyze_if_new() }}",
+    post_hook="{{ analyze_if_stale() }}",
 ) }}
 -- How many figures each document has (per staging.report row): the numbers actually read (not derived,
 -- not null), and whether it has table 三. int_report_documents_deduplicated ranks a report's documents by
