@@ -73,6 +73,11 @@ class RawStorePipeline:
         if self.store is not None:
             try:
                 self.flush()
+                # what the parse step's claims and reads of raw are planned with, whether or not the server's
+                # autovacuum runs (warehouse.statistics)
+                from warehouse.statistics import RAW_TABLES, analyze_stale
+
+                analyze_stale(self.store.conn, RAW_TABLES)
             finally:
                 self.store.close()
 

@@ -156,13 +156,6 @@ def crawl(
         settings=settings or None,
     )
     summary = stats if isinstance(stats, dict) else asdict(stats)
-    if use_warehouse and summary.get("documents_fetched"):
-        from warehouse.connection import connect
-        from warehouse.statistics import RAW_TABLES, analyze_stale
-
-        # what the parse step's claims and reads are planned with (warehouse.statistics)
-        with connect(url or warehouse_url(), autocommit=True) as conn:
-            analyze_stale(conn, RAW_TABLES)
     scrapy_stats = summary.pop("scrapy_stats", None) or {}
     log.info(
         "Scrapy stats of portal %s%s:\n%s",

@@ -17,7 +17,7 @@ from psycopg import sql
 
 log = logging.getLogger(__name__)
 
-# What the loaders write: staging (warehouse.staging.load_reports) and raw (the crawl, warehouse.raw_store).
+# What the loaders write: staging (warehouse.staging.load_reports) and raw (the crawl's RawStorePipeline).
 STAGING_TABLES = ("staging.report", "staging.fact", "staging.check_result", "staging.problem")
 RAW_TABLES = ("raw.document", "raw.fetch")
 

@@ -98,6 +98,9 @@ def canonical_url(url: str) -> str:
     )
 
 
+# Remembered per process, as canonical_url is: a re-crawl replays every cached link of every list page answered 304
+# and cleans each of this shard's report links more than once (the fence, the warehouse's lookup, _follow).
+@functools.lru_cache(maxsize=1 << 16)
 def clean_url(url: str) -> str:
     """The address to ask for: ``url`` without its fragment and noise parameters, otherwise untouched."""
     url = url.strip()

@@ -122,9 +122,6 @@ _BODY_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor:
 # joins to the one before them, so the cut text normalises to a prefix of the whole text's normal form.
 _CUT_BEFORE = re.compile(r"[\s\u4e00-\u9fff]")
 _PREFIX_CHARS = 1000  # _carries_report_text first tries the text up to the first cut after this many
-# A link's address as asked for, remembered per process like its canonical key (warehouse.urls): a re-crawl replays
-# every cached link of every list page answered 304, and cleans this shard's report links twice (look_up, _follow).
-_clean_url = functools.lru_cache(maxsize=1 << 16)(clean_url)
 
 
 _NOT_A_SUBCOLUMN = re.compile(
@@ -459,7 +456,7 @@ class AnnualReportSpider(scrapy.Spider):
         it, whether the page is unchanged or changed elsewhere (a new entry at its top). A link new to its page (a
         new report, or one that moved there) is asked, conditionally if known; a fresh report skipped through one
         page is asked after all when a page it is new to links it."""
-        url = _clean_url(url)
+        url = clean_url(url)
         if not self.fence.admits(url):
             return None
         key = canonical_url(url)
@@ -647,7 +644,7 @@ class AnnualReportSpider(scrapy.Spider):
         follow_page = functools.partial(self._follow_page, listed_before=listed_before)
         kinds, mine = self._classified(links, cached_as)  # mine: this shard's reports
         if self.state is not None:  # what the warehouse holds of them: one query, not one each
-            self.state.look_up([_clean_url(u) for u in mine])
+            self.state.look_up([clean_url(u) for u in mine])
         is_list = nb.get("is_list") or any(k in _REPORT_KINDS for _, _, k in kinds)
         in_column = bool(nb.get("is_column"))
         depth = nb.get("depth", 0)
@@ -737,7 +734,7 @@ class AnnualReportSpider(scrapy.Spider):
                 )
                 if self.deep:
                     req = follow_page(**page)
-                elif (key := canonical_url(_clean_url(url))) not in self.seen:
+                elif (key := canonical_url(clean_url(url))) not in self.seen:
                     announced.setdefault(key, {**page, "listed_before": listed_before})
             if req is not None:
                 yield req
@@ -767,9 +764,9 @@ class AnnualReportSpider(scrapy.Spider):
         links = [
             u
             for u, t, k in kinds
-            if k in _REPORT_KINDS and not self._other_year(k, t) and self.fence.admits(_clean_url(u))
+            if k in _REPORT_KINDS and not self._other_year(k, t) and self.fence.admits(clean_url(u))
         ]
-        return bool(links) and all(self.state.knows(_clean_url(u), own=u in mine) for u in links)
+        return bool(links) and all(self.state.knows(clean_url(u), own=u in mine) for u in links)
 
     def _walk_on(self, list_of: str, *, stop: bool) -> Request | None:
         """An incremental walk's next page of the list whose first page is ``list_of``: the first one announced

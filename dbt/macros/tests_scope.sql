@@ -21,10 +21,10 @@
 
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
-    {%- if where and '__last_build_planned__' in where and flags.FULL_REFRESH -%}
-        {%- do return(relation) -%}  {#- a full refresh rebuilt every row: it tests every row -#}
-    {%- endif -%}
     {%- if where and '__last_build_planned__' in where -%}
+        {%- if flags.FULL_REFRESH -%}
+            {%- do return(relation) -%}  {#- a full refresh rebuilt every row: it tests every row -#}
+        {%- endif -%}
         {%- set where = where | replace('__last_build_planned__', last_build_planned()) -%}
     {%- endif -%}
     {%- if where -%}
