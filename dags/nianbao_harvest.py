@@ -278,7 +278,8 @@ def nianbao_harvest():
 
         return str(steps.dbt_docs(build_vars=plan["vars"]))
 
-    @task
+    # The run's last task, on its critical path: first to a slot freed by validation, before the model tasks' reports.
+    @task(priority_weight=100)
     def summarize() -> dict:
         from nianbao import steps
 

@@ -101,8 +101,10 @@ def settings(port: int) -> dict[str, dict[str, str]]:
             "execution_api_timeout": str(EXECUTION_API_BUILD_TIMEOUT),
             # A task's supervisor waits for its process in a select() of at most this many seconds (default 5).
             # A process that closes its sockets a moment before it exits leaves the select() nothing to wake it:
-            # half the tasks of a run took 5.3 s for 0.3 s of work (benchmarks/make_run.py). Also how often a
-            # running task heartbeats: once a second costs the local api-server nothing.
+            # half the tasks of a run took 5.3 s for 0.3 s of work (benchmarks/make_run.py). Where the workers fork
+            # from a patched process the supervisor waits on the exit itself (nianbao.task_supervisor); elsewhere
+            # (Celery workers) this bounds the wait. Also how often a running task heartbeats: once a second costs
+            # the local api-server nothing.
             "min_heartbeat_interval": "1",
         },
         # cosmos names the dbt models' assets by Airflow 3's URI rules (it warns at every task otherwise)

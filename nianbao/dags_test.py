@@ -49,8 +49,12 @@ def waking_sleep(sleep: Callable[[float], None], loop_code) -> Callable[[float],
 
 
 def install() -> None:
-    """Patch `time.sleep` in this process (the `airflow dags test` command's own)."""
+    """Patch `time.sleep` in this process (the `airflow dags test` command's own), and the task supervisor its
+    executor's workers fork with (`nianbao.task_supervisor`)."""
+    from nianbao import task_supervisor
+
     time.sleep = waking_sleep(time.sleep, _dag_test_code())
+    task_supervisor.install()
 
 
 def main() -> None:

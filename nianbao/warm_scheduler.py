@@ -18,8 +18,10 @@ import sys
 def main() -> None:
     from airflow.dag_processing.dagbag import DagBag
 
+    from nianbao import task_supervisor
     from nianbao.paths import DAGS_DIR
 
+    task_supervisor.install()  # the LocalExecutor's workers fork from here: their supervisors see a task's exit
     # a DAG that does not import is the dag-processor's to report: the scheduler starts all the same
     DagBag(dag_folder=str(DAGS_DIR))
     from airflow.__main__ import main as airflow

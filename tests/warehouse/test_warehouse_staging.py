@@ -114,6 +114,25 @@ def test_newer_parser_version_supersedes_and_older_is_kept(db_url):
         assert rows[(sha, "1.9")] is True and rows[(sha, "1.8")] is False
 
 
+def test_the_summary_counts_the_facts_and_checks_of_current_reports_only(db_url):
+    from nianbao.steps import warehouse_summary
+
+    items = parsed.parsed_items(3, seed=4, salt="summary")
+    staging.load_reports(items, "2.0", db_url)
+    assert staging.load_reports(items[:2], "2.1", db_url).reports_superseded == 2
+    current_facts, current_passed, current_failed, superseded_facts = _one(
+        db_url,
+        "SELECT (SELECT count(*) FROM staging.fact JOIN staging.report USING (report_id) WHERE is_current),"
+        " (SELECT count(*) FROM staging.check_result JOIN staging.report USING (report_id) WHERE is_current AND ok),"
+        " (SELECT count(*) FROM staging.check_result JOIN staging.report USING (report_id) WHERE is_current AND NOT ok),"
+        " (SELECT count(*) FROM staging.fact JOIN staging.report USING (report_id) WHERE NOT is_current)",
+    )
+    assert superseded_facts > 0  # the superseded reports' facts are there, and not counted
+    summary = warehouse_summary(db_url)
+    assert summary["facts_loaded"] == current_facts
+    assert (summary["rules_passed"], summary["rules_failed"]) == (current_passed, current_failed)
+
+
 def test_portal_and_source_url_come_from_raw_and_pending_documents(db_url):
     body = b"<html>report 2020</html>"
     with RawStore(db_url) as store:
