@@ -59,7 +59,7 @@ MONTHLY_LATE_REPORTS = "0 2 15 * *"  # the 15th of every month: late and revised
 
 def _dbt_tasks():
     """The dbt step as (plan, record): plan → the planned `dbt build` (the producer) → record; a task per model
-    reports that model's outcome once the producer has finished, beside what follows the record."""
+    reports that model's outcome once the build is logged, beside what follows the record."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -134,16 +134,18 @@ def _dbt_tasks():
         },
     )
     producer = models.children[f"{models.group_id}.dbt_producer_watcher"]
-    # The models' tasks read the producer's results once it has finished (as cosmos's DbtDag wires them): a task
-    # never waits on a build that has not started, in dag.test() as under a scheduler.
-    for root in list(models.get_roots()):
-        if root is not producer:
-            producer >> root
     # The marts are built (and tested) when the producer succeeds: the build is logged then, and validation starts
     # while the model tasks report, instead of after the last of them (~6 s of a monthly run at two slots).
     record = record_dbt_build(plan)
     chain(plan, models)
     chain(producer, record)
+    # The models' tasks read the producer's results once it has finished and its build is logged: a task never
+    # waits on a build that has not started, in dag.test() as under a scheduler. After the log, not beside it, so
+    # that validation and the docs (higher priority) are ready with them and take the first free slots; beside it,
+    # the model tasks took the slots while the log ran and validation waited ~1 s for one.
+    for root in list(models.get_roots()):
+        if root is not producer:
+            record >> root
     return plan, record
 
 

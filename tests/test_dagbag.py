@@ -58,8 +58,11 @@ def test_dbt_runs_the_planned_build_once_with_a_task_per_model(dagbag):
     assert producer.full_refresh == "{{ ti.xcom_pull(task_ids='plan_dbt_build')['full_refresh'] }}"
     assert producer.profile_config.profile_mapping.conn_id == "nianbao_warehouse"
     dbt_ids = {t for t in dag.task_ids if t.startswith("dbt.")}
-    for task_id in dbt_ids - {producer.task_id}:  # after the producer, directly or through another dbt task
-        assert dag.get_task(task_id).upstream_task_ids & dbt_ids
+    for task_id in dbt_ids - {producer.task_id, f"{producer.task_id}_done"}:
+        # after the build is logged, directly or through another dbt task: validation is ready with the first of them
+        upstream = dag.get_task(task_id).upstream_task_ids
+        assert upstream & dbt_ids or "record_dbt_build" in upstream, (task_id, upstream)
+        assert "record_dbt_build" in {t.task_id for t in dag.get_task(task_id).get_flat_relatives(upstream=True)}
     models = [
         n
         for n in json.loads(DBT_MANIFEST.read_text())["nodes"].values()
