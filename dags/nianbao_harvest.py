@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from airflow.sdk import Asset, MultipleCronTriggerTimetable, Param, chain, dag, get_current_context, task
 
 from crawlers.settings import NIANBAO_DEEP_CRAWL_AFTER_DAYS, NIANBAO_REVALIDATE_AFTER_DAYS
+from nianbao.dbt_builds import planned_build
 from nianbao.paths import DBT_MANIFEST, DBT_PROJECT_DIR
 
 # Data-aware scheduling: downstream DAGs (exports, dashboards refreshes) can be scheduled on these.
@@ -68,7 +69,7 @@ def _dbt_tasks():
     if not DBT_MANIFEST.exists():
         raise FileNotFoundError(f"{DBT_MANIFEST} is missing: run `nianbao dbt-parse` (`make setup` does)")
 
-    @task
+    @task(task_id=dbt_builds.PLAN_TASK_ID)
     def plan_dbt_build() -> dict:
         """Incremental (the `monthly` selector), or from scratch (--full-refresh) when asked or the code changed."""
         from airflow.sdk import BaseHook
@@ -84,8 +85,8 @@ def _dbt_tasks():
         """Log the build in audit.dbt_build: the next run knows what the marts were built with."""
         steps.record_dbt_build(dbt_builds.BuildPlan.from_dict(plan))
 
-    def planned(key: str) -> str:
-        return f"{{{{ ti.xcom_pull(task_ids='plan_dbt_build')['{key}'] }}}}"
+    def planned(key: str) -> str:  # the DAG's macro dbt_plan: the plan pulled once per task (dbt_builds.planned_build)
+        return f"{{{{ dbt_plan(ti)['{key}'] }}}}"
 
     plan = plan_dbt_build()
     build_flags = [*dbt_builds.BUILD_FLAGS, "--selector", planned("selector"), "--vars", planned("vars")]
@@ -197,6 +198,7 @@ def _dbt_tasks():
     },
     tags=["nianbao"],
     doc_md=__doc__,
+    user_defined_macros={"dbt_plan": planned_build},
 )
 def nianbao_harvest():
     @task
@@ -280,12 +282,14 @@ def nianbao_harvest():
 
         return str(steps.dbt_docs(build_vars=plan["vars"]))
 
-    # The run's last task, on its critical path: first to a slot freed by validation, before the model tasks' reports.
-    @task(priority_weight=100)
+    # What the built warehouse holds, counted beside the validation (its ~2 s of counts were the run's last step, after
+    # it): to the second free slot, before the docs and the model tasks' reports. The validation's outcome is
+    # `validate`'s own result.
+    @task(priority_weight=90)
     def summarize() -> dict:
         from nianbao import steps
 
-        summary = steps.warehouse_summary()
+        summary = steps.warehouse_summary(validation=False)
         print("warehouse summary:", summary)
         return summary
 
@@ -298,9 +302,8 @@ def nianbao_harvest():
     chain(crawled, batches)
     chain(parsed, dbt_plan)
     checked = validate()
-    # The summary is of the warehouse and its validation; the docs and the model tasks' reports go on beside it.
-    chain(dbt_built, [checked, dbt_docs(dbt_plan)])
-    chain(checked, summarize())
+    # Once the build is logged: its validation, the warehouse's summary and the docs, beside the model tasks' reports.
+    chain(dbt_built, [checked, summarize(), dbt_docs(dbt_plan)])
 
 
 def _harvest():

@@ -36,8 +36,8 @@ def test_pipeline_order(dagbag):
     # the build is logged, and validated, once the producer's build succeeded: beside the model tasks' reports
     assert dag.get_task("record_dbt_build").upstream_task_ids == {"plan_dbt_build", "dbt.dbt_producer_watcher"}
     assert dag.get_task("validate").upstream_task_ids == {"record_dbt_build"}
-    # the run's summary is of the validated warehouse; the docs and the model tasks' reports go on beside it
-    assert dag.get_task("summarize").upstream_task_ids == {"validate"}
+    # the warehouse's summary and the docs beside the validation (and the model tasks' reports)
+    assert dag.get_task("summarize").upstream_task_ids == {"record_dbt_build"}
     assert dag.get_task("dbt_docs").upstream_task_ids == {"record_dbt_build", "plan_dbt_build"}
 
 
@@ -53,9 +53,11 @@ def test_dbt_runs_the_planned_build_once_with_a_task_per_model(dagbag):
     assert producer.upstream_task_ids == {"plan_dbt_build"}
     assert producer.dbt_cmd_flags[: len(dbt_builds.BUILD_FLAGS)] == list(dbt_builds.BUILD_FLAGS)
     flags = " ".join(producer.dbt_cmd_flags)
-    assert "--selector {{ ti.xcom_pull(task_ids='plan_dbt_build')['selector'] }}" in flags
-    assert "--vars {{ ti.xcom_pull(task_ids='plan_dbt_build')['vars'] }}" in flags
-    assert producer.full_refresh == "{{ ti.xcom_pull(task_ids='plan_dbt_build')['full_refresh'] }}"
+    # the plan pulled once per task (the DAG's macro dbt_plan), not once per field
+    assert "--selector {{ dbt_plan(ti)['selector'] }}" in flags
+    assert "--vars {{ dbt_plan(ti)['vars'] }}" in flags
+    assert producer.full_refresh == "{{ dbt_plan(ti)['full_refresh'] }}"
+    assert dag.user_defined_macros["dbt_plan"] is dbt_builds.planned_build
     assert producer.profile_config.profile_mapping.conn_id == "nianbao_warehouse"
     dbt_ids = {t for t in dag.task_ids if t.startswith("dbt.")}
     for task_id in dbt_ids - {producer.task_id, f"{producer.task_id}_done"}:

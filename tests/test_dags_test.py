@@ -1,15 +1,13 @@
 """`python -m nianbao.dags_test`: `airflow dags test --use-executor` whose loop wakes when its executor has a result.
 
 What the patch relies on is checked in the installed Airflow (so an upgrade that moves it fails here, not as a slow
-run), and its behaviour with Airflow's real LocalExecutor and a real multiprocessing result queue.
+run), and its behaviour with Airflow's real LocalExecutor and its workers (tests/local_executor_stand_in.py).
 """
 
 from __future__ import annotations
 
 import inspect
-import multiprocessing
 import sys
-import threading
 import time
 
 import pytest
@@ -17,6 +15,7 @@ import pytest
 pytest.importorskip("airflow")
 
 from nianbao import dags_test
+from tests.local_executor_stand_in import drain, local_executor, workload
 
 
 def test_what_the_patch_relies_on_is_in_the_installed_airflow():
@@ -43,22 +42,25 @@ def _timed(call) -> float:
     return time.perf_counter() - started
 
 
-def test_the_loop_wakes_at_a_result_or_a_free_slot_and_other_sleeps_are_left_alone():
-    from airflow.executors.local_executor import LocalExecutor
-
-    executor = LocalExecutor(parallelism=2)
-    executor.result_queue = multiprocessing.SimpleQueue()  # as LocalExecutor.start() makes it
-    sleep = dags_test.waking_sleep(time.sleep, _loop.__code__)
-
-    # nothing happens: the loop naps its full second, as Airflow's would
-    assert 0.9 <= _timed(lambda: _loop(executor, sleep)) < 2
-    # a task finishes meanwhile: the loop wakes then, not at the second's end
-    threading.Timer(0.2, executor.result_queue.put, args=(("key", "success", None),)).start()
-    assert _timed(lambda: _loop(executor, sleep)) < 0.8
-    executor.result_queue.get()
-    # a task waits for a slot that the last result freed: the loop turns again at once
-    executor.queued_tasks["waiting"] = object()
-    assert _timed(lambda: _loop(executor, sleep)) < 0.5
+def test_the_loop_wakes_at_a_result_and_the_freed_slot_goes_on_at_once(monkeypatch):
+    """The nap ends when a task reports, and the slot it frees goes to the queued task of highest priority before
+    the loop's next turn; a task queued for a free slot is handed out as the nap begins."""
+    with local_executor(monkeypatch, {"first": 0.5}) as (executor, ran):
+        sleep = dags_test.waking_sleep(time.sleep, _loop.__code__)
+        # nothing happens: the loop naps its full second, as Airflow's would
+        assert 0.9 <= _timed(lambda: _loop(executor, sleep)) < 2
+        executor.queue_workload(workload("first"), session=None)
+        executor.heartbeat()  # the one worker takes it
+        executor.queue_workload(workload("next", priority=2), session=None)
+        executor.heartbeat()  # no free slot: it waits
+        # "first" reports meanwhile: the nap ends then, and "next" has its slot already
+        assert _timed(lambda: _loop(executor, sleep)) < 0.9
+        assert [key.task_id for key in executor.running] == ["next"] and not executor.queued_tasks
+        drain(executor, 2)
+        executor.queue_workload(workload("last"), session=None)  # a free slot: handed out as the nap begins
+        assert _timed(lambda: _loop(executor, sleep)) < 0.9
+        drain(executor, 3)
+        assert [ran.get() for _ in range(3)] == ["first", "next", "last"]
     # any other sleep of the process is the original one
     assert 0.9 <= _timed(lambda: sleep(1)) < 2
     assert 0.25 <= _timed(lambda: _loop(executor, sleep, 0.3)) < 1
