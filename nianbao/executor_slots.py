@@ -4,7 +4,7 @@ Airflow's executors start the queued tasks with the highest ``priority_weight`` 
 (``BaseExecutor.trigger_tasks``: parallelism less the tasks in ``running``). The LocalExecutor of Airflow 3 never
 adds a task it hands out to ``running``, so its slots always look free: every heartbeat hands out more, and the
 workers take them first in, first out from the executor's queue. In a monthly run of the 100,000-report benchmark,
-`summarize` (priority 100, the run's last task) waited 0.9 s behind six dbt model tasks (priority 2) that had been
+`summarize` (priority 100, then the run's last task) waited 0.9 s behind six dbt model tasks (priority 2) that had been
 handed out before it was ready (benchmarks/pipeline.py).
 
 Here a task handed to the workers counts in ``running`` until its result is read (``change_state`` removes it, as

@@ -494,7 +494,7 @@ def warehouse_summary(url: str | None = None, *, validation: bool = True) -> dic
         out["reports_parsed"] = one("select count(*) from staging.report where is_current")
         # The current reports' facts and checks are all of them less the superseded reports' (earlier parser
         # versions' output: usually few, found through their index): a scan of the table alone, not joined to the
-        # reports (0.77 s -> 0.43 s for the 12 M facts of 100,000 reports), in the run's last task.
+        # reports (0.77 s -> 0.43 s for the 12 M facts of 100,000 reports).
         out["facts_loaded"] = one(
             "select (select count(*) from staging.fact) - (select count(*) from staging.fact f"
             " join staging.report r using (report_id) where not r.is_current)"
