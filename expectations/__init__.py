@@ -7,6 +7,7 @@ The map:
 - ``runner.py``      ``validate()``: builds the GX suites from the catalog, runs one checkpoint, stores each suite's
                      run in ``audit.validation_run`` and rebuilds the static data docs in
                      ``$NIANBAO_HOME/gx/data_docs``.
+- ``gx_import.py``   GX imported without scipy.stats and altair, which only an expectation we never run needs.
 - ``results.py``     the plain result objects, ``IntegrityError`` and the log text.
 - ``findings_page.py`` ``data_docs/findings.html``: the failing reports with their numbers (GX shows counts only).
 - ``__main__.py``    ``python -m expectations [--url URL] [--suites ...] [--no-docs] [--all]``.

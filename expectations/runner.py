@@ -32,7 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from expectations import catalog
+from expectations import catalog, gx_import
 from expectations.catalog import Rule
 from expectations.results import (
     EXAMPLES_KEPT,
@@ -512,6 +512,7 @@ def _run_gx(
 ) -> dict[str, list[RuleResult]]:
     """Run the suites in one checkpoint; returns the rule results per suite."""
     _quiet_gx()  # before the first GX import
+    gx_import.defer_unused_modules()
     root = gx_root(home)
     root.mkdir(parents=True, exist_ok=True)
     # One run at a time per GX folder: the file-backed context rewrites its config, suites and docs.
