@@ -47,11 +47,8 @@ def defer_unused_modules() -> None:
         spec = importlib.util.find_spec(name)  # imports the parent package (scipy's is small)
         if spec is None:
             continue
-        # what the import system reads of a module it finds in sys.modules, set here so it does not load it
-        stand_in = ImportedOnUse(name)
-        stand_in.__spec__ = spec
-        stand_in.__loader__ = spec.loader
-        stand_in.__file__ = spec.origin
-        if spec.submodule_search_locations is not None:
-            stand_in.__path__ = list(spec.submodule_search_locations)
+        # an empty module with the attributes the import system reads of one it finds in sys.modules (__spec__,
+        # __path__, ...: set by importlib, not run), which reads as the real one once anything else is asked of it
+        stand_in = importlib.util.module_from_spec(spec)
+        stand_in.__class__ = ImportedOnUse
         sys.modules[name] = stand_in
