@@ -11,8 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     AIRFLOW_HOME=/opt/airflow \
     NIANBAO_HOME=/opt/airflow/nianbao
 
+# fonts-wqy-microhei: the Chinese font pdfium draws a PDF's non-embedded Chinese fonts with (without one, such a
+# PDF's figures are lost; parsers/README.md).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl libpq5 \
+ && apt-get install -y --no-install-recommends curl libpq5 fonts-wqy-microhei \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 50000 --home-dir /opt/airflow airflow
 

@@ -8,7 +8,9 @@ line — for PDFs whose drawing order is not the reading order (a table drawn co
 takes the second reading when the first leaves the tables unread; both come from the same pdfium pass, so
 the second costs no second load of the document. The text comes out line by line with cells separated by
 spaces, which the space-separated and PDF-layout readers handle (wrapped labels, footers, vertical row
-headers). A PDF whose pages carry no text is an image scan: the caller reports `needs_ocr`.
+headers). A PDF whose pages carry no text is an image scan: the caller reports `needs_ocr`. A Chinese font
+the PDF does not embed is drawn with the system font pdfium picks (parsers/README.md, "PDFs whose Chinese
+fonts are not embedded"): its glyphs set the boxes the second reading places.
 """
 
 from __future__ import annotations

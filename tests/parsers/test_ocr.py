@@ -1,7 +1,7 @@
 """Scans: image-only PDFs and image attachments, read by OCR and kept only where the arithmetic proves them.
 
-Reports are rendered to images inside the test (reportgen's PDF rasterised with pdfium, the real 淮安 PDF
-with pdftoppm, each page wrapped back into a PDF by img2pdf), then parsed: every figure is either exact
+Reports are rendered to images inside the test (reportgen's PDF rasterised with pdfium in a Song face, the real
+淮安 PDF with pdftoppm, each page wrapped back into a PDF by img2pdf), then parsed: every figure is either exact
 or null, never wrong. OCR costs seconds a page, so the scans are made and read once per module.
 """
 
@@ -13,6 +13,7 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,15 +40,16 @@ def _png(image) -> bytes:
     return buffer.getvalue()
 
 
-def _pages_as_png(pdf: bytes) -> list[bytes]:
-    """pdfium rather than pdftoppm: poppler renders reportgen's CID font STSong-Light only with poppler-data."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return [_png(document[i].render(scale=DPI / 72).to_pil()) for i in range(len(document))]
-    finally:
-        document.close()
+def _pages_as_png(pdf: bytes, tmp: Path) -> list[bytes]:
+    """pdfium rather than pdftoppm (poppler renders reportgen's CID font STSong-Light only with poppler-data), its
+    Chinese in a Song face as printed reports are, in a child process (`song_pages.py`)."""
+    subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("song_pages.py")), str(DPI), str(tmp)],
+        input=pdf,
+        check=True,
+        timeout=120,
+    )
+    return [path.read_bytes() for path in sorted(tmp.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[1]))]
 
 
 def _image_pdf(pngs: list[bytes], tmp: Path) -> bytes:
@@ -85,7 +87,7 @@ def scan(tmp_path_factory) -> Scan:
     if not ocr.ocr_available() or not shutil.which("img2pdf"):
         pytest.skip("Tesseract with chi_sim, or img2pdf, is not installed")
     truth = reportgen.random_report(ERA, random.Random(SEED))
-    pages = _pages_as_png(reportgen.render_pdf(truth))
+    pages = _pages_as_png(reportgen.render_pdf(truth), tmp_path_factory.mktemp("pages"))
     pdf = _image_pdf(pages, tmp_path_factory.mktemp("scan"))
     readings = []
     real = ocr.ocr_pdf

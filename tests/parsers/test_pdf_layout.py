@@ -120,3 +120,31 @@ def test_real_wps_pdf_by_position_reads_as_pdftotext_layout_does():
     assert poppler["applications"]["new_received"]["total"] == 3119  # truth.csv
     for table in ("applications", "review_litigation", "proactive"):
         assert by_position[table] == poppler[table] == stream[table], table
+
+
+SUBSTITUTE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian fonts-wqy-microhei
+
+
+@pytest.mark.skipif(not SUBSTITUTE.is_file(), reason="fonts-wqy-microhei is not installed")
+def test_a_chinese_font_not_embedded_is_drawn_with_wenquanyi_micro_hei():
+    """pdfium's choice of system font for a Chinese font the PDF does not embed (parsers/README.md): the one
+    whose TrueType outlines make the character boxes cheap, not whatever CJK font the machine has first."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(_pdf(lambda page: page.drawString(40, 700, "本年新收政府信息公开申请数量")))
+    page = document[0]
+    text = next(
+        pdfium_c.FPDFPage_GetObject(page.raw, i)
+        for i in range(pdfium_c.FPDFPage_CountObjects(page.raw))
+        if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i)) == pdfium_c.FPDF_PAGEOBJ_TEXT
+    )
+    font = pdfium_c.FPDFTextObj_GetFont(text)
+    family = ctypes.create_string_buffer(128)
+    pdfium_c.FPDFFont_GetFamilyName(font, family, len(family))
+    assert not pdfium_c.FPDFFont_GetIsEmbedded(font)
+    assert family.value.decode() == "WenQuanYi Micro Hei"
+    page.close()
+    document.close()
