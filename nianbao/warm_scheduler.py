@@ -18,10 +18,11 @@ import sys
 def main() -> None:
     from airflow.dag_processing.dagbag import DagBag
 
-    from nianbao import task_supervisor
+    from nianbao import executor_slots, task_supervisor
     from nianbao.paths import DAGS_DIR
 
     task_supervisor.install()  # the LocalExecutor's workers fork from here: their supervisors see a task's exit
+    executor_slots.install()  # its running tasks counted: a task is queued (and given its token) when a slot is free
     # a DAG that does not import is the dag-processor's to report: the scheduler starts all the same
     DagBag(dag_folder=str(DAGS_DIR))
     from airflow.__main__ import main as airflow
