@@ -114,6 +114,8 @@ def test_dockerfile_installs_the_project():
     assert "dbt parse" in dockerfile
     for folder in ["dags", "dbt", "parsers", "crawlers", "warehouse", "expectations", "nianbao"]:
         assert f"COPY {folder} {folder}" in dockerfile
+    # the Chinese font pdfium stands in for a PDF's non-embedded one (parsers/README.md): without it figures are lost
+    assert "fonts-wqy-microhei" in dockerfile
 
 
 def test_dockerfile_packs_the_npm_libraries_the_data_docs_pin():
