@@ -32,6 +32,7 @@ import psycopg
 from psycopg import sql
 
 from parsers import vocabulary
+from warehouse import statistics
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -207,7 +208,9 @@ def fill(
             if n % 2000 == 1999:
                 gen.flush(conn)
         gen.flush(conn)
-        conn.execute("ANALYZE staging.report; ANALYZE staging.fact; ANALYZE staging.check_result")
+    # as the loader leaves them (warehouse.staging.load_reports): the statistics the planner reads
+    with psycopg.connect(url, autocommit=True) as conn:
+        statistics.analyze_stale(conn, statistics.STAGING_TABLES)
     return documents
 
 

@@ -56,3 +56,43 @@ def test_a_load_leaves_statistics_fresh_and_analyzes_only_what_grew(quiet_autova
     # and nothing to do when nothing changed
     with psycopg.connect(url, autocommit=True) as conn:
         assert statistics.analyze_stale(conn, ["staging.report"]) == []
+
+
+def _n_distinct(url: str, table: str, column: str) -> tuple[float | None, float | None]:
+    """(the n_distinct set on the column, the one the planner reads in pg_stats)."""
+    schema, name = table.split(".")
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT (SELECT o.option_value::float8 FROM pg_attribute a, pg_options_to_table(a.attoptions) o"
+            "        WHERE a.attrelid = %s::regclass AND a.attname = %s AND o.option_name = 'n_distinct'),"
+            "       (SELECT n_distinct FROM pg_stats WHERE schemaname = %s AND tablename = %s AND attname = %s)",
+            (table, column, schema, name, column),
+        ).fetchone()
+
+
+def test_the_planner_is_told_how_many_reports_the_rows_belong_to(quiet_autovacuum):
+    """ANALYZE's sample misjudges the distinct reports of tables loaded report by report (statistics.REPORT_ROWS):
+    the warehouse sets them, as a share of the rows (negative n_distinct), before it analyzes such a table."""
+    url = quiet_autovacuum
+    rng = random.Random(11)
+    staging.load_reports([(f"{i:064x}", parsed.parsed_report(rng, i)) for i in range(1, 31)], "stats-2", url)
+    with psycopg.connect(url) as conn:
+        reports = conn.execute("SELECT count(*) FROM staging.report").fetchone()[0]
+        for table, column in statistics.REPORT_ROWS.items():
+            rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            assert rows > reports  # many rows per report: the case the sample gets wrong
+            stored, planned = _n_distinct(url, table, column)
+            assert stored == pytest.approx(-reports / rows, rel=1e-3)
+            assert planned == pytest.approx(stored)
+
+    # a load that leaves the share of reports within the tolerance does not write the catalog again
+    before = {table: _n_distinct(url, table, column)[0] for table, column in statistics.REPORT_ROWS.items()}
+    items = [(f"{i:064x}", parsed.parsed_report(rng, i)) for i in range(31, 61)]
+    staging.load_reports(items, "stats-2", url)
+    with psycopg.connect(url) as conn:
+        reports = conn.execute("SELECT count(*) FROM staging.report").fetchone()[0]
+        for table, column in statistics.REPORT_ROWS.items():
+            assert not _stale(url, table)  # analyzed again: it doubled
+            share = -reports / conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            moved = abs(share - before[table]) > statistics.REPORT_SHARE_TOLERANCE * abs(before[table])
+            assert _n_distinct(url, table, column)[0] == (pytest.approx(share, rel=1e-3) if moved else before[table])
