@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from psycopg import sql
+from psycopg import errors, sql
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,11 @@ def _count_reports(conn, table: str, column: str) -> None:
     if current is not None and abs(share - current) <= REPORT_SHARE_TOLERANCE * abs(current):
         return
     schema, name = table.split(".")
-    conn.execute(
-        sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET (n_distinct = {})").format(
-            sql.Identifier(schema, name), sql.Identifier(column), sql.Literal(round(share, 6))
+    try:
+        conn.execute(
+            sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET (n_distinct = {})").format(
+                sql.Identifier(schema, name), sql.Identifier(column), sql.Literal(round(share, 6))
+            )
         )
-    )
+    except errors.InsufficientPrivilege as exc:  # as ANALYZE does for a table it may not analyze: warn, go on
+        log.warning("cannot set the reports per row of %s (%s): the planner keeps ANALYZE's estimate", table, exc)

@@ -96,3 +96,27 @@ def test_the_planner_is_told_how_many_reports_the_rows_belong_to(quiet_autovacuu
             share = -reports / conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             moved = abs(share - before[table]) > statistics.REPORT_SHARE_TOLERANCE * abs(before[table])
             assert _n_distinct(url, table, column)[0] == (pytest.approx(share, rel=1e-3) if moved else before[table])
+
+
+def test_a_role_that_may_not_alter_the_table_keeps_analyzes_estimate(quiet_autovacuum, caplog):
+    """As ANALYZE skips a table its role may not analyze, the share of reports is left as it is, with a warning."""
+    url = quiet_autovacuum
+    rng = random.Random(13)
+    staging.load_reports([(f"{i:064x}", parsed.parsed_report(rng, i)) for i in range(1, 11)], "stats-3", url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS nianbao_stats_reader")
+        conn.execute("CREATE ROLE nianbao_stats_reader")
+        try:
+            conn.execute("GRANT USAGE ON SCHEMA staging TO nianbao_stats_reader")
+            conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA staging TO nianbao_stats_reader")
+            conn.execute("ALTER TABLE staging.fact ALTER COLUMN report_id RESET (n_distinct)")
+            conn.execute("SET ROLE nianbao_stats_reader")
+            statistics._count_reports(conn, "staging.fact", "report_id")
+            conn.execute("RESET ROLE")
+            assert _n_distinct(url, "staging.fact", "report_id")[0] is None
+            assert "cannot set the reports per row of staging.fact" in caplog.text
+        finally:
+            conn.execute("RESET ROLE")
+            conn.execute("REVOKE ALL ON ALL TABLES IN SCHEMA staging FROM nianbao_stats_reader")
+            conn.execute("REVOKE ALL ON SCHEMA staging FROM nianbao_stats_reader")
+            conn.execute("DROP ROLE nianbao_stats_reader")
