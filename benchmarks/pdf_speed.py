@@ -59,8 +59,8 @@ def corpus(n: int) -> dict[str, list[tuple[str, bytes]]]:
 # --- the old path, kept here as the baseline --------------------------------------------------------------
 
 
-def _old_extract_pdf(data: bytes) -> tuple[list[str], int]:
-    """The extractor before pdf_layout: pdfium's text in content-stream order only."""
+def _old_extract_pdf(data: bytes) -> tuple[list[str], int, bool]:
+    """The extractor before pdf_layout: pdfium's text in content-stream order only (and no look at the glyphs)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
@@ -76,7 +76,7 @@ def _old_extract_pdf(data: bytes) -> tuple[list[str], int]:
         pdf.close()
     if len("".join("\n".join(pages).split())) < 20:
         raise pdf_extract.NeedsOCR(f"{len(pages)} page(s) without a text layer")
-    return ["\n".join(pages)], total
+    return ["\n".join(pages)], total, False
 
 
 def _old_extract_pdf_layout(data: bytes) -> list[str]:

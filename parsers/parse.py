@@ -143,7 +143,17 @@ def _extract(data: bytes, kind: str, name: str):
         from .extract.pdf import MAX_PAGES, NeedsOCR, extract_pdf
 
         try:
-            pieces, pages = extract_pdf(data)
+            pieces, pages, font_missing = extract_pdf(data)
+            if font_missing:
+                problems.append(
+                    _problem(
+                        "font_missing",
+                        f"{name}: its Chinese font is not embedded and no font on this machine has Chinese characters "
+                        "to stand in for it, so their positions are guessed and figures may be missing; install a "
+                        "Chinese font (Debian: fonts-wqy-microhei) and parse it again",
+                        "warning",
+                    )
+                )
             if pages > MAX_PAGES:
                 problems.append(
                     _problem(

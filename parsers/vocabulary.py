@@ -587,6 +587,11 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "The HTML parser could not follow the page whole; content past that point is not read",
     ),
     "pages_truncated": ("warning", "Only the first pages of a long PDF were read"),
+    "font_missing": (
+        "warning",
+        "A PDF's Chinese font is not embedded and the machine has none to stand in: positions guessed, figures may be "
+        "missing",
+    ),
     "bare_amount_unit": ("warning", "A money amount had no unit; taken as 万元"),
     "organ_not_found": ("warning", "The issuing organ was not found"),
     "year_not_found": ("warning", "The year covered was not found"),

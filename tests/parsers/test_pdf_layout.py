@@ -148,3 +148,39 @@ def test_a_chinese_font_not_embedded_is_drawn_with_wenquanyi_micro_hei():
     assert family.value.decode() == "WenQuanYi Micro Hei"
     page.close()
     document.close()
+
+
+def _problem_codes_without_a_chinese_font(data: bytes) -> list[str]:
+    """The parse's problem codes on a machine whose fonts lack Chinese (a child process: `no_chinese_font.py`)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("no_chinese_font.py"))],
+        input=data,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode == 3:
+        pytest.skip("no Latin system font for pdfium to stand in with")
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_a_pdf_whose_chinese_font_no_font_here_has_is_reported():
+    """A Chinese font the PDF does not embed, on a machine with no Chinese font: pdfium draws the characters without
+    glyphs and their positions are guessed, so the parse says so (`font_missing`) instead of quietly reading fewer
+    figures. With a Chinese font to stand in (this machine's), and with embedded fonts, nothing is said."""
+    import random
+
+    from reportgen.pdf import render_pdf
+    from reportgen.random_report import random_report
+
+    data = render_pdf(random_report("2021", random.Random(3), organ="某某市教育局", year=2022))
+    assert "font_missing" not in {problem["code"] for problem in parse_bytes(data, filename="report.pdf")["problems"]}
+    assert "font_missing" in _problem_codes_without_a_chinese_font(data)
+    if (REAL_DIR / "14_huaian_2024.pdf").is_file():  # its fonts are embedded: no stand-in is asked for
+        real = (REAL_DIR / "14_huaian_2024.pdf").read_bytes()
+        assert "font_missing" not in _problem_codes_without_a_chinese_font(real)
