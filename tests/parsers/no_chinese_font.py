@@ -13,9 +13,9 @@ import json
 import sys
 
 import pypdfium2 as pdfium
+from song_pages import GB2312  # beside this file: the test's other child process that maps pdfium's fonts
 
 LATIN = (b"DejaVu Sans Book", b"Liberation Sans", b"DejaVu Serif Book", b"Liberation Serif")  # as pdfium names them
-GB2312 = 134  # pdfium's charset code of simplified Chinese (FXFONT_GB2312_CHARSET)
 
 
 class LatinForSimplifiedChinese(pdfium.PdfSysfontBase):
