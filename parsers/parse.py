@@ -149,8 +149,8 @@ def _extract(data: bytes, kind: str, name: str):
                     _problem(
                         "font_missing",
                         f"{name}: its Chinese font is not embedded and no font on this machine has Chinese characters "
-                        "to stand in for it, so their positions are guessed and figures may be missing; install a "
-                        "Chinese font (Debian: fonts-wqy-microhei) and parse it again",
+                        "to stand in for it, so their positions are guessed and figures may be missing; a machine "
+                        "with a Chinese font (Debian: fonts-wqy-microhei) reads it whole",
                         "warning",
                     )
                 )
