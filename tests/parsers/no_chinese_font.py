@@ -12,24 +12,11 @@ from __future__ import annotations
 import json
 import sys
 
-import pypdfium2 as pdfium
-from song_pages import GB2312  # beside this file: the test's other child process that maps pdfium's fonts
-
-LATIN = (b"DejaVu Sans Book", b"Liberation Sans", b"DejaVu Serif Book", b"Liberation Serif")  # as pdfium names them
+from song_pages import SimplifiedChineseAs  # beside this file: the test's other child process that maps pdfium's fonts
 
 
-class LatinForSimplifiedChinese(pdfium.PdfSysfontBase):
-    asked = found = False  # whether pdfium asked for a stand-in for simplified Chinese; whether a Latin one was given
-
-    def MapFont(self, _, weight, italic, charset, pitch_family, face, exact):
-        if charset == GB2312:
-            LatinForSimplifiedChinese.asked = True
-            for name in LATIN:
-                font = self.default.GetFont(self.default, name)
-                if font:
-                    LatinForSimplifiedChinese.found = True
-                    return font
-        return self.default.MapFont(self.default, weight, italic, charset, pitch_family, face, exact)
+class LatinForSimplifiedChinese(SimplifiedChineseAs):
+    faces = (b"DejaVu Sans Book", b"Liberation Sans", b"DejaVu Serif Book", b"Liberation Serif")  # pdfium's names
 
 
 def main() -> int:

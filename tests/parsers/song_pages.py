@@ -21,15 +21,27 @@ SONG = b"Noto Serif CJK SC"
 GB2312 = 134  # pdfium's charset code of simplified Chinese (FXFONT_GB2312_CHARSET)
 
 
-class SongForSimplifiedChinese(pdfium.PdfSysfontBase):
-    """pdfium's own system fonts, except that simplified Chinese maps to SONG when the machine has it."""
+class SimplifiedChineseAs(pdfium.PdfSysfontBase):
+    """pdfium's own system fonts, except that simplified Chinese maps to the first of ``faces`` the machine has
+    (pdfium's names for them). ``asked``: pdfium asked for a font for simplified Chinese; ``found``: one of ``faces``
+    was given."""
+
+    faces: tuple[bytes, ...] = ()
+    asked = found = False
 
     def MapFont(self, _, weight, italic, charset, pitch_family, face, exact):
         if charset == GB2312:
-            song = self.default.GetFont(self.default, SONG)
-            if song:
-                return song
+            type(self).asked = True
+            for name in self.faces:
+                font = self.default.GetFont(self.default, name)
+                if font:
+                    type(self).found = True
+                    return font
         return self.default.MapFont(self.default, weight, italic, charset, pitch_family, face, exact)
+
+
+class SongForSimplifiedChinese(SimplifiedChineseAs):
+    faces = (SONG,)
 
 
 def main() -> None:
