@@ -2,9 +2,17 @@
 
 A crawl is one Scrapy process (its reactor is single-threaded: one core), so a portal with many reports
 crawled without throttling is bound by one core while the others wait. Shard ``i/n`` is one of ``n``
-processes crawling the same portal: each walks every navigation and list page (a small fraction of the
-requests), and follows only the report links whose canonical URL hashes to ``i``. Together they fetch each
-report once; the warehouse takes their pages' fetches and bodies side by side (``RawStore.record_fetches``).
+processes crawling the same portal. Together they fetch each report once; the warehouse takes their pages' fetches
+and bodies side by side (``RawStore.record_fetches``). The work is shared out two ways:
+
+- **reports by their address**: every shard walks the portal's navigation pages and its lists, and follows only the
+  report links whose canonical URL hashes to it (``takes``). A portal with one report column (however long) is
+  shared this way;
+- **lists whole**: a page that opens many lists (``shares_lists``: an index of departments' or years' columns) gives
+  each list to one shard (``owns``, the same hash of the list's address), which alone walks it and takes every
+  report on it. So is a list a shard reaches through a report link of its share (a "2022年度报告" entry that
+  turns out to be that year's column). Each list page is then read once, not once per shard: most of what a
+  monthly re-crawl asks for.
 
 Politeness is per process (delays, requests in flight per site), so ``n`` shards would put ``n`` times the
 load on a real portal: a throttled crawl is never sharded (``crawlers.crawl`` refuses it). Each shard keeps
@@ -20,6 +28,9 @@ from dataclasses import dataclass
 from warehouse.urls import canonical_url
 
 _SHARD = re.compile(r"(\d+)/(\d+)")
+# A page that opens at least this many lists per shard has them shared out whole (``Shard.shares_lists``): enough
+# for the hash to give each shard about as many; fewer stay walked by every shard, their reports shared by address.
+LISTS_PER_SHARD = 4
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,15 @@ class Shard:
     def takes(self, url: str) -> bool:
         """Whether this shard follows the report link ``url`` (a stable hash: the same URL, the same shard)."""
         return self.whole or zlib.crc32(canonical_url(url).encode("utf-8")) % self.count == self.index
+
+    def owns(self, list_url: str) -> bool:
+        """Whether this shard alone walks the list whose first page is at ``list_url`` (when lists are shared out
+        whole: ``shares_lists``)."""
+        return self.takes(list_url)
+
+    def shares_lists(self, lists: int) -> bool:
+        """Whether a page opening ``lists`` lists gives each to one shard (``owns``) instead of all to every shard."""
+        return not self.whole and lists >= LISTS_PER_SHARD * self.count
 
     def state_name(self, portal: str) -> str:
         """The page cache's file name (without suffix) of this shard of ``portal``."""

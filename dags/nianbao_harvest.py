@@ -179,8 +179,8 @@ def _dbt_tasks():
             type="integer",
             minimum=1,
             maximum=16,
-            description="Crawl processes per portal, each fetching its share of the reports (every one reads the "
-            "list pages); unthrottled only: a throttled portal is always one process",
+            description="Crawl processes per portal, each fetching its share of the reports (a page opening many "
+            "lists gives each list to one of them); unthrottled only: a throttled portal is always one process",
         ),
         "deep_crawl": Param(
             False,

@@ -108,6 +108,8 @@ _LETTERS = {
 }
 _KINDS = {**{v: k for k, v in _LETTERS.items()}, **{v.upper(): k for k, v in _LETTERS.items()}}
 SHARD_SKIPPED = "nianbao/document/other_shard"  # report links left to the portal's other crawl shards
+LISTS_LEFT = "nianbao/list/other_shard"  # lists left whole to the portal's other crawl shards (Shard.shares_lists)
+_LIST_KINDS = (LinkKind.COLUMN, LinkKind.YEAR_COLUMN)  # links that open a list: shared out whole when many
 # Scrapy stats keys of the list walk: "deep" or "incremental" and why (``_deep_walk_reason``); lists an incremental
 # walk stopped early at a page leading to nothing new, and the further pages they had announced, not asked for.
 LIST_WALK = "nianbao/list/walk"
@@ -343,6 +345,11 @@ class AnnualReportSpider(scrapy.Spider):
         a re-crawl replays)."""
         return self.logger
 
+    @functools.cached_property
+    def _debug(self) -> bool:
+        """Whether the spider logs at debug level (a line for each fresh report a re-crawl replays)."""
+        return self._log.isEnabledFor(logging.DEBUG)
+
     @property
     def deep(self) -> bool:
         """Whether this crawl walks every list page to its end."""
@@ -363,6 +370,8 @@ class AnnualReportSpider(scrapy.Spider):
         return None
 
     def closed(self, reason: str) -> None:
+        if self.fresh_skipped:
+            self.crawler.stats.set_value(FRESH_SKIPPED, len(self.fresh_skipped))
         if self.state is not None:
             if self.deep and reason == "finished" and self.start_successes:
                 # A walk cut short (stopped, start unreachable) is no deep walk: the next crawl walks deep again.
@@ -404,6 +413,7 @@ class AnnualReportSpider(scrapy.Spider):
         maybe_detail: bool = False,
         confirm_title: bool = False,
         list_of: str | None = None,
+        owned: bool = False,
     ) -> Request:
         """A request whose ``meta["nb"]`` says what the spider expects of the answer.
 
@@ -413,7 +423,8 @@ class AnnualReportSpider(scrapy.Spider):
         short year-less links may be departments' sub-columns), ``maybe_detail`` (a column entry that may be
         the report rather than a sub-column: its heading decides), ``confirm_title`` (a cut-off list entry:
         a report only if the page's own title names one), ``list_of`` (a further page of the list whose first page
-        is at that URL: an incremental walk asks them one after another, ``_walk_on``).
+        is at that URL: an incremental walk asks them one after another, ``_walk_on``), ``owned`` (under a list this
+        crawl shard alone walks: every report link there is its own, ``crawlers.shards``).
         """
         meta = {
             "nb": {
@@ -428,6 +439,7 @@ class AnnualReportSpider(scrapy.Spider):
                 "maybe_detail": maybe_detail,
                 "confirm_title": confirm_title,
                 "list_of": list_of,
+                "owned": owned,
             }
         }
         headers = {"Referer": referer} if referer else None
@@ -464,13 +476,11 @@ class AnnualReportSpider(scrapy.Spider):
             return None
         if key in listed_before and self._is_fresh(url, kwargs["role"]):
             if key not in self.fresh_skipped:
-                self.fresh_skipped.add(key)
-                self.crawler.stats.inc_value(FRESH_SKIPPED)
-                self._log.debug("not asked again, checked since %s: %s", self.fresh_since, url)
+                self.fresh_skipped.add(key)  # counted in the stats as the crawl closes: a re-crawl skips ~all links
+                if self._debug:
+                    self._log.debug("not asked again, checked since %s: %s", self.fresh_since, url)
             return None
-        if key in self.fresh_skipped:  # a page it is new to links it too: asked after all, so not skipped
-            self.fresh_skipped.discard(key)
-            self.crawler.stats.inc_value(FRESH_SKIPPED, -1)
+        self.fresh_skipped.discard(key)  # a page it is new to links it too: asked after all, so not skipped
         self.seen.add(key)
         return self._request(url, **kwargs)
 
@@ -638,11 +648,19 @@ class AnnualReportSpider(scrapy.Spider):
         cached_as: str | None = None,
     ):
         """Follow a page's links by kind; ``listed_before``: what the page listed on the last crawl (``_follow``);
-        ``cached_as``: the page's URL in the page cache, which keeps its links' kinds (``_classified``)."""
+        ``cached_as``: the page's URL in the page cache, which keeps its links' kinds (``_classified``).
+
+        Crawl shards (``crawlers.shards``): under a list this shard alone walks (``nb["owned"]``) every report link is
+        its own, and so is every page it leads to; elsewhere a report link is its own by its address, and a page
+        opening many lists gives it only the lists it owns."""
         types = self.hints.attachment_types
+        owned = bool(nb.get("owned"))
         follow = functools.partial(self._follow, listed_before=listed_before)
-        follow_page = functools.partial(self._follow_page, listed_before=listed_before)
+        follow_page = functools.partial(self._follow_page, listed_before=listed_before, owned=owned)
         kinds, mine = self._classified(links, cached_as)  # mine: this shard's reports
+        if owned:
+            mine = {u for u, _, k in kinds if k in _REPORT_KINDS}
+        share_lists = not owned and self.shard.shares_lists(sum(k in _LIST_KINDS for _, _, k in kinds))
         if self.state is not None:  # what the warehouse holds of them: one query, not one each
             self.state.look_up([clean_url(u) for u in mine])
         is_list = nb.get("is_list") or any(k in _REPORT_KINDS for _, _, k in kinds)
@@ -650,9 +668,16 @@ class AnnualReportSpider(scrapy.Spider):
         depth = nb.get("depth", 0)
         list_of = nb.get("list_of") or page_url  # the list's first page: its further pages carry its URL
         announced: dict[str, dict] = {}  # an incremental walk's: the further pages this page announces (_walk_on)
-        other_shard = 0  # report links left to the other shards: counted once for the page
+        other_shard = lists_left = 0  # report links and lists left to the other shards: counted once for the page
         for url, text, kind in kinds:
             req = None
+            if share_lists and kind in _LIST_KINDS:
+                if not self.shard.owns(url):
+                    lists_left += 1
+                    continue
+                owns_list = {"owned": True}  # its walk, and every report on it, this shard's alone
+            else:
+                owns_list = {}
             if text == cms.SAME_PAGE:
                 # The page in a frame is part of this page: same depth, same list-ness, same column.
                 if not is_attachment_url(url, types):
@@ -691,7 +716,14 @@ class AnnualReportSpider(scrapy.Spider):
                 )
             elif kind is LinkKind.COLUMN and depth <= self.max_nav_depth:  # one more step for the goal
                 req = follow_page(
-                    url, referer=page_url, link_text=text, depth=depth + 1, is_list=True, is_column=True, priority=8
+                    url,
+                    referer=page_url,
+                    link_text=text,
+                    depth=depth + 1,
+                    is_list=True,
+                    is_column=True,
+                    priority=8,
+                    **owns_list,
                 )
             elif kind is LinkKind.OTHER and in_column and _inside_column(url, text, page_url, types):
                 # In the report column, "市教育局" is that department's sub-column or its report.
@@ -719,6 +751,7 @@ class AnnualReportSpider(scrapy.Spider):
                     is_column=True,
                     maybe_detail=True,
                     priority=8,
+                    **owns_list,
                 )
             elif kind is LinkKind.PAGINATION and is_list:
                 page = dict(
@@ -731,6 +764,7 @@ class AnnualReportSpider(scrapy.Spider):
                     is_column=in_column,  # pages of the same column
                     list_of=list_of,
                     priority=7,
+                    owned=owned,
                 )
                 if self.deep:
                     req = follow_page(**page)
@@ -740,6 +774,8 @@ class AnnualReportSpider(scrapy.Spider):
                 yield req
         if other_shard:
             self.crawler.stats.inc_value(SHARD_SKIPPED, other_shard)
+        if lists_left:
+            self.crawler.stats.inc_value(LISTS_LEFT, lists_left)
         if not self.deep and is_list:
             # This page's announcements first, in its order: its 下一页 comes before the 尾页 an earlier page showed.
             earlier = self.next_pages.get(list_of, {})
@@ -800,9 +836,7 @@ class AnnualReportSpider(scrapy.Spider):
             if cached.get("is_list"):
                 yield self._item("page", url, response, nb=nb, is_report=False)
                 links = [tuple(x) for x in cached.get("links", [])]
-                yield from self._take_links(
-                    url, links, {**nb, "is_list": True}, listed_before=_EVERY_LINK, cached_as=url
-                )
+                yield from self._take_links(url, links, self._as_list(nb), listed_before=_EVERY_LINK, cached_as=url)
                 return
             if cached.get("is_report"):
                 yield self._item(
@@ -859,9 +893,7 @@ class AnnualReportSpider(scrapy.Spider):
             if self.state is not None:
                 listed = self.state.remember_page(url, **_validators(response), links=links, title=title, is_list=True)
             yield self._item("page", url, response, nb=nb, is_report=False, title=title)
-            yield from self._take_links(
-                response.url, links, {**nb, "is_list": True}, listed_before=listed, cached_as=url
-            )
+            yield from self._take_links(response.url, links, self._as_list(nb), listed_before=listed, cached_as=url)
             return
         is_report = carries_text or not attachments
         sha = None
@@ -876,6 +908,11 @@ class AnnualReportSpider(scrapy.Spider):
                 url, **_validators(response), links=attachments, title=title, is_report=is_report, sha256=sha
             )
         yield from self._take_attachments(url, attachments, nb, title)
+
+    def _as_list(self, nb: dict) -> dict:
+        """A detail page's ``nb`` when the page turns out to be a list of reports. Its link was a report link, which
+        one crawl shard alone follows: that shard alone walks the list, so every report on it is its own."""
+        return {**nb, "is_list": True, "owned": nb.get("owned") or not self.shard.whole}
 
     def _report_links(self, own_url: str, links: list[tuple[str, str]]) -> list[str]:
         """Links to other pages whose text is (or may be) a report title."""
