@@ -15,7 +15,7 @@ import pytest
 from portals import _html, report_text
 
 from crawlers import CrawlError, run_crawl
-from crawlers.shards import Shard
+from crawlers.shards import LISTS_PER_SHARD, Shard
 from sample_portal.server import LocalPortal, Route
 
 ORGAN = "青松区人民政府"
@@ -113,7 +113,7 @@ def test_shards_fetch_each_report_once_and_every_list_page_each(warehouse_url, t
     assert not REPORTS & asked_again and statuses <= {304}, (statuses, asked_again)
 
 
-DEPARTMENTS = [f"第{n}局" for n in range(1, 13)]  # 12 columns: enough to share out between two shards
+DEPARTMENTS = [f"第{n}局" for n in range(1, 3 * LISTS_PER_SHARD + 1)]  # enough columns to share out between two shards
 
 
 def _department_column(k: int) -> str:
@@ -230,6 +230,11 @@ def test_a_shard_takes_a_stable_share_of_urls():
     # the same URL in another spelling (canonical_url) goes to the same shard
     assert Shard(0, 3).takes("HTTP://127.0.0.1:80/nb/art/7.html") == Shard(0, 3).takes(urls[7])
     assert Shard.parse(None) == Shard() and Shard().takes(urls[0]) and Shard.parse("1/2") == Shard(1, 2)
+    # lists are shared out whole only from a page opening enough of them for each shard to get some
+    enough = LISTS_PER_SHARD * 2
+    assert (
+        not Shard().shares_lists(1000) and not Shard(0, 2).shares_lists(enough - 1) and Shard(1, 2).shares_lists(enough)
+    )
     for bad in ("2/2", "1", "a/b", "0/0"):
         with pytest.raises(ValueError):
             Shard.parse(bad)
