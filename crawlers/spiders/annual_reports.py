@@ -657,6 +657,8 @@ class AnnualReportSpider(scrapy.Spider):
         owned = bool(nb.get("owned"))
         follow = functools.partial(self._follow, listed_before=listed_before)
         follow_page = functools.partial(self._follow_page, listed_before=listed_before, owned=owned)
+        # a column of reports this page opens (its year or department columns included): one step further
+        follow_column = functools.partial(follow_page, referer=page_url, is_list=True, is_column=True, priority=8)
         kinds, mine = self._classified(links, cached_as)  # mine: this shard's reports
         if owned:
             mine = {u for u, _, k in kinds if k in _REPORT_KINDS}
@@ -715,16 +717,7 @@ class AnnualReportSpider(scrapy.Spider):
                     priority=5,
                 )
             elif kind is LinkKind.COLUMN and depth <= self.max_nav_depth:  # one more step for the goal
-                req = follow_page(
-                    url,
-                    referer=page_url,
-                    link_text=text,
-                    depth=depth + 1,
-                    is_list=True,
-                    is_column=True,
-                    priority=8,
-                    **owns_list,
-                )
+                req = follow_column(url, link_text=text, depth=depth + 1, **owns_list)
             elif kind is LinkKind.OTHER and in_column and _inside_column(url, text, page_url, types):
                 # In the report column, "市教育局" is that department's sub-column or its report.
                 req = follow_page(
@@ -742,17 +735,7 @@ class AnnualReportSpider(scrapy.Spider):
                 req = follow_page(url, budget="nav", referer=page_url, link_text=text, depth=depth + 1, priority=6)
             elif kind is LinkKind.YEAR_COLUMN and is_list and depth < self.max_nav_depth + 1:
                 # "2022年度" inside the report column: a sub-column of that year's reports.
-                req = follow_page(
-                    url,
-                    referer=page_url,
-                    link_text=text,
-                    depth=depth + 1,
-                    is_list=True,
-                    is_column=True,
-                    maybe_detail=True,
-                    priority=8,
-                    **owns_list,
-                )
+                req = follow_column(url, link_text=text, depth=depth + 1, maybe_detail=True, **owns_list)
             elif kind is LinkKind.PAGINATION and is_list:
                 page = dict(
                     url=url,

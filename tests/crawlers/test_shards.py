@@ -30,12 +30,19 @@ def _entry(year: int) -> str:
     return f'<li><a href="/nb/art/{year}.html">{ORGAN}{year}年政府信息公开工作年度报告</a></li>'
 
 
+def _portal_routes(disclosure: str) -> dict[str, Route]:
+    """robots.txt, the home page and the disclosure area, whose body is ``disclosure``."""
+    return {
+        "/robots.txt": Route(b"User-agent: *\nAllow: /\n", "text/plain"),
+        "/": _page("门户", '<a href="/zwgk/">政务公开</a>'),
+        "/zwgk/": _page("政务公开", disclosure),
+    }
+
+
 def build_portal() -> LocalPortal:
     first, second = list(YEARS)[:8], list(YEARS)[8:]
     routes = {
-        "/robots.txt": Route(b"User-agent: *\nAllow: /\n", "text/plain"),
-        "/": _page("门户", '<a href="/zwgk/">政务公开</a>'),
-        "/zwgk/": _page("政务公开", '<a href="/nb/index.html">政府信息公开年报</a>'),
+        **_portal_routes('<a href="/nb/index.html">政府信息公开年报</a>'),
         "/nb/index.html": _page(
             "政府信息公开年报",
             f'<ul>{"".join(map(_entry, first))}</ul><a href="/nb/index_1.html">下一页</a>',
@@ -130,11 +137,7 @@ def build_columns_portal(years: dict[int, list[int]]) -> LocalPortal:
         f'<li><a href="{_department_column(k)}">青松区{name}政府信息公开年报</a></li>'
         for k, name in enumerate(DEPARTMENTS)
     )
-    routes = {
-        "/robots.txt": Route(b"User-agent: *\nAllow: /\n", "text/plain"),
-        "/": _page("门户", '<a href="/zwgk/">政务公开</a>'),
-        "/zwgk/": _page("政务公开", f"<ul>{index}</ul>"),
-    }
+    routes = _portal_routes(f"<ul>{index}</ul>")
     for k, name in enumerate(DEPARTMENTS):
         organ = f"青松区{name}"
         entries = "".join(
@@ -189,9 +192,7 @@ def test_a_list_reached_through_a_report_link_is_walked_whole_by_its_shard(wareh
         for path, organ in zip(year_reports, organs)
     )
     routes = {
-        "/robots.txt": Route(b"User-agent: *\nAllow: /\n", "text/plain"),
-        "/": _page("门户", '<a href="/zwgk/">政务公开</a>'),
-        "/zwgk/": _page("政务公开", '<a href="/nb/index.html">政府信息公开年报</a>'),
+        **_portal_routes('<a href="/nb/index.html">政府信息公开年报</a>'),
         "/nb/index.html": _page(
             "政府信息公开年报",
             '<ul><li><a href="/nb/2022/index.html">2022年政府信息公开工作年度报告</a></li>'
