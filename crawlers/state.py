@@ -56,6 +56,7 @@ class CrawlState:
         state_dir: Path | None,
         *,
         document_lookup: Callable[[list[str]], dict[str, Validators | None]] | None = None,
+        checked_lookup: Callable[[datetime], set[str]] | None = None,
         file_name: str | None = None,
         kinds_stamp: str | None = None,
     ):
@@ -68,6 +69,10 @@ class CrawlState:
         # manifest line, so the manifest alone would forget every check after a version's first download.
         self.checked: dict[str, str] = {}
         self.document_lookup = document_lookup  # URLs → what the warehouse holds, e.g. RawStore(url).validators_of
+        # A time → the canonical URLs of the portal's documents the warehouse checked since then, e.g.
+        # RawStore.checked_since: asked once, for the freshness of every known report link of a re-crawl.
+        self.checked_lookup = checked_lookup
+        self._checked: tuple[datetime, frozenset[str]] | None = None
         # The lookup's answer per URL, asked once: a crawl requests each URL once, so what the warehouse
         # held when the crawl reached it is all that is needed (link, request and answer ask alike).
         self._looked_up: dict[str, Validators | None] = {}
@@ -153,10 +158,25 @@ class CrawlState:
             v = self._lookup(url)  # a failed lookup only costs a "new" count
         return (v or {}).get("sha256")
 
+    def checked_recently(self, url: str, since: datetime) -> bool:
+        """True when the warehouse checked the document at ``url`` (its canonical URL) at or after ``since``, as far as
+        its one answer for the whole portal says (``checked_lookup``); False may still be `checked_since`."""
+        if self.checked_lookup is None:
+            return False
+        if self._checked is None or self._checked[0] != since:
+            try:
+                self._checked = (since, frozenset(self.checked_lookup(since)))
+            except Exception as exc:  # noqa: BLE001 — the warehouse being down must not stop the crawl
+                logger.warning("checked-since lookup failed: %s", exc)
+                self._checked = (since, frozenset())  # not asked again: each link is asked about on its own
+        return canonical_url(url) in self._checked[1]
+
     def checked_since(self, url: str, since: datetime) -> bool:
         """True when an earlier crawl stored the document at ``url`` and last fetched or validated it at or
         after ``since`` (the warehouse's latest good fetch; without a warehouse, the later of its manifest line
         and this cache's ``checked``)."""
+        if self.checked_recently(url, since):
+            return True
         known = self.known_document(url)
         if not known or not known.get("sha256"):
             return False

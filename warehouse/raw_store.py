@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # typing.Self needs Python 3.11; the project supports 3.10
 _CONTENT_BATCH = 20
 _CONTENT_BATCH_BYTES = 64 * 1024 * 1024
 
+# A fetch that got (or confirmed) a body: what `validators` and `checked_since` count as a check of a document.
+_GOOD_FETCH = "sha256 IS NOT NULL AND (http_status BETWEEN 200 AND 299 OR http_status = 304)"
+
 
 @dataclass
 class FetchRecord:
@@ -229,14 +232,12 @@ class RawStore:
         if not urls:
             return found
         rows = self.conn.execute(
-            """
+            f"""
             SELECT q.url, v.etag, v.last_modified, v.sha256, v.checked_at
             FROM unnest(%(urls)s::text[], %(canonical)s::text[]) AS q(url, canonical)
             CROSS JOIN LATERAL (
                 SELECT etag, last_modified, sha256, max(fetched_at) OVER () AS checked_at FROM raw.fetch
-                WHERE (url = q.url OR final_url = q.url OR canonical_url = q.canonical)
-                  AND sha256 IS NOT NULL
-                  AND (http_status BETWEEN 200 AND 299 OR http_status = 304)
+                WHERE (url = q.url OR final_url = q.url OR canonical_url = q.canonical) AND {_GOOD_FETCH}
                 ORDER BY (url = q.url OR final_url = q.url) DESC, fetched_at DESC, fetch_id DESC
                 LIMIT 1
             ) v
@@ -246,6 +247,19 @@ class RawStore:
         for url, etag, last_modified, sha256, checked_at in rows:
             found[url] = {"etag": etag, "last_modified": last_modified, "sha256": sha256, "checked_at": checked_at}
         return found
+
+    def checked_since(self, portal: str, since: datetime) -> set[str]:
+        """The canonical URLs of ``portal``'s documents fetched or validated at or after ``since``, in one query.
+
+        Each is checked since then by `validators` too (its ``checked_at`` is the latest good fetch of any address with
+        the URL's canonical URL): a re-crawl asks this once, instead of the validators of every known report link of
+        every unchanged list page. An address the warehouse knows only under another portal, or through a redirect,
+        is not here: `validators` answers for it."""
+        rows = self.conn.execute(
+            f"SELECT canonical_url FROM raw.fetch WHERE portal = %s AND fetched_at >= %s AND {_GOOD_FETCH}",
+            (portal, since),
+        )
+        return {canonical for (canonical,) in rows}
 
     def documents(
         self,

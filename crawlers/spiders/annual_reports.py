@@ -305,17 +305,19 @@ class AnnualReportSpider(scrapy.Spider):
             spider.fresh_since = datetime.now(timezone.utc) - timedelta(days=days)
         spider.shard = Shard.parse(settings.get("NIANBAO_CRAWL_SHARD"))
         state_dir = settings.get("NIANBAO_STATE_DIR")
-        lookup = None
+        lookup = checked = None
         if settings.get("NIANBAO_DATABASE_URL"):
             from warehouse.raw_store import RawStore  # only with a warehouse
 
             store = RawStore(settings.get("NIANBAO_DATABASE_URL"))
             spider._validator_store = store
             lookup = store.validators_of
+            checked = functools.partial(store.checked_since, spider.portal)
         spider.state = CrawlState(
             spider.portal,
             Path(state_dir) if state_dir else None,
             document_lookup=lookup,
+            checked_lookup=checked,
             file_name=spider.shard.state_name(spider.portal),
             kinds_stamp=spider._kinds_stamp(),
         )
@@ -483,6 +485,13 @@ class AnnualReportSpider(scrapy.Spider):
         self.fresh_skipped.discard(key)  # a page it is new to links it too: asked after all, so not skipped
         self.seen.add(key)
         return self._request(url, **kwargs)
+
+    def _checked_recently(self, url: str, listed_before: Container[str]) -> bool:
+        """A report link the page listed before whose document the warehouse checked since ``fresh_since``, by its one
+        answer for the crawl: fresh (``_follow``), so what the warehouse holds of it is not asked."""
+        if self.fresh_since is None or self.state is None:
+            return False
+        return canonical_url(url) in listed_before and self.state.checked_recently(url, self.fresh_since)
 
     def _is_fresh(self, url: str, role: str) -> bool:
         """A report an earlier crawl stored and checked since ``fresh_since``."""
@@ -664,7 +673,7 @@ class AnnualReportSpider(scrapy.Spider):
             mine = {u for u, _, k in kinds if k in _REPORT_KINDS}
         share_lists = not owned and self.shard.shares_lists(sum(k in _LIST_KINDS for _, _, k in kinds))
         if self.state is not None:  # what the warehouse holds of them: one query, not one each
-            self.state.look_up([clean_url(u) for u in mine])
+            self.state.look_up([u for u in map(clean_url, mine) if not self._checked_recently(u, listed_before)])
         is_list = nb.get("is_list") or any(k in _REPORT_KINDS for _, _, k in kinds)
         in_column = bool(nb.get("is_column"))
         depth = nb.get("depth", 0)

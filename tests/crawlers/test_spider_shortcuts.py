@@ -1,15 +1,19 @@
 """The spider's cheaper ways give the answers of the plain ones: report prose on a page decided from a prefix,
-a page callback's outputs taken all at once, a cached page's link kinds replayed from the page cache."""
+a page callback's outputs taken all at once, a cached page's link kinds replayed from the page cache, a re-crawl's
+freshness judged from one answer of the warehouse for the whole portal."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from crawlers.discovery import LinkKind, normalize_text
 from crawlers.shards import Shard
-from crawlers.spiders.annual_reports import _REPORT_BODY, AnnualReportSpider, _all_at_once
+from crawlers.spiders.annual_reports import _EVERY_LINK, _REPORT_BODY, AnnualReportSpider, _all_at_once
 from crawlers.state import CrawlState
+from warehouse.urls import canonical_url
 
 
 def _plain(response: HtmlResponse) -> bool:
@@ -83,16 +87,18 @@ LINKS = [
 ]
 
 
-def _crawl(tmp_path, hints: str = "", shard: Shard | None = None) -> AnnualReportSpider:
-    """A spider with its page cache in ``tmp_path``, as ``from_crawler`` makes them."""
+def _crawl(tmp_path, hints: str = "", shard: Shard | None = None, **lookups) -> AnnualReportSpider:
+    """A spider with its page cache in ``tmp_path``, as ``from_crawler`` makes them; ``lookups``: the warehouse's
+    (CrawlState's ``document_lookup``, ``checked_lookup``)."""
     shard = shard or Shard()
     profile = tmp_path / "p.yaml"
     profile.write_text(f"name: p\nstart_urls: ['http://127.0.0.1/']\n{hints}", encoding="utf-8")
     spider = AnnualReportSpider(profile=str(profile))
     spider.shard = shard
     spider.state = CrawlState(
-        "p", tmp_path / "state", file_name=shard.state_name("p"), kinds_stamp=spider._kinds_stamp()
+        "p", tmp_path / "state", file_name=shard.state_name("p"), kinds_stamp=spider._kinds_stamp(), **lookups
     )
+    spider.max_nav_depth, spider.max_nav_pages, spider.max_list_pages = 3, 10, 10
     return spider
 
 
@@ -135,3 +141,36 @@ def test_link_kinds_do_not_outlive_the_hints_or_the_links_they_were_derived_from
     fetched.state.remember_page(LIST, etag='"2"', last_modified=None, links=LINKS[:2])
     assert fetched.state.link_kinds(LIST) is None
     assert fetched._classified(LINKS[:2], LIST)[0] == _plain_kinds(fetched)[0][:2]
+
+
+# --- freshness from one answer for the whole crawl -----------------------------------------------------------------
+
+
+def test_a_recrawl_asks_the_warehouse_once_which_reports_it_checked_lately(tmp_path):
+    """A list page answered 304 lists its reports again. The warehouse is asked once for the whole crawl which of the
+    portal's documents it checked lately (RawStore.checked_since): a report it names is not asked again, nor its
+    validators looked up. The others are looked up in one query, as before: a report the answer leaves out (its
+    fetch recorded under the address it redirected to, or under another portal) is still fresh by its validators."""
+    since = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    fresh, redirected, stale = (url for url, _ in LINKS[:3])
+    last_checks = {fresh: since, redirected: since, stale: since - timedelta(days=1)}
+    looked_up, asked_since = [], []
+
+    def validators_of(urls):
+        looked_up.append(list(urls))
+        return {u: {"sha256": "0" * 64, "checked_at": last_checks[u]} if u in last_checks else None for u in urls}
+
+    def checked_since(when):
+        asked_since.append(when)
+        return {canonical_url(fresh)}
+
+    spider = _crawl(tmp_path, document_lookup=validators_of, checked_lookup=checked_since)
+    spider.fresh_since = since
+    spider.state.remember_page(LIST, etag='"1"', last_modified=None, links=LINKS)
+    replayed = spider._take_links(LIST, LINKS, {"is_list": True}, listed_before=_EVERY_LINK, cached_as=LIST)
+    requested = {request.url for request in replayed}
+
+    assert asked_since == [since]
+    assert looked_up == [[redirected, stale]]
+    assert spider.fresh_skipped == {canonical_url(fresh), canonical_url(redirected)}
+    assert stale in requested and not {fresh, redirected} & requested

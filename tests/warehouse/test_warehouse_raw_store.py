@@ -135,6 +135,43 @@ def test_validators_come_from_the_last_good_fetch(store):
     assert [(e["http_status"], e["error"]) for e in errors] == [(503, "Service Unavailable")]
 
 
+def test_checked_since_names_what_validators_date_since_then(store):
+    """One answer for a whole re-crawl: the canonical URL of each of the portal's documents fetched or validated since
+    a time. Each is checked since then by `validators` too; failures, older checks and other portals are left out,
+    and so is an address whose fetch was recorded under the address it redirected to (validators answer for it)."""
+    base = "http://www.e.gov.cn/r/"
+    since = T0 + timedelta(days=1)
+    later = since + timedelta(hours=1)
+    fetches = [
+        FetchRecord(portal="e", url=base + "old.html", http_status=200, body=b"e-old", fetched_at=T0),
+        FetchRecord(portal="e", url=base + "new.html", http_status=200, body=b"e-new", fetched_at=later),
+        FetchRecord(portal="e", url=base + "checked.html", http_status=200, body=b"e-checked", fetched_at=T0),
+        FetchRecord(portal="e", url=base + "checked.html", http_status=304, fetched_at=later),
+        FetchRecord(
+            portal="e", url=base + "failed.html", http_status=503, error="Service Unavailable", fetched_at=later
+        ),
+        FetchRecord(
+            portal="e",
+            url=base + "moved.html",
+            final_url=base + "final.html",
+            http_status=200,
+            body=b"e-moved",
+            fetched_at=later,
+        ),
+        FetchRecord(portal="f", url="http://www.f.gov.cn/r/x.html", http_status=200, body=b"f-x", fetched_at=later),
+    ]
+    for fetch in fetches:
+        store.record_fetch(fetch)
+
+    checked = store.checked_since("e", since)
+    assert checked == {canonical_url(base + name) for name in ("new.html", "checked.html", "final.html")}
+    for name in ("old.html", "new.html", "checked.html", "failed.html", "moved.html", "final.html"):
+        known = store.validators(base + name)
+        fresh = known is not None and known["checked_at"] >= since
+        assert canonical_url(base + name) not in checked or fresh, name
+    assert store.validators(base + "moved.html")["checked_at"] == later  # fresh, by its validators only
+
+
 def test_non_reports_and_failures_are_not_documents(store):
     store.record_fetch(FetchRecord(portal="d", url="http://d.gov.cn/list.html", http_status=200, body=b"<ul/>"))
     store.record_fetch(FetchRecord(portal="d", url="http://d.gov.cn/r.pdf", error="timeout", is_report=True))
