@@ -72,7 +72,7 @@ class CrawlState:
         self.checked: dict[str, str] = {}
         self.document_lookup = document_lookup  # URLs → what the warehouse holds, e.g. RawStore(url).validators_of
         # A time → the canonical URLs of the portal's documents the warehouse checked since then, e.g.
-        # RawStore.checked_since: asked once, for the freshness of every known report link of a re-crawl.
+        # RawStore.documents_checked_since: asked once, for the freshness of every known report link of a re-crawl.
         self.checked_lookup = checked_lookup
         self._checked: tuple[datetime, frozenset[str]] | None = None
         # The lookup's answer per URL, asked once: a crawl requests each URL once, so what the warehouse

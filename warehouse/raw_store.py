@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # typing.Self needs Python 3.11; the project supports 3.10
 _CONTENT_BATCH = 20
 _CONTENT_BATCH_BYTES = 64 * 1024 * 1024
 
-# A fetch that got (or confirmed) a body: what `validators` and `checked_since` count as a check of a document.
+# A fetch that got (or confirmed) a body: what `validators` and `documents_checked_since` count as a check.
 _GOOD_FETCH = "sha256 IS NOT NULL AND (http_status BETWEEN 200 AND 299 OR http_status = 304)"
 
 
@@ -248,7 +248,7 @@ class RawStore:
             found[url] = {"etag": etag, "last_modified": last_modified, "sha256": sha256, "checked_at": checked_at}
         return found
 
-    def checked_since(self, portal: str, since: datetime) -> set[str]:
+    def documents_checked_since(self, portal: str, since: datetime) -> set[str]:
         """The canonical URLs of ``portal``'s documents fetched or validated at or after ``since``, in one query.
 
         Each is checked since then by `validators` too (its ``checked_at`` is the latest good fetch of any address with

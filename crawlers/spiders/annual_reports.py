@@ -312,7 +312,7 @@ class AnnualReportSpider(scrapy.Spider):
             store = RawStore(settings.get("NIANBAO_DATABASE_URL"))
             spider._validator_store = store
             lookup = store.validators_of
-            checked = functools.partial(store.checked_since, spider.portal)
+            checked = functools.partial(store.documents_checked_since, spider.portal)
         spider.state = CrawlState(
             spider.portal,
             Path(state_dir) if state_dir else None,

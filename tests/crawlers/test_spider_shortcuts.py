@@ -148,7 +148,7 @@ def test_link_kinds_do_not_outlive_the_hints_or_the_links_they_were_derived_from
 
 def test_a_recrawl_asks_the_warehouse_once_which_reports_it_checked_lately(tmp_path):
     """A list page answered 304 lists its reports again. The warehouse is asked once for the whole crawl which of the
-    portal's documents it checked lately (RawStore.checked_since): a report it names is not asked again, nor its
+    portal's documents it checked lately (RawStore.documents_checked_since): a report it names is not asked again, nor its
     validators looked up. The others are looked up in one query, as before: a report the answer leaves out (its
     fetch recorded under the address it redirected to, or under another portal) is still fresh by its validators."""
     since = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -135,7 +135,7 @@ def test_validators_come_from_the_last_good_fetch(store):
     assert [(e["http_status"], e["error"]) for e in errors] == [(503, "Service Unavailable")]
 
 
-def test_checked_since_names_what_validators_date_since_then(store):
+def test_documents_checked_since_names_what_validators_date_since_then(store):
     """One answer for a whole re-crawl: the canonical URL of each of the portal's documents fetched or validated since
     a time. Each is checked since then by `validators` too; failures, older checks and other portals are left out,
     and so is an address whose fetch was recorded under the address it redirected to (validators answer for it)."""
@@ -163,7 +163,7 @@ def test_checked_since_names_what_validators_date_since_then(store):
     for fetch in fetches:
         store.record_fetch(fetch)
 
-    checked = store.checked_since("e", since)
+    checked = store.documents_checked_since("e", since)
     assert checked == {canonical_url(base + name) for name in ("new.html", "checked.html", "final.html")}
     for name in ("old.html", "new.html", "checked.html", "failed.html", "moved.html", "final.html"):
         known = store.validators(base + name)
