@@ -4,7 +4,8 @@ Two sources:
 
 - **documents** (report files and HTML report pages): validators (ETag, Last-Modified, sha256) and
   when the document was last checked (fetched or validated) from the warehouse
-  (``RawStore.validators``) or, in output mode, from ``DIR/manifest.jsonl`` (``fetched_at`` of a
+  (``RawStore.validators``; which of the portal's documents were checked lately, in one answer for the whole crawl:
+  ``RawStore.documents_checked_since``) or, in output mode, from ``DIR/manifest.jsonl`` (``fetched_at`` of a
   version's first download) and this cache's own record of later checks (``checked``: URL → time);
 - **pages** (list and detail pages): a small JSON cache of their validators *and the links we took
   from them* (and their kinds, ``link_kinds``). A 304 on a list page is only useful if we still know where its

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawlers import settings as defaults
 from crawlers.discovery import LinkKind, normalize_text
 from crawlers.shards import Shard
 from crawlers.spiders.annual_reports import _EVERY_LINK, _REPORT_BODY, AnnualReportSpider, _all_at_once
@@ -98,7 +99,9 @@ def _crawl(tmp_path, hints: str = "", shard: Shard | None = None, **lookups) -> 
     spider.state = CrawlState(
         "p", tmp_path / "state", file_name=shard.state_name("p"), kinds_stamp=spider._kinds_stamp(), **lookups
     )
-    spider.max_nav_depth, spider.max_nav_pages, spider.max_list_pages = 3, 10, 10
+    spider.max_nav_depth = defaults.NIANBAO_MAX_NAV_DEPTH
+    spider.max_nav_pages = defaults.NIANBAO_MAX_NAV_PAGES
+    spider.max_list_pages = defaults.NIANBAO_MAX_LIST_PAGES
     return spider
 
 
@@ -148,8 +151,8 @@ def test_link_kinds_do_not_outlive_the_hints_or_the_links_they_were_derived_from
 
 def test_a_recrawl_asks_the_warehouse_once_which_reports_it_checked_lately(tmp_path):
     """A list page answered 304 lists its reports again. The warehouse is asked once for the whole crawl which of the
-    portal's documents it checked lately (RawStore.documents_checked_since): a report it names is not asked again, nor its
-    validators looked up. The others are looked up in one query, as before: a report the answer leaves out (its
+    portal's documents it checked lately (RawStore.documents_checked_since): a report it names is not asked again,
+    nor its validators looked up. The others are looked up in one query, as before: a report the answer leaves out (its
     fetch recorded under the address it redirected to, or under another portal) is still fresh by its validators."""
     since = datetime(2026, 1, 1, tzinfo=timezone.utc)
     fresh, redirected, stale = (url for url, _ in LINKS[:3])
@@ -160,11 +163,11 @@ def test_a_recrawl_asks_the_warehouse_once_which_reports_it_checked_lately(tmp_p
         looked_up.append(list(urls))
         return {u: {"sha256": "0" * 64, "checked_at": last_checks[u]} if u in last_checks else None for u in urls}
 
-    def checked_since(when):
+    def documents_checked_since(when):
         asked_since.append(when)
         return {canonical_url(fresh)}
 
-    spider = _crawl(tmp_path, document_lookup=validators_of, checked_lookup=checked_since)
+    spider = _crawl(tmp_path, document_lookup=validators_of, checked_lookup=documents_checked_since)
     spider.fresh_since = since
     spider.state.remember_page(LIST, etag='"1"', last_modified=None, links=LINKS)
     replayed = spider._take_links(LIST, LINKS, {"is_list": True}, listed_before=_EVERY_LINK, cached_as=LIST)
